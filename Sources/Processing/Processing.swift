@@ -1,0 +1,2 @@
+/// The key-ordered concurrent processing engine.
+public enum ProcessingModule {}

@@ -1,0 +1,2 @@
+/// Durable idempotency and transaction-state stores: SQLite and PostgreSQL.
+public enum StoreModule {}

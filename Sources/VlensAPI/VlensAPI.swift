@@ -1,0 +1,2 @@
+/// The Vlens Digital Identity HTTP client and its models.
+public enum VlensAPIModule {}

@@ -1,0 +1,2 @@
+/// A Vlens Digital Identity simulator, faithful to the documented contract.
+public enum VlensSimulatorModule {}

@@ -1,0 +1,2 @@
+/// The vlens-worker assembly: services, configuration, metrics.
+public enum WorkerModule {}
