@@ -83,9 +83,9 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                "Verification",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// The shared store for several worker instances: PostgreSQL through a connection pool.
+public final class PostgresVerificationStore: VerificationStore {
+    /// Key of the advisory lock that serialises schema migrations across instances.
+    private static let migrationLockKey: Int64 = 0x766C_656E_735F_7731  // "vlens_w1"
+
+    private let client: PostgresClient
+    private let logger: Logger
+
+    /// Creates a store for `url` (a `postgres://` store URL). Call ``run()`` before using it.
+    public init(url: StoreURL, maximumConnections: Int = 20, logger: Logger) throws {
+        guard case .postgres(let location) = url.kind else {
+            throw StoreError(code: .invalidURL, message: "PostgresVerificationStore needs a postgres:// URL")
+        }
+        var configuration = PostgresClient.Configuration(
+            host: location.host,
+            port: location.port,
+            username: location.username,
+            password: location.password,
+            database: location.database,
+            tls: location.requireTLS ? .require(.makeClientConfiguration()) : .disable
+        )
+        configuration.options.maximumConnections = maximumConnections
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await client.run()
+    }
+
+    public func migrate() async throws {
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
+                try await connection.query(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, summary TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                    logger: logger
+                )
+                var current = 0
+                for try await version in try await connection.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", logger: logger).decode(Int.self) {
+                    current = version
+                }
+                guard current <= SchemaMigration.latestVersion else {
+                    throw StoreError(code: .migration, message: "the PostgreSQL store has schema version \(current), newer than this build's \(SchemaMigration.latestVersion); upgrade the worker")
+                }
+                for migration in SchemaMigration.all where migration.version > current {
+                    for statement in migration.postgres {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query(
+                        "INSERT INTO schema_migrations (version, summary) VALUES (\(migration.version), \(migration.summary))",
+                        logger: logger
+                    )
+                    logger.info("store migrated", metadata: ["store.schema_version": "\(migration.version)"])
+                }
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(code: .migration, message: "PostgreSQL migration failed: \(Self.describe(error))", isRetryable: true)
+        }
+    }
+
+    public func result(forCapture captureEventID: String) async throws -> StoredResult? {
+        try await mapErrors {
+            let rows = try await client.query(
+                "SELECT transaction_id, step, result, completed_at FROM capture_results WHERE capture_event_id = \(captureEventID)",
+                logger: logger
+            )
+            for try await (transactionID, step, result, completedAt) in rows.decode((String, String, ByteBuffer, Date).self) {
+                return StoredResult(captureEventID: captureEventID, transactionID: transactionID, step: step, result: Array(result.readableBytesView), completedAt: completedAt)
+            }
+            return nil
+        }
+    }
+
+    public func transactionState(_ transactionID: String) async throws -> [UInt8]? {
+        try await mapErrors {
+            let rows = try await client.query("SELECT state FROM transaction_states WHERE transaction_id = \(transactionID)", logger: logger)
+            for try await state in rows.decode(ByteBuffer.self) {
+                return Array(state.readableBytesView)
+            }
+            return nil
+        }
+    }
+
+    public func beginCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> InFlightMarker? {
+        try await mapErrors {
+            try await client.withTransaction(logger: logger) { connection in
+                var previous: InFlightMarker?
+                let rows = try await connection.query(
+                    "SELECT owner, started_at, attempts FROM in_flight_calls WHERE capture_event_id = \(capture.captureEventID) FOR UPDATE",
+                    logger: logger
+                )
+                for try await (previousOwner, startedAt, attempts) in rows.decode((String, Date, Int).self) {
+                    previous = InFlightMarker(capture: capture, owner: previousOwner, startedAt: startedAt, attempts: attempts)
+                }
+                try await connection.query(
+                    """
+                    INSERT INTO in_flight_calls (capture_event_id, transaction_id, step, owner, started_at, attempts)
+                    VALUES (\(capture.captureEventID), \(capture.transactionID), \(capture.step), \(owner), \(date), 1)
+                    ON CONFLICT (capture_event_id) DO UPDATE SET
+                        owner = excluded.owner, started_at = excluded.started_at, attempts = in_flight_calls.attempts + 1
+                    """,
+                    logger: logger
+                )
+                return previous
+            }
+        }
+    }
+
+    public func complete(_ capture: CaptureKey, result: [UInt8], transactionState: [UInt8]?, at date: Date) async throws -> StoredResult {
+        try await mapErrors {
+            try await client.withTransaction(logger: logger) { connection in
+                let resultBuffer = ByteBuffer(bytes: result)
+                let inserted = try await connection.query(
+                    """
+                    INSERT INTO capture_results (capture_event_id, transaction_id, step, result, completed_at)
+                    VALUES (\(capture.captureEventID), \(capture.transactionID), \(capture.step), \(resultBuffer), \(date))
+                    ON CONFLICT (capture_event_id) DO NOTHING
+                    RETURNING capture_event_id
+                    """,
+                    logger: logger
+                ).collect().count == 1
+                try await connection.query("DELETE FROM in_flight_calls WHERE capture_event_id = \(capture.captureEventID)", logger: logger)
+                guard inserted else {
+                    // Another writer stored this capture first: its result is the canonical one.
+                    let rows = try await connection.query(
+                        "SELECT transaction_id, step, result, completed_at FROM capture_results WHERE capture_event_id = \(capture.captureEventID)",
+                        logger: logger
+                    )
+                    for try await (transactionID, step, stored, completedAt) in rows.decode((String, String, ByteBuffer, Date).self) {
+                        return StoredResult(captureEventID: capture.captureEventID, transactionID: transactionID, step: step, result: Array(stored.readableBytesView), completedAt: completedAt)
+                    }
+                    throw StoreError(code: .corrupt, message: "a capture result vanished during completion")
+                }
+                if let transactionState {
+                    let stateBuffer = ByteBuffer(bytes: transactionState)
+                    try await connection.query(
+                        """
+                        INSERT INTO transaction_states (transaction_id, state, updated_at)
+                        VALUES (\(capture.transactionID), \(stateBuffer), \(date))
+                        ON CONFLICT (transaction_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+                        """,
+                        logger: logger
+                    )
+                }
+                return StoredResult(captureEventID: capture.captureEventID, transactionID: capture.transactionID, step: capture.step, result: result, completedAt: date)
+            }
+        }
+    }
+
+    public func inFlightMarkers() async throws -> [InFlightMarker] {
+        try await mapErrors {
+            let rows = try await client.query(
+                "SELECT capture_event_id, transaction_id, step, owner, started_at, attempts FROM in_flight_calls ORDER BY started_at",
+                logger: logger
+            )
+            var markers: [InFlightMarker] = []
+            for try await (eventID, transactionID, step, owner, startedAt, attempts) in rows.decode((String, String, String, String, Date, Int).self) {
+                markers.append(InFlightMarker(
+                    capture: CaptureKey(captureEventID: eventID, transactionID: transactionID, step: step),
+                    owner: owner, startedAt: startedAt, attempts: attempts
+                ))
+            }
+            return markers
+        }
+    }
+
+    public func purgeResults(completedBefore date: Date) async throws -> Int {
+        try await mapErrors {
+            try await client.query("DELETE FROM capture_results WHERE completed_at < \(date) RETURNING capture_event_id", logger: logger).collect().count
+        }
+    }
+
+    private func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(code: .query, message: "PostgreSQL statement failed: \(Self.describe(error))", isRetryable: true)
+        }
+    }
+
+    /// The server's SQLSTATE and message, or the error's kind: never the query's bind values,
+    /// which carry stored results.
+    private static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return String(describing: type(of: error)) }
+        if let serverInfo = error.serverInfo {
+            return "SQLSTATE \(serverInfo[.sqlState] ?? "?"): \(serverInfo[.message] ?? "")"
+        }
+        return "\(error.code)"
+    }
+}

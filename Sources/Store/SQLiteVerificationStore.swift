@@ -1,0 +1,207 @@
+import Foundation
+import Logging
+import NIOCore
+import SQLiteNIO
+
+/// The embedded store: one SQLite file in WAL mode, for a single worker instance.
+public final class SQLiteVerificationStore: VerificationStore {
+    private let connection: SQLiteConnection
+    private let lock = AsyncSerialLock()
+    private let logger: Logger
+
+    private init(connection: SQLiteConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Opens (creating if needed) the database file at `path`, and its directory.
+    public static func open(path: String, logger: Logger) async throws -> SQLiteVerificationStore {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(code: .unavailable, message: "cannot create the directory of the SQLite store \(path): \(error.localizedDescription)")
+        }
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            _ = try await connection.query("PRAGMA journal_mode=WAL")
+            _ = try await connection.query("PRAGMA synchronous=NORMAL")
+            _ = try await connection.query("PRAGMA busy_timeout=5000")
+        } catch {
+            throw StoreError(code: .unavailable, message: "cannot open the SQLite store \(path): \(error)")
+        }
+        return SQLiteVerificationStore(connection: connection, logger: logger)
+    }
+
+    /// Closes the database.
+    public func close() async throws {
+        try await connection.close()
+    }
+
+    public func run() async throws {
+        // SQLite has no background work; wait until cancelled, then close.
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
+        }
+        try? await close()
+    }
+
+    public func migrate() async throws {
+        try await lock.withLock {
+            try await execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, summary TEXT NOT NULL, applied_at REAL NOT NULL)")
+            let rows = try await connection.query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations")
+            let current = Int(rows.first?.column("version")?.integer ?? 0)
+            guard current <= SchemaMigration.latestVersion else {
+                throw StoreError(code: .migration, message: "the SQLite store has schema version \(current), newer than this build's \(SchemaMigration.latestVersion); upgrade the worker")
+            }
+            for migration in SchemaMigration.all where migration.version > current {
+                try await transaction {
+                    for statement in migration.sqlite { try await execute(statement) }
+                    try await execute(
+                        "INSERT INTO schema_migrations (version, summary, applied_at) VALUES (?, ?, ?)",
+                        [.integer(migration.version), .text(migration.summary), .float(Date().timeIntervalSince1970)]
+                    )
+                }
+                logger.info("store migrated", metadata: ["store.schema_version": "\(migration.version)"])
+            }
+        }
+    }
+
+    public func result(forCapture captureEventID: String) async throws -> StoredResult? {
+        try await lock.withLock {
+            try await fetchResult(captureEventID)
+        }
+    }
+
+    public func transactionState(_ transactionID: String) async throws -> [UInt8]? {
+        try await lock.withLock {
+            let rows = try await query("SELECT state FROM transaction_states WHERE transaction_id = ?", [.text(transactionID)])
+            return rows.first?.column("state")?.blob.map { Array($0.readableBytesView) }
+        }
+    }
+
+    public func beginCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> InFlightMarker? {
+        try await lock.withLock {
+            try await transaction {
+                let previous = try await query(
+                    "SELECT owner, started_at, attempts FROM in_flight_calls WHERE capture_event_id = ?",
+                    [.text(capture.captureEventID)]
+                ).first.map { row in
+                    InFlightMarker(
+                        capture: capture,
+                        owner: row.column("owner")?.string ?? "",
+                        startedAt: Date(timeIntervalSince1970: row.column("started_at")?.double ?? 0),
+                        attempts: Int(row.column("attempts")?.integer ?? 0)
+                    )
+                }
+                try await execute(
+                    """
+                    INSERT INTO in_flight_calls (capture_event_id, transaction_id, step, owner, started_at, attempts)
+                    VALUES (?, ?, ?, ?, ?, 1)
+                    ON CONFLICT (capture_event_id) DO UPDATE SET
+                        owner = excluded.owner, started_at = excluded.started_at, attempts = in_flight_calls.attempts + 1
+                    """,
+                    [.text(capture.captureEventID), .text(capture.transactionID), .text(capture.step), .text(owner), .float(date.timeIntervalSince1970)]
+                )
+                return previous
+            }
+        }
+    }
+
+    public func complete(_ capture: CaptureKey, result: [UInt8], transactionState: [UInt8]?, at date: Date) async throws -> StoredResult {
+        try await lock.withLock {
+            try await transaction {
+                if let existing = try await fetchResult(capture.captureEventID) {
+                    try await execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
+                    return existing
+                }
+                try await execute(
+                    "INSERT INTO capture_results (capture_event_id, transaction_id, step, result, completed_at) VALUES (?, ?, ?, ?, ?)",
+                    [.text(capture.captureEventID), .text(capture.transactionID), .text(capture.step), .blob(ByteBuffer(bytes: result)), .float(date.timeIntervalSince1970)]
+                )
+                if let transactionState {
+                    try await execute(
+                        """
+                        INSERT INTO transaction_states (transaction_id, state, updated_at) VALUES (?, ?, ?)
+                        ON CONFLICT (transaction_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+                        """,
+                        [.text(capture.transactionID), .blob(ByteBuffer(bytes: transactionState)), .float(date.timeIntervalSince1970)]
+                    )
+                }
+                try await execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
+                return StoredResult(captureEventID: capture.captureEventID, transactionID: capture.transactionID, step: capture.step, result: result, completedAt: date)
+            }
+        }
+    }
+
+    public func inFlightMarkers() async throws -> [InFlightMarker] {
+        try await lock.withLock {
+            try await query("SELECT capture_event_id, transaction_id, step, owner, started_at, attempts FROM in_flight_calls ORDER BY started_at", []).map { row in
+                InFlightMarker(
+                    capture: CaptureKey(
+                        captureEventID: row.column("capture_event_id")?.string ?? "",
+                        transactionID: row.column("transaction_id")?.string ?? "",
+                        step: row.column("step")?.string ?? ""
+                    ),
+                    owner: row.column("owner")?.string ?? "",
+                    startedAt: Date(timeIntervalSince1970: row.column("started_at")?.double ?? 0),
+                    attempts: Int(row.column("attempts")?.integer ?? 0)
+                )
+            }
+        }
+    }
+
+    public func purgeResults(completedBefore date: Date) async throws -> Int {
+        try await lock.withLock {
+            let rows = try await query("DELETE FROM capture_results WHERE completed_at < ? RETURNING capture_event_id", [.float(date.timeIntervalSince1970)])
+            return rows.count
+        }
+    }
+
+    // MARK: - Statements (callers hold the lock)
+
+    private func fetchResult(_ captureEventID: String) async throws -> StoredResult? {
+        let rows = try await query(
+            "SELECT transaction_id, step, result, completed_at FROM capture_results WHERE capture_event_id = ?",
+            [.text(captureEventID)]
+        )
+        guard let row = rows.first else { return nil }
+        guard let blob = row.column("result")?.blob else {
+            throw StoreError(code: .corrupt, message: "a stored capture result has no payload")
+        }
+        return StoredResult(
+            captureEventID: captureEventID,
+            transactionID: row.column("transaction_id")?.string ?? "",
+            step: row.column("step")?.string ?? "",
+            result: Array(blob.readableBytesView),
+            completedAt: Date(timeIntervalSince1970: row.column("completed_at")?.double ?? 0)
+        )
+    }
+
+    private func transaction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await execute("BEGIN IMMEDIATE")
+        do {
+            let value = try await body()
+            try await execute("COMMIT")
+            return value
+        } catch {
+            try? await execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func execute(_ sql: String, _ binds: [SQLiteData] = []) async throws {
+        _ = try await query(sql, binds)
+    }
+
+    private func query(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
+        do {
+            return try await connection.query(sql, binds)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(code: .query, message: "SQLite statement failed: \(error)", isRetryable: true)
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Durable idempotency and transaction-state stores: SQLite and PostgreSQL.
-public enum StoreModule {}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// Durable state of the verification workflow: the idempotency record of every capture,
+/// the per-transaction state, and in-flight markers for Vlens calls.
+///
+/// Two implementations share this contract: ``SQLiteVerificationStore`` (the embedded default,
+/// one file, one worker instance) and ``PostgresVerificationStore`` (several instances).
+/// Payloads are opaque bytes (JSON written by the workflow): the store knows keys, not domain types.
+public protocol VerificationStore: Sendable {
+    /// Creates or upgrades the schema. Safe to call from several instances at once.
+    func migrate() async throws
+
+    /// Runs the store's background work (connection pools) until cancelled.
+    func run() async throws
+
+    /// The stored result of a capture, if the capture completed before.
+    func result(forCapture captureEventID: String) async throws -> StoredResult?
+
+    /// The stored state of one transaction (the Kafka key), if any step of it completed before.
+    func transactionState(_ transactionID: String) async throws -> [UInt8]?
+
+    /// Records that a Vlens call for `capture` is about to be made.
+    ///
+    /// - Returns: the marker left by an earlier attempt that never completed (a crash mid-call),
+    ///   or `nil` when this is the first attempt.
+    func beginCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> InFlightMarker?
+
+    /// Atomically stores the capture's result and the transaction's new state, and clears the
+    /// capture's in-flight marker.
+    ///
+    /// - Returns: the result that is now stored; when another writer stored one first, that
+    ///   earlier result (so every publisher publishes the same bytes).
+    func complete(_ capture: CaptureKey, result: [UInt8], transactionState: [UInt8]?, at date: Date) async throws -> StoredResult
+
+    /// Every in-flight marker: calls that started and have not completed.
+    func inFlightMarkers() async throws -> [InFlightMarker]
+
+    /// Deletes results completed before `date` (retention). Returns how many were deleted.
+    func purgeResults(completedBefore date: Date) async throws -> Int
+}
+
+/// Identifies one capture event and what it belongs to.
+public struct CaptureKey: Sendable, Hashable {
+    /// The capture event's `eventId`: the idempotency key.
+    public var captureEventID: String
+    /// The platform's transaction id (the Kafka key).
+    public var transactionID: String
+    /// The step, e.g. `id_front`.
+    public var step: String
+
+    public init(captureEventID: String, transactionID: String, step: String) {
+        self.captureEventID = captureEventID
+        self.transactionID = transactionID
+        self.step = step
+    }
+}
+
+/// A capture's stored result.
+public struct StoredResult: Sendable, Equatable {
+    public var captureEventID: String
+    public var transactionID: String
+    public var step: String
+    /// The result payload exactly as first published.
+    public var result: [UInt8]
+    public var completedAt: Date
+
+    public init(captureEventID: String, transactionID: String, step: String, result: [UInt8], completedAt: Date) {
+        self.captureEventID = captureEventID
+        self.transactionID = transactionID
+        self.step = step
+        self.result = result
+        self.completedAt = completedAt
+    }
+}
+
+/// A Vlens call that started and has not completed.
+public struct InFlightMarker: Sendable, Equatable {
+    public var capture: CaptureKey
+    /// The worker instance that started the call.
+    public var owner: String
+    public var startedAt: Date
+    /// How many calls have been started for this capture, including this one.
+    public var attempts: Int
+
+    public init(capture: CaptureKey, owner: String, startedAt: Date, attempts: Int) {
+        self.capture = capture
+        self.owner = owner
+        self.startedAt = startedAt
+        self.attempts = attempts
+    }
+}

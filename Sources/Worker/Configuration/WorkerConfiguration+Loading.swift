@@ -1,0 +1,160 @@
+import Configuration
+import Foundation
+
+
+extension WorkerConfiguration {
+    /// Loads and validates the configuration from environment variables and, when `CONFIG_FILE`
+    /// names one, a JSON file (keys nested by the variable's words: `KAFKA_GROUP_ID` is
+    /// `{"kafka": {"group": {"id": ...}}}`). Environment variables win over the file.
+    ///
+    /// - Throws: ``ConfigurationError`` listing every bad key with the problem and the fix.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> WorkerConfiguration {
+        var providers: [any ConfigProvider] = [EnvironmentVariablesProvider(environmentVariables: environment)]
+        if let file = environment["CONFIG_FILE"], !file.isEmpty {
+            do {
+                providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(file)))
+            } catch {
+                throw ConfigurationError(problems: [.init(
+                    key: "CONFIG_FILE", problem: "names a file that cannot be read as JSON",
+                    fix: "point it at a readable JSON file, or unset it"
+                )])
+            }
+        }
+        var source = ConfigSource(reader: ConfigReader(providers: providers), environment: environment)
+        let configuration = parse(&source)
+        guard source.problems.isEmpty, let configuration else {
+            throw ConfigurationError(problems: source.problems)
+        }
+        return configuration
+    }
+
+    private static func parse(_ source: inout ConfigSource) -> WorkerConfiguration? {
+        let kafka = parseKafka(&source)
+        let vlens = parseVlens(&source)
+
+        var processing = Processing()
+        processing.maxInFlight = source.int("MAX_IN_FLIGHT", default: processing.maxInFlight, range: 1...100_000)
+        processing.maxInFlightBytes = source.int("MAX_IN_FLIGHT_BYTES", default: processing.maxInFlightBytes, range: 1 << 20...1 << 40)
+        switch source.string("ORDERING_MODE", default: "key").lowercased() {
+        case "key": processing.orderingByPartition = false
+        case "partition": processing.orderingByPartition = true
+        default: source.report("ORDERING_MODE", "is not a known ordering mode", fix: "use key (the default) or partition")
+        }
+        processing.commitInterval = source.milliseconds("COMMIT_INTERVAL_MS", default: processing.commitInterval, range: 10...600_000)
+        processing.drainTimeout = source.milliseconds("DRAIN_TIMEOUT_MS", default: processing.drainTimeout, range: 0...3_600_000)
+
+        var input = Input()
+        input.maxEventBytes = source.int("MAX_EVENT_BYTES", default: input.maxEventBytes, range: 1024...1 << 30)
+        let schemes = source.list("CLAIM_CHECK_ALLOWED_SCHEMES").map { $0.lowercased() }
+        if let unknown = schemes.first(where: { $0 != "https" && $0 != "http" }) {
+            source.report("CLAIM_CHECK_ALLOWED_SCHEMES", "contains the unsupported scheme \"\(unknown)\"", fix: "list only https and/or http")
+        }
+        input.claimCheck = ClaimCheckPolicy(
+            allowedSchemes: schemes.isEmpty ? ["https"] : Set(schemes),
+            allowedHosts: source.list("CLAIM_CHECK_ALLOWED_HOSTS"),
+            allowPrivateAddresses: source.bool("CLAIM_CHECK_ALLOW_PRIVATE_ADDRESSES", default: false),
+            maxImageBytes: source.int("MAX_IMAGE_BYTES", default: 10 << 20, range: 1024...1 << 30)
+        )
+        input.includeExtractedData = source.bool("INCLUDE_EXTRACTED_DATA", default: false)
+
+        let storeURL = source.string("STORE_URL", default: "sqlite:./data/vlens-worker.sqlite")
+        if !(storeURL.hasPrefix("sqlite:") || storeURL.hasPrefix("postgres://") || storeURL.hasPrefix("postgresql://")) {
+            source.report("STORE_URL", "is neither a sqlite: path nor a postgres:// URL", fix: "use sqlite:./data/vlens-worker.sqlite or postgres://user@host:5432/db")
+        }
+        let httpHost = source.string("HTTP_HOST", default: "0.0.0.0")
+        let httpPort = source.int("HTTP_PORT", default: 8080, range: 0...65535)
+        let logLevel = source.string("LOG_LEVEL", default: "info").lowercased()
+        if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) {
+            source.report("LOG_LEVEL", "is not a log level", fix: "use trace, debug, info, notice, warning, error or critical")
+        }
+
+        guard let kafka, let vlens else { return nil }
+        var configuration = WorkerConfiguration(kafka: kafka, vlens: vlens, processing: processing, input: input)
+        configuration.storeURL = storeURL
+        configuration.httpHost = httpHost
+        configuration.httpPort = httpPort
+        configuration.logLevel = logLevel
+        if let instance = source.raw("WORKER_INSTANCE_ID") { configuration.instanceID = instance }
+        return configuration
+    }
+
+    private static func parseKafka(_ source: inout ConfigSource) -> Kafka? {
+        guard let servers = source.raw("KAFKA_BOOTSTRAP_SERVERS") else {
+            source.report("KAFKA_BOOTSTRAP_SERVERS", "is not set", fix: "set it to the broker list, e.g. kafka-1:9092,kafka-2:9092")
+            return nil
+        }
+        var kafka = Kafka(bootstrapServers: servers)
+        kafka.groupID = source.string("KAFKA_GROUP_ID", default: kafka.groupID)
+        kafka.captureTopic = source.string("CAPTURE_TOPIC", default: kafka.captureTopic)
+        kafka.resultTopic = source.string("RESULT_TOPIC", default: kafka.resultTopic)
+        kafka.deadLetterTopic = source.string("DEAD_LETTER_TOPIC", default: kafka.deadLetterTopic)
+        if Set([kafka.captureTopic, kafka.resultTopic, kafka.deadLetterTopic]).count < 3 {
+            source.report("CAPTURE_TOPIC", "equals RESULT_TOPIC or DEAD_LETTER_TOPIC", fix: "give the capture, result and dead-letter topics distinct names")
+        }
+        kafka.exactlyOnce = source.bool("KAFKA_EXACTLY_ONCE", default: false)
+        kafka.sessionTimeout = source.milliseconds("KAFKA_SESSION_TIMEOUT_MS", default: kafka.sessionTimeout, range: 6000...300_000)
+        for (name, value) in source.variables(withPrefix: "KAFKA_PROPERTY_") {
+            let property = name.dropFirst("KAFKA_PROPERTY_".count).lowercased().replacingOccurrences(of: "_", with: ".")
+            if property == "sasl.password" {
+                source.report(name, "would put a secret in a plain property", fix: "use KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE")
+                continue
+            }
+            kafka.properties[property] = value
+        }
+        if let password = source.secret("KAFKA_SASL_PASSWORD") {
+            kafka.properties["sasl.password"] = password
+        }
+        return kafka
+    }
+
+    private static func parseVlens(_ source: inout ConfigSource) -> Vlens? {
+        let defaultTenant = parseTenant(&source, name: "default", prefix: "VLENS_")
+        var tenants: [String: Tenant] = [:]
+        for name in source.list("VLENS_TENANTS") {
+            guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+                source.report("VLENS_TENANTS", "contains a tenant name with characters other than letters, digits and -", fix: "use simple names like acme,globex")
+                continue
+            }
+            let prefix = "VLENS_TENANT_\(name.uppercased().replacingOccurrences(of: "-", with: "_"))_"
+            if let tenant = parseTenant(&source, name: name, prefix: prefix) { tenants[name] = tenant }
+        }
+        var vlens = defaultTenant.map { Vlens(defaultTenant: $0, tenants: tenants) }
+        let timeout = source.milliseconds("VLENS_REQUEST_TIMEOUT_MS", default: .seconds(30), range: 100...600_000)
+        let connections = source.int("VLENS_MAX_CONNECTIONS", default: 64, range: 1...10_000)
+        let retry = RetryPolicy(
+            maxAttempts: source.int("VLENS_RETRY_MAX_ATTEMPTS", default: 8, range: 1...1000),
+            baseDelay: source.milliseconds("VLENS_RETRY_BASE_DELAY_MS", default: .milliseconds(200), range: 1...600_000),
+            maxDelay: source.milliseconds("VLENS_RETRY_MAX_DELAY_MS", default: .seconds(30), range: 1...3_600_000)
+        )
+        let breaker = CircuitBreaker.Configuration(
+            failureThreshold: source.int("BREAKER_FAILURE_THRESHOLD", default: 5, range: 1...10_000),
+            probeInterval: source.milliseconds("BREAKER_PROBE_INTERVAL_MS", default: .seconds(5), range: 10...3_600_000)
+        )
+        vlens?.requestTimeout = timeout
+        vlens?.maxConnections = connections
+        vlens?.retry = retry
+        vlens?.breaker = breaker
+        return vlens
+    }
+
+    private static func parseTenant(_ source: inout ConfigSource, name: String, prefix: String) -> Tenant? {
+        let baseKey = prefix + "BASE_URL"
+        let keyKey = prefix + "API_KEY"
+        var baseURL: URL?
+        if source.raw(baseKey) == nil {
+            source.report(baseKey, "is not set", fix: "set it to the Vlens API base URL, e.g. https://api.vlenseg.com")
+        } else {
+            baseURL = source.url(baseKey, schemes: ["https", "http"])
+        }
+        let apiKey = source.secret(keyKey)
+        if apiKey == nil, source.raw(keyKey + "_FILE") == nil {
+            source.report(keyKey, "is not set", fix: "set \(keyKey), or \(keyKey)_FILE to a mounted secret file")
+        }
+        let limit = RateLimit(
+            perSecond: source.rate(prefix + "RATE_LIMIT_RPS", default: 10),
+            perMinute: source.rate(prefix + "RATE_LIMIT_RPM", default: 60)
+        )
+        guard let baseURL, let apiKey else { return nil }
+        return Tenant(name: name, baseURL: baseURL, apiKey: apiKey, rateLimit: limit)
+    }
+}

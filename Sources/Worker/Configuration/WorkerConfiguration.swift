@@ -1,0 +1,91 @@
+import Foundation
+
+/// Everything the worker needs to run, with documented defaults.
+/// Loaded from environment variables (and an optional JSON file) by ``load(environment:)``.
+public struct WorkerConfiguration: Sendable {
+    /// Kafka connection, topics and pass-through librdkafka properties.
+    public struct Kafka: Sendable {
+        /// `KAFKA_BOOTSTRAP_SERVERS`. Required.
+        public var bootstrapServers: String
+        /// `KAFKA_GROUP_ID`. Default `vlens-worker`.
+        public var groupID: String = "vlens-worker"
+        /// `CAPTURE_TOPIC`. Default `identity.capture-submitted.v1`.
+        public var captureTopic: String = "identity.capture-submitted.v1"
+        /// `RESULT_TOPIC`. Default `identity.verification-result.v1`.
+        public var resultTopic: String = "identity.verification-result.v1"
+        /// `DEAD_LETTER_TOPIC`. Default `identity.capture-submitted.v1.dlq`.
+        public var deadLetterTopic: String = "identity.capture-submitted.v1.dlq"
+        /// `KAFKA_EXACTLY_ONCE`: publish results and commit offsets in one Kafka transaction. Default false.
+        public var exactlyOnce: Bool = false
+        /// `KAFKA_SESSION_TIMEOUT_MS`. Default 10 s.
+        public var sessionTimeout: Duration = .seconds(10)
+        /// `KAFKA_PROPERTY_<NAME>`: any librdkafka property, e.g. `KAFKA_PROPERTY_SECURITY_PROTOCOL=SASL_SSL`
+        /// becomes `security.protocol`. `KAFKA_SASL_PASSWORD` / `KAFKA_SASL_PASSWORD_FILE` set `sasl.password`.
+        public var properties: [String: String] = [:]
+    }
+
+    /// One Vlens tenant: where to call and with which key.
+    public struct Tenant: Sendable {
+        public var name: String
+        /// `VLENS_BASE_URL` (default tenant) or `VLENS_TENANT_<NAME>_BASE_URL`.
+        public var baseURL: URL
+        /// `VLENS_API_KEY` / `VLENS_API_KEY_FILE`, or `VLENS_TENANT_<NAME>_API_KEY[_FILE]`. A secret.
+        public var apiKey: String
+        /// `VLENS_RATE_LIMIT_RPS` / `..._RPM` (or per tenant). Defaults 10/s and 60/min; `unlimited` allowed.
+        public var rateLimit: RateLimit
+    }
+
+    /// Calling Vlens.
+    public struct Vlens: Sendable {
+        /// The tenant used when an event names none.
+        public var defaultTenant: Tenant
+        /// Further tenants by name (`VLENS_TENANTS=acme,globex`).
+        public var tenants: [String: Tenant] = [:]
+        /// `VLENS_REQUEST_TIMEOUT_MS`. Default 30 s.
+        public var requestTimeout: Duration = .seconds(30)
+        /// `VLENS_MAX_CONNECTIONS` per host. Default 64.
+        public var maxConnections: Int = 64
+        /// `VLENS_RETRY_MAX_ATTEMPTS`, `VLENS_RETRY_BASE_DELAY_MS`, `VLENS_RETRY_MAX_DELAY_MS`.
+        public var retry = RetryPolicy()
+        /// `BREAKER_FAILURE_THRESHOLD`, `BREAKER_PROBE_INTERVAL_MS`.
+        public var breaker = CircuitBreaker.Configuration()
+    }
+
+    /// The processing engine's limits.
+    public struct Processing: Sendable {
+        /// `MAX_IN_FLIGHT`. Default 256.
+        public var maxInFlight: Int = 256
+        /// `MAX_IN_FLIGHT_BYTES`. Default 256 MiB.
+        public var maxInFlightBytes: Int = 256 << 20
+        /// `ORDERING_MODE`: `key` (default) or `partition`.
+        public var orderingByPartition: Bool = false
+        /// `COMMIT_INTERVAL_MS`. Default 1 s.
+        public var commitInterval: Duration = .seconds(1)
+        /// `DRAIN_TIMEOUT_MS`: how long shutdown and revocation wait for in-flight captures. Default 25 s.
+        public var drainTimeout: Duration = .seconds(25)
+    }
+
+    /// Input limits and claim-check fetching.
+    public struct Input: Sendable {
+        /// `MAX_EVENT_BYTES`: larger capture events are dead-lettered. Default 16 MiB.
+        public var maxEventBytes: Int = 16 << 20
+        /// `CLAIM_CHECK_ALLOWED_HOSTS`, `CLAIM_CHECK_ALLOWED_SCHEMES`, `CLAIM_CHECK_ALLOW_PRIVATE_ADDRESSES`, `MAX_IMAGE_BYTES`.
+        public var claimCheck = ClaimCheckPolicy()
+        /// `INCLUDE_EXTRACTED_DATA`: put OCR data in results when the capture asks. Default false.
+        public var includeExtractedData: Bool = false
+    }
+
+    public var kafka: Kafka
+    public var vlens: Vlens
+    public var processing = Processing()
+    public var input = Input()
+    /// `STORE_URL`. Default `sqlite:./data/vlens-worker.sqlite`.
+    public var storeURL: String = "sqlite:./data/vlens-worker.sqlite"
+    /// `HTTP_HOST`, `HTTP_PORT`: health and metrics. Default 0.0.0.0:8080.
+    public var httpHost: String = "0.0.0.0"
+    public var httpPort: Int = 8080
+    /// `LOG_LEVEL`. Default `info`.
+    public var logLevel: String = "info"
+    /// `WORKER_INSTANCE_ID`: names this instance in in-flight markers. Default the host name and PID.
+    public var instanceID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Which claim-check URLs the worker may fetch images from.
+///
+/// Only the listed schemes and hosts are allowed; loopback, link-local, private-use and
+/// unspecified addresses are refused unless explicitly allowed, so an event cannot make the
+/// worker reach its own admin ports or a cloud metadata service.
+public struct ClaimCheckPolicy: Sendable, Equatable {
+    /// Allowed URL schemes. Default `https`.
+    public var allowedSchemes: Set<String>
+    /// Allowed host names, exact (`images.example.com`) or a suffix with a leading dot
+    /// (`.example.com`). Empty: claim-check images are refused altogether.
+    public var allowedHosts: [String]
+    /// Allow loopback and private addresses (for local development and tests). Default false.
+    public var allowPrivateAddresses: Bool
+    /// The largest image fetched, in bytes. Default 10 MiB.
+    public var maxImageBytes: Int
+
+    public init(allowedSchemes: Set<String> = ["https"], allowedHosts: [String] = [], allowPrivateAddresses: Bool = false, maxImageBytes: Int = 10 << 20) {
+        self.allowedSchemes = allowedSchemes
+        self.allowedHosts = allowedHosts
+        self.allowPrivateAddresses = allowPrivateAddresses
+        self.maxImageBytes = maxImageBytes
+    }
+
+    /// Why a URL is refused; `nil` when it may be fetched. The reason never echoes the URL.
+    public func refusal(for url: URL) -> String? {
+        guard let scheme = url.scheme?.lowercased(), allowedSchemes.contains(scheme) else {
+            return "claim-check URL scheme is not allowed"
+        }
+        guard let host = url.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty else {
+            return "claim-check URL has no host"
+        }
+        guard url.user == nil, url.password == nil else {
+            return "claim-check URL must not carry credentials"
+        }
+        guard isAllowedHost(host) else {
+            return "claim-check host is not on the allow-list"
+        }
+        if !allowPrivateAddresses, Self.isPrivateAddress(host) {
+            return "claim-check URL points at a loopback, link-local or private address"
+        }
+        return nil
+    }
+
+    private func isAllowedHost(_ host: String) -> Bool {
+        allowedHosts.contains { entry in
+            let entry = entry.lowercased()
+            return entry.hasPrefix(".") ? host.hasSuffix(entry) : host == entry
+        }
+    }
+
+    /// Whether a host name or literal address is loopback, link-local, private or unspecified.
+    static func isPrivateAddress(_ host: String) -> Bool {
+        if host == "localhost" || host.hasSuffix(".localhost") { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count == 4, let octets = Optional(parts.compactMap { UInt8($0) }), octets.count == 4 {
+            switch (octets[0], octets[1]) {
+            case (127, _), (10, _), (0, _): return true
+            case (169, 254): return true
+            case (172, 16...31): return true
+            case (192, 168): return true
+            case (100, 64...127): return true
+            default: return false
+            }
+        }
+        if host.contains(":") {
+            let lower = host.lowercased()
+            return lower == "::1" || lower == "::" || lower.hasPrefix("fe80") || lower.hasPrefix("fc") || lower.hasPrefix("fd")
+                || lower.hasPrefix("::ffff:127.") || lower.hasPrefix("::ffff:10.") || lower.hasPrefix("::ffff:169.254.") || lower.hasPrefix("::ffff:192.168.")
+        }
+        return false
+    }
+}

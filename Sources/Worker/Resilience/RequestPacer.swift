@@ -1,0 +1,68 @@
+/// Spaces one tenant's Vlens calls so that no 1-second or 60-second window holds more than
+/// this instance's share of the tenant's limits.
+///
+/// A pure state machine. Calls are paced evenly (no bursts), so a server that counts in fixed
+/// windows, sliding windows or token buckets all see the limit respected. Each instance of a
+/// consumer group paces at `share` of the limit (its partitions over all partitions), so the
+/// group as a whole stays under the tenant's limit. A 429 halves the pace and blocks until
+/// `Retry-After`; each later success wins back a little (additive increase, multiplicative decrease).
+public struct RequestPacer: Sendable {
+    /// Spacing is stretched by this margin so network jitter cannot squeeze two calls into one slot.
+    static let safetyMargin = 1.02
+    static let minimumFactor = 0.05
+    static let recoveryStep = 0.05
+
+    public private(set) var limit: RateLimit
+    /// This instance's fraction of the tenant's limit, in (0, 1].
+    public private(set) var share: Double = 1
+    /// The adaptive factor, lowered by 429s, in [0.05, 1].
+    public private(set) var adaptiveFactor: Double = 1
+    private var nextSlot: ContinuousClock.Instant?
+    private var blockedUntil: ContinuousClock.Instant?
+
+    public init(limit: RateLimit) {
+        self.limit = limit
+    }
+
+    /// The time between two calls at the current share and factor; `nil` when unlimited.
+    ///
+    /// For each limit of N calls per window W, this instance may make q = N × share × factor
+    /// calls per window. Spacing calls W / ⌊q⌋ apart (W / q when q < 1) puts at most ⌊q⌋ in any
+    /// window, so the shares of all instances add up to no more than N.
+    public var interval: Duration? {
+        var seconds: Double?
+        for (count, window) in [(limit.perSecond, 1.0), (limit.perMinute, 60.0)] {
+            guard let count, count > 0 else { continue }
+            let quota = count * share * adaptiveFactor
+            let perWindow = quota >= 1 ? quota.rounded(.down) : quota
+            seconds = max(seconds ?? 0, window / perWindow)
+        }
+        return seconds.map { .seconds($0 * Self.safetyMargin) }
+    }
+
+    /// Reserves the next call slot. The caller waits until the returned instant, then calls.
+    public mutating func reserve(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        var slot = max(now, nextSlot ?? now)
+        if let blockedUntil { slot = max(slot, blockedUntil) }
+        if let interval { nextSlot = slot + interval } else { nextSlot = nil }
+        return slot
+    }
+
+    /// Sets this instance's share of the tenant's limit (recomputed on every rebalance).
+    public mutating func setShare(_ share: Double) {
+        self.share = min(max(share, 0.001), 1)
+    }
+
+    /// Vlens said 429: slow down, and call nothing before `retryAfter` (or one interval).
+    public mutating func recordRateLimited(now: ContinuousClock.Instant, retryAfter: Duration?) {
+        adaptiveFactor = max(Self.minimumFactor, adaptiveFactor / 2)
+        let pause = retryAfter ?? interval ?? .seconds(1)
+        blockedUntil = max(blockedUntil ?? now, now + pause)
+        nextSlot = max(nextSlot ?? now, now + pause)
+    }
+
+    /// A call went through: win back some of the rate a 429 took.
+    public mutating func recordAccepted() {
+        adaptiveFactor = min(1, adaptiveFactor + Self.recoveryStep)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Store
+import Testing
+
+/// The store contract, proven against real SQLite files and a real PostgreSQL server.
+@Suite("Verification store", .timeLimit(.minutes(2)))
+struct VerificationStoreTests {
+    private let capture = CaptureKey(captureEventID: "evt-1", transactionID: "txn-1", step: "id_front")
+    private let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test("a completed capture's result and transaction state are stored", arguments: StoreEngine.allCases)
+    func completeStoresResultAndState(engine: StoreEngine) async throws {
+        try await withFreshStore(engine) { store, _ in
+            #expect(try await store.result(forCapture: capture.captureEventID) == nil)
+            let stored = try await store.complete(capture, result: Array("result-1".utf8), transactionState: Array("state-1".utf8), at: now)
+            #expect(stored.result == Array("result-1".utf8))
+            let fetched = try #require(try await store.result(forCapture: capture.captureEventID))
+            #expect(fetched.result == Array("result-1".utf8))
+            #expect(fetched.transactionID == "txn-1")
+            #expect(fetched.step == "id_front")
+            #expect(abs(fetched.completedAt.timeIntervalSince(now)) < 0.001)
+            #expect(try await store.transactionState("txn-1") == Array("state-1".utf8))
+            #expect(try await store.transactionState("txn-other") == nil)
+        }
+    }
+
+    @Test("completing a capture twice keeps the first result, so re-publishing is identical", arguments: StoreEngine.allCases)
+    func secondCompletionKeepsFirstResult(engine: StoreEngine) async throws {
+        try await withFreshStore(engine) { store, _ in
+            _ = try await store.complete(capture, result: Array("first".utf8), transactionState: Array("s1".utf8), at: now)
+            let second = try await store.complete(capture, result: Array("second".utf8), transactionState: Array("s2".utf8), at: now.addingTimeInterval(5))
+            #expect(second.result == Array("first".utf8))
+            #expect(try await store.result(forCapture: capture.captureEventID)?.result == Array("first".utf8))
+            #expect(try await store.transactionState("txn-1") == Array("s1".utf8))
+        }
+    }
+
+    @Test("a call that never completed is reported by the next attempt and counted", arguments: StoreEngine.allCases)
+    func inFlightMarkerSurvivesACrash(engine: StoreEngine) async throws {
+        try await withFreshStore(engine) { store, _ in
+            #expect(try await store.beginCall(capture, owner: "worker-a", at: now) == nil)
+            #expect(try await store.inFlightMarkers().map(\.capture) == [capture])
+
+            // worker-a dies here; worker-b picks the capture up again.
+            let previous = try #require(try await store.beginCall(capture, owner: "worker-b", at: now.addingTimeInterval(10)))
+            #expect(previous.owner == "worker-a")
+            #expect(previous.attempts == 1)
+            #expect(abs(previous.startedAt.timeIntervalSince(now)) < 0.001)
+            #expect(try await store.inFlightMarkers().first?.attempts == 2)
+
+            _ = try await store.complete(capture, result: Array("r".utf8), transactionState: nil, at: now.addingTimeInterval(11))
+            #expect(try await store.inFlightMarkers().isEmpty)
+        }
+    }
+
+    @Test("state stays untouched when a step completes without a new state", arguments: StoreEngine.allCases)
+    func completionWithoutStateKeepsState(engine: StoreEngine) async throws {
+        try await withFreshStore(engine) { store, _ in
+            _ = try await store.complete(capture, result: Array("r1".utf8), transactionState: Array("kept".utf8), at: now)
+            let other = CaptureKey(captureEventID: "evt-2", transactionID: "txn-1", step: "liveness")
+            _ = try await store.complete(other, result: Array("r2".utf8), transactionState: nil, at: now)
+            #expect(try await store.transactionState("txn-1") == Array("kept".utf8))
+        }
+    }
+
+    @Test("results older than the retention horizon are purged", arguments: StoreEngine.allCases)
+    func purgeRemovesOldResults(engine: StoreEngine) async throws {
+        try await withFreshStore(engine) { store, _ in
+            _ = try await store.complete(capture, result: [1], transactionState: nil, at: now)
+            let recent = CaptureKey(captureEventID: "evt-recent", transactionID: "txn-2", step: "id_back")
+            _ = try await store.complete(recent, result: [2], transactionState: nil, at: now.addingTimeInterval(3600))
+            #expect(try await store.purgeResults(completedBefore: now.addingTimeInterval(60)) == 1)
+            #expect(try await store.result(forCapture: capture.captureEventID) == nil)
+            #expect(try await store.result(forCapture: recent.captureEventID) != nil)
+        }
+    }
+
+    @Test("migrating an up-to-date store again changes nothing and keeps data", arguments: StoreEngine.allCases)
+    func migrationIsIdempotent(engine: StoreEngine) async throws {
+        try await withFreshStore(engine) { store, url in
+            _ = try await store.complete(capture, result: [7], transactionState: nil, at: now)
+            try await store.migrate()
+            #expect(try await store.result(forCapture: capture.captureEventID)?.result == [7])
+            _ = url
+        }
+    }
+
+    @Test("concurrent completions of many captures all land", arguments: StoreEngine.allCases)
+    func concurrentCompletions(engine: StoreEngine) async throws {
+        try await withFreshStore(engine) { store, _ in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<50 {
+                    group.addTask {
+                        let key = CaptureKey(captureEventID: "evt-\(index)", transactionID: "txn-\(index % 7)", step: "id_front")
+                        _ = try await store.beginCall(key, owner: "w", at: now)
+                        _ = try await store.complete(key, result: [UInt8(index)], transactionState: [UInt8(index)], at: now)
+                    }
+                }
+                try await group.waitForAll()
+            }
+            for index in 0..<50 {
+                #expect(try await store.result(forCapture: "evt-\(index)")?.result == [UInt8(index)])
+            }
+            #expect(try await store.inFlightMarkers().isEmpty)
+        }
+    }
+}
+
+@Suite("Store URL")
+struct StoreURLTests {
+    @Test("sqlite and postgres URLs parse, and the redacted form hides the password")
+    func parses() throws {
+        #expect(try StoreURL("sqlite:./data/w.sqlite").redacted == "sqlite:./data/w.sqlite")
+        #expect(try StoreURL("postgres://app:s3cret@db.internal:6543/verifications").redacted == "postgres://app@db.internal:6543/verifications")
+    }
+
+    @Test("a bad URL is refused with a message that says what a good one looks like", arguments: ["mysql://x/y", "sqlite:", "postgres:///nohost", "postgres://h/db?sslmode=sometimes"])
+    func refuses(url: String) {
+        #expect {
+            try StoreURL(url)
+        } throws: { error in
+            guard let error = error as? StoreError else { return false }
+            return error.code == .invalidURL && !error.message.isEmpty && !error.message.contains("s3cret")
+        }
+    }
+}

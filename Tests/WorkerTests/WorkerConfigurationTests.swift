@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+import Worker
+
+@Suite("Worker configuration")
+struct WorkerConfigurationTests {
+    private let minimal = [
+        "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092",
+        "VLENS_BASE_URL": "https://vlens.example.com",
+        "VLENS_API_KEY": "key-123-secret",
+    ]
+
+    @Test("a minimal environment loads with the documented defaults")
+    func defaults() async throws {
+        let configuration = try await WorkerConfiguration.load(environment: minimal)
+        #expect(configuration.kafka.groupID == "vlens-worker")
+        #expect(configuration.kafka.captureTopic == "identity.capture-submitted.v1")
+        #expect(configuration.kafka.resultTopic == "identity.verification-result.v1")
+        #expect(configuration.kafka.deadLetterTopic == "identity.capture-submitted.v1.dlq")
+        #expect(configuration.storeURL == "sqlite:./data/vlens-worker.sqlite")
+        #expect(configuration.vlens.defaultTenant.apiKey == "key-123-secret")
+        #expect(configuration.vlens.defaultTenant.rateLimit == RateLimit(perSecond: 10, perMinute: 60))
+        #expect(configuration.processing.maxInFlight == 256)
+        #expect(!configuration.processing.orderingByPartition)
+        #expect(configuration.httpPort == 8080)
+    }
+
+    @Test("an empty environment names every required key with a fix")
+    func missingRequired() async throws {
+        let error = try await #require(throws: ConfigurationError.self) {
+            try await WorkerConfiguration.load(environment: [:])
+        }
+        let keys = Set(error.problems.map(\.key))
+        #expect(keys == ["KAFKA_BOOTSTRAP_SERVERS", "VLENS_BASE_URL", "VLENS_API_KEY"])
+        #expect(error.problems.allSatisfy { !$0.problem.isEmpty && !$0.fix.isEmpty })
+    }
+
+    @Test("malformed values are reported by key, not replaced by defaults", arguments: [
+        ("HTTP_PORT", "eighty", "not a whole number"),
+        ("MAX_IN_FLIGHT", "0", "outside"),
+        ("ORDERING_MODE", "random", "ordering mode"),
+        ("VLENS_BASE_URL", "ftp://vlens", "URL"),
+        ("VLENS_RATE_LIMIT_RPS", "-3", "positive number"),
+        ("KAFKA_EXACTLY_ONCE", "maybe", "boolean"),
+        ("STORE_URL", "mysql://db", "sqlite"),
+        ("LOG_LEVEL", "loud", "log level"),
+    ])
+    func malformed(key: String, value: String, expected: String) async throws {
+        var environment = minimal
+        environment[key] = value
+        let error = try await #require(throws: ConfigurationError.self) {
+            try await WorkerConfiguration.load(environment: environment)
+        }
+        let problem = try #require(error.problems.first { $0.key == key })
+        #expect(problem.problem.contains(expected))
+        #expect(!error.description.contains("key-123-secret"))
+    }
+
+    @Test("secrets come from mounted files, and setting both ways is refused")
+    func secretFiles() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("api-key-\(UUID().uuidString)")
+        try "from-file-secret\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+
+        var environment = minimal
+        environment["VLENS_API_KEY"] = nil
+        environment["VLENS_API_KEY_FILE"] = file.path
+        #expect(try await WorkerConfiguration.load(environment: environment).vlens.defaultTenant.apiKey == "from-file-secret")
+
+        environment["VLENS_API_KEY"] = "inline-secret"
+        let error = try await #require(throws: ConfigurationError.self) {
+            try await WorkerConfiguration.load(environment: environment)
+        }
+        #expect(error.problems.map(\.key) == ["VLENS_API_KEY"])
+        #expect(!error.description.contains("inline-secret") && !error.description.contains("from-file-secret"))
+
+        environment["VLENS_API_KEY"] = nil
+        environment["VLENS_API_KEY_FILE"] = "/nonexistent/secret"
+        let missing = try await #require(throws: ConfigurationError.self) {
+            try await WorkerConfiguration.load(environment: environment)
+        }
+        #expect(missing.problems.map(\.key) == ["VLENS_API_KEY_FILE"])
+    }
+
+    @Test("librdkafka properties pass through; a SASL password only as a secret")
+    func kafkaProperties() async throws {
+        var environment = minimal
+        environment["KAFKA_PROPERTY_SECURITY_PROTOCOL"] = "SASL_SSL"
+        environment["KAFKA_PROPERTY_SASL_MECHANISMS"] = "SCRAM-SHA-512"
+        environment["KAFKA_SASL_PASSWORD"] = "pw"
+        let configuration = try await WorkerConfiguration.load(environment: environment)
+        #expect(configuration.kafka.properties == ["security.protocol": "SASL_SSL", "sasl.mechanisms": "SCRAM-SHA-512", "sasl.password": "pw"])
+
+        environment["KAFKA_PROPERTY_SASL_PASSWORD"] = "pw"
+        await #expect(throws: ConfigurationError.self) { try await WorkerConfiguration.load(environment: environment) }
+    }
+
+    @Test("named tenants get their own URL, key and limits")
+    func tenants() async throws {
+        var environment = minimal
+        environment["VLENS_TENANTS"] = "acme"
+        environment["VLENS_TENANT_ACME_BASE_URL"] = "https://acme.vlens.example.com"
+        environment["VLENS_TENANT_ACME_API_KEY"] = "acme-key"
+        environment["VLENS_TENANT_ACME_RATE_LIMIT_RPM"] = "unlimited"
+        let configuration = try await WorkerConfiguration.load(environment: environment)
+        let acme = try #require(configuration.vlens.tenants["acme"])
+        #expect(acme.baseURL.host == "acme.vlens.example.com")
+        #expect(acme.apiKey == "acme-key")
+        #expect(acme.rateLimit == RateLimit(perSecond: 10, perMinute: nil))
+
+        environment["VLENS_TENANT_ACME_API_KEY"] = nil
+        let error = try await #require(throws: ConfigurationError.self) {
+            try await WorkerConfiguration.load(environment: environment)
+        }
+        #expect(error.problems.map(\.key) == ["VLENS_TENANT_ACME_API_KEY"])
+    }
+}
