@@ -44,7 +44,10 @@ public final class SQLiteVerificationStore: VerificationStore {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(3600))
         }
-        try? await close()
+        // Closing runs on SQLite's thread pool, which refuses work from a cancelled task:
+        // close from a fresh (awaited) task instead.
+        let connection = self.connection
+        try await Task { try await connection.close() }.value
     }
 
     public func migrate() async throws {

@@ -33,7 +33,9 @@ func withFreshStore<T: Sendable>(
             try? await administer(serverURL) { try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(database) WITH (FORCE)")) }
         }
         do {
-            let url = try StoreURL(serverURL.replacingOccurrences(of: "/postgres", with: "/\(database)"))
+            var components = URLComponents(string: serverURL)
+            components?.path = "/\(database)"
+            let url = try StoreURL(components?.string ?? serverURL)
             let store = try await url.makeStore(logger: logger)
             let value = try await running(store) { try await body($0, url) }
             await drop()
