@@ -1,6 +1,8 @@
 extension CaptureSubmitted {
     /// The capture's CloudEvents headers, as a producer sends them.
-    public func cloudEventHeaders(source: String, traceparent: String? = nil, tracestate: String? = nil) -> CloudEventHeaders {
+    public func cloudEventHeaders(source: String, traceparent: String? = nil, tracestate: String? = nil)
+        -> CloudEventHeaders
+    {
         CloudEventHeaders(
             id: eventId,
             type: CloudEventHeaders.captureType,

@@ -60,7 +60,8 @@ public struct CloudEventHeaders: Hashable, Sendable {
                 throw ContractError(code: .missingHeader, field: name, message: "header \(name): missing (required)")
             }
             guard let text = header.text, !text.isEmpty else {
-                throw ContractError(code: .headerMismatch, field: name, message: "header \(name): is empty or not UTF-8 text")
+                throw ContractError(
+                    code: .headerMismatch, field: name, message: "header \(name): is empty or not UTF-8 text")
             }
             return text
         }
@@ -69,11 +70,13 @@ public struct CloudEventHeaders: Hashable, Sendable {
         self.source = try required("ce_source")
         self.specVersion = try required("ce_specversion")
         guard specVersion == "1.0" else {
-            throw ContractError(code: .headerMismatch, field: "ce_specversion", message: "header ce_specversion: must be 1.0")
+            throw ContractError(
+                code: .headerMismatch, field: "ce_specversion", message: "header ce_specversion: must be 1.0")
         }
         self.subject = try required("ce_subject")
         guard let time = Timestamp(rfc3339: try required("ce_time")) else {
-            throw ContractError(code: .headerMismatch, field: "ce_time", message: "header ce_time: is not an RFC 3339 date-time")
+            throw ContractError(
+                code: .headerMismatch, field: "ce_time", message: "header ce_time: is not an RFC 3339 date-time")
         }
         self.time = time
         self.contentType = try required("content-type")

@@ -128,17 +128,22 @@ extension DeadLetterRecord {
         }
         func number(_ name: String) throws(ContractError) -> Int64 {
             guard let value = Int64(try required(name)), value >= 0 else {
-                throw ContractError(code: .headerMismatch, field: name, message: "header \(name): must be a non-negative integer")
+                throw ContractError(
+                    code: .headerMismatch, field: name, message: "header \(name): must be a non-negative integer")
             }
             return value
         }
-        let reason = Reason(code: try required(HeaderName.reason), message: try required(HeaderName.message),
-                            field: kafkaHeaders.text(HeaderName.field))
-        let source = Source(topic: try required(HeaderName.sourceTopic),
-                            partition: Int(try number(HeaderName.sourcePartition)),
-                            offset: try number(HeaderName.sourceOffset))
+        let reason = Reason(
+            code: try required(HeaderName.reason), message: try required(HeaderName.message),
+            field: kafkaHeaders.text(HeaderName.field))
+        let source = Source(
+            topic: try required(HeaderName.sourceTopic),
+            partition: Int(try number(HeaderName.sourcePartition)),
+            offset: try number(HeaderName.sourceOffset))
         guard let failedAt = Timestamp(rfc3339: try required(HeaderName.failedAt)) else {
-            throw ContractError(code: .headerMismatch, field: HeaderName.failedAt, message: "header dlq_failed_at: is not an RFC 3339 date-time")
+            throw ContractError(
+                code: .headerMismatch, field: HeaderName.failedAt,
+                message: "header dlq_failed_at: is not an RFC 3339 date-time")
         }
         let capture = try? CaptureSubmitted.decode(value)
         self.init(

@@ -72,7 +72,8 @@ public struct ImageReference: Hashable, Sendable, Codable, CustomStringConvertib
         case (true, false):
             let base64 = try container.decode(String.self, forKey: .base64)
             guard FieldRules.isBase64(base64) else {
-                throw ContractError.invalid(path + [CodingKeys.base64], "is not valid standard base64 (padded, no line breaks)")
+                throw ContractError.invalid(
+                    path + [CodingKeys.base64], "is not valid standard base64 (padded, no line breaks)")
             }
             self.backing = .inline(base64: base64)
         case (false, true):

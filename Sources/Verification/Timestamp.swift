@@ -104,7 +104,8 @@ extension Timestamp: Codable {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let date = Self.parse(text) else {
-            throw ContractError.invalid(decoder.codingPath, "is not an RFC 3339 date-time (e.g. 2026-11-27T09:15:02.120Z)")
+            throw ContractError.invalid(
+                decoder.codingPath, "is not an RFC 3339 date-time (e.g. 2026-11-27T09:15:02.120Z)")
         }
         self.date = date
         self.text = text

@@ -32,4 +32,3 @@ extension TransactionStateMachine: Codable {
         try c.encodeIfPresent(pendingCall, forKey: .pendingCall)
     }
 }
-

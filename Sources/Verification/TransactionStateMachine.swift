@@ -22,7 +22,9 @@ public struct TransactionStateMachine: Hashable, Sendable {
         var verification: VerificationFlags = .none
         var verdict: TransactionVerdict?
 
-        func resolution(_ outcome: ResultOutcome, error: ResultError? = nil, vlensTransactionId: String? = nil) -> StepResolution {
+        func resolution(_ outcome: ResultOutcome, error: ResultError? = nil, vlensTransactionId: String? = nil)
+            -> StepResolution
+        {
             StepResolution(
                 outcome: outcome,
                 isFinal: verdict != nil,
@@ -86,11 +88,14 @@ public struct TransactionStateMachine: Hashable, Sendable {
         let progress = self.progress
         state = .idle(progress)
         if let verdict = progress.verdict, step != .link || verdict == .failed {
-            return .resolve(progress.resolution(.rejected, error: ResultError(
-                code: .transactionFinal,
-                message: "the transaction is already final (\(verdict)); \(step) was not sent to Vlens",
-                retryable: false
-            )))
+            return .resolve(
+                progress.resolution(
+                    .rejected,
+                    error: ResultError(
+                        code: .transactionFinal,
+                        message: "the transaction is already final (\(verdict)); \(step) was not sent to Vlens",
+                        retryable: false
+                    )))
         }
         let vlensTransactionId: String?
         switch step.backing {
@@ -100,23 +105,29 @@ public struct TransactionStateMachine: Hashable, Sendable {
             let missing = [CaptureStep.idFront, .idBack].filter { !progress.completed.contains($0) }
             if !missing.isEmpty {
                 let names = missing.map(\.rawValue).joined(separator: " and ")
-                return .resolve(progress.resolution(.rejected, error: ResultError(
-                    code: .livenessSidesMissing,
-                    message: "liveness needs id_front and id_back to have succeeded first; missing: \(names)",
-                    retryable: true,
-                    missingSteps: missing
-                )))
+                return .resolve(
+                    progress.resolution(
+                        .rejected,
+                        error: ResultError(
+                            code: .livenessSidesMissing,
+                            message: "liveness needs id_front and id_back to have succeeded first; missing: \(names)",
+                            retryable: true,
+                            missingSteps: missing
+                        )))
             }
             vlensTransactionId = progress.vlensTransactionId ?? given
         case .link:
             vlensTransactionId = given ?? progress.vlensTransactionId
         }
         if step == .liveness || step == .link, vlensTransactionId == nil {
-            return .resolve(progress.resolution(.rejected, error: ResultError(
-                code: .vlensTransactionUnknown,
-                message: "\(step) needs a Vlens transaction id and none is known",
-                retryable: false
-            )))
+            return .resolve(
+                progress.resolution(
+                    .rejected,
+                    error: ResultError(
+                        code: .vlensTransactionUnknown,
+                        message: "\(step) needs a Vlens transaction id and none is known",
+                        retryable: false
+                    )))
         }
         let call = VlensCall(step: step, vlensTransactionId: vlensTransactionId)
         state = .awaitingOutcome(progress, call)

@@ -78,7 +78,9 @@ public struct VerificationResult: Hashable, Sendable {
                 receivedAt: receivedAt,
                 completedAt: completedAt,
                 totalMs: max(0, Int((total * 1000).rounded())),
-                vlensMs: vlensTime.map { max(0, Int($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) }
+                vlensMs: vlensTime.map {
+                    max(0, Int($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000))
+                }
             )
         }
     }

@@ -35,7 +35,10 @@ struct ContractDecodingTests {
     func unknownFieldsIgnored() throws {
         var object = Self.capture()
         object["futureField"] = .object(["nested": .int(1)])
-        object["images"] = .object(["idFront": .object(["base64": .string(Self.secretImage), "mediaType": .string("image/jpeg")]), "extra": .null])
+        object["images"] = .object([
+            "idFront": .object(["base64": .string(Self.secretImage), "mediaType": .string("image/jpeg")]),
+            "extra": .null,
+        ])
         let capture = try decode(object)
         #expect(capture.step == .idFront)
         #expect(capture.images.idFront?.inlineBase64 == Self.secretImage)
@@ -43,7 +46,9 @@ struct ContractDecodingTests {
         #expect(!String(describing: capture.images.idFront!).contains(Self.secretImage))
     }
 
-    @Test("each missing required field is named", arguments: ["eventId", "transactionId", "step", "submittedAt", "getExtractedData"])
+    @Test(
+        "each missing required field is named",
+        arguments: ["eventId", "transactionId", "step", "submittedAt", "getExtractedData"])
     func missingField(name: String) {
         var object = Self.capture()
         object[name] = nil
@@ -92,19 +97,35 @@ struct ContractDecodingTests {
         var object = Self.capture()
         object["images"] = .object(["idFront": .object(["base64": .string("not base64!")])])
         #expect(failure(object)?.field == "images.idFront.base64")
-        object["images"] = .object(["idFront": .object(["base64": .string("QUJD"), "url": .string("https://x.example/a")])])
+        object["images"] = .object([
+            "idFront": .object(["base64": .string("QUJD"), "url": .string("https://x.example/a")])
+        ])
         #expect(failure(object)?.field == "images.idFront")
-        object["images"] = .object(["idFront": .object(["url": .string("ftp://x.example/a"), "sha256": .string(String(repeating: "a", count: 64)), "sizeBytes": .int(5)])])
+        object["images"] = .object([
+            "idFront": .object([
+                "url": .string("ftp://x.example/a"), "sha256": .string(String(repeating: "a", count: 64)),
+                "sizeBytes": .int(5),
+            ])
+        ])
         #expect(failure(object)?.field == "images.idFront.url")
-        object["images"] = .object(["idFront": .object(["url": .string("https://x.example/a"), "sha256": .string("ABC"), "sizeBytes": .int(5)])])
+        object["images"] = .object([
+            "idFront": .object(["url": .string("https://x.example/a"), "sha256": .string("ABC"), "sizeBytes": .int(5)])
+        ])
         #expect(failure(object)?.field == "images.idFront.sha256")
-        object["images"] = .object(["idFront": .object(["url": .string("https://x.example/a"), "sha256": .string(String(repeating: "a", count: 64))])])
+        object["images"] = .object([
+            "idFront": .object([
+                "url": .string("https://x.example/a"), "sha256": .string(String(repeating: "a", count: 64)),
+            ])
+        ])
         #expect(failure(object)?.field == "images.idFront.sizeBytes")
         object["step"] = .string("liveness")
         let face = JSONValue.object(["image": .object(["base64": .string("QUJD")])])
         object["images"] = .object(["idFront": .object(["base64": .string("QUJD")]), "faces": .array([face, face])])
         #expect(failure(object)?.field == "images.faces")
-        object["images"] = .object(["idFront": .object(["base64": .string("QUJD")]), "faces": .array([face, face, .object(["image": .object(["base64": .string("QU")])])])])
+        object["images"] = .object([
+            "idFront": .object(["base64": .string("QUJD")]),
+            "faces": .array([face, face, .object(["image": .object(["base64": .string("QU")])])]),
+        ])
         #expect(failure(object)?.field == "images.faces[2].image.base64")
     }
 
@@ -137,7 +158,7 @@ struct ContractDecodingTests {
     @Test("a large integer where a boolean belongs is named without echoing the number")
     func numbersAreNotEchoed() {
         var object = Self.capture()
-        object["getExtractedData"] = .int(98765432123456789)
+        object["getExtractedData"] = .int(98_765_432_123_456_789)
         let error = failure(object)
         #expect(error?.field == "getExtractedData")
         #expect(error.map { !$0.message.contains("9876543") } == true)

@@ -35,10 +35,11 @@ enum ContractFiles {
                     try process.run()
                     let output = pipe.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()
-                    continuation.resume(returning: Run(
-                        status: process.terminationStatus,
-                        output: String(decoding: output, as: UTF8.self)
-                    ))
+                    continuation.resume(
+                        returning: Run(
+                            status: process.terminationStatus,
+                            output: String(decoding: output, as: UTF8.self)
+                        ))
                 } catch {
                     continuation.resume(throwing: error)
                 }

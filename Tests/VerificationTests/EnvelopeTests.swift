@@ -11,7 +11,11 @@ struct EnvelopeTests {
     func captureHeaders() throws {
         let headers = Self.capture.cloudEventHeaders(source: "/onboarding-app", traceparent: Self.traceparent)
         let kafka = headers.messageHeaders
-        #expect(kafka.map(\.name) == ["ce_id", "ce_type", "ce_source", "ce_specversion", "ce_subject", "ce_time", "content-type", "traceparent"])
+        #expect(
+            kafka.map(\.name) == [
+                "ce_id", "ce_type", "ce_source", "ce_specversion", "ce_subject", "ce_time", "content-type",
+                "traceparent",
+            ])
         #expect(kafka.text("ce_id") == Self.capture.eventId)
         #expect(kafka.text("ce_subject") == Self.capture.transactionId)
         #expect(kafka.text("ce_type") == "identity.capture-submitted.v1")
@@ -35,10 +39,13 @@ struct EnvelopeTests {
         #expect(headers.text("tracestate") == "vendor=1")
     }
 
-    @Test("missing or malformed required headers are named", arguments: ["ce_id", "ce_type", "ce_source", "ce_specversion", "ce_subject", "ce_time", "content-type"])
+    @Test(
+        "missing or malformed required headers are named",
+        arguments: ["ce_id", "ce_type", "ce_source", "ce_specversion", "ce_subject", "ce_time", "content-type"])
     func missingHeader(name: String) {
         let all = Self.capture.cloudEventHeaders(source: "/app").messageHeaders
-        #expect(throws: ContractError(code: .missingHeader, field: name, message: "header \(name): missing (required)")) {
+        #expect(throws: ContractError(code: .missingHeader, field: name, message: "header \(name): missing (required)"))
+        {
             try CloudEventHeaders(parsing: all.filter { $0.name != name })
         }
         let broken = all.map { $0.name == name ? MessageHeader(name: name, value: [0xFF, 0xFE]) : $0 }
@@ -62,14 +69,18 @@ struct EnvelopeTests {
         #expect(field(nil, headers) == "key")
         #expect(field(Array("tx-other".utf8), headers) == "key")
         #expect(field(Array(capture.transactionId.utf8), [MessageHeader(name: "ce_id", text: "other")]) == "ce_id")
-        #expect(field(Array(capture.transactionId.utf8), [MessageHeader(name: "ce_subject", text: "other")]) == "ce_subject")
+        #expect(
+            field(Array(capture.transactionId.utf8), [MessageHeader(name: "ce_subject", text: "other")]) == "ce_subject"
+        )
         #expect(field(Array(capture.transactionId.utf8), [MessageHeader(name: "ce_type", text: "other")]) == "ce_type")
     }
 
     @Test("a dead-letter record keeps the original bytes and headers and adds the reason headers; it reads back")
     func deadLetter() throws {
         let value = Array(#"{"eventId":"e-1","transactionId":"tx-1","step":"selfie"}"#.utf8)
-        let original = [MessageHeader(name: "ce_id", text: "e-1"), MessageHeader(name: "traceparent", text: Self.traceparent)]
+        let original = [
+            MessageHeader(name: "ce_id", text: "e-1"), MessageHeader(name: "traceparent", text: Self.traceparent),
+        ]
         let record = DeadLetterRecord(
             reason: .init(code: "schema_invalid", message: "field step: unknown value", field: "step"),
             source: .init(topic: "identity.capture-submitted.v1", partition: 4, offset: 1234),
@@ -85,8 +96,9 @@ struct EnvelopeTests {
         #expect(kafka.text("dlq_attempts") == "0")
         let back = try DeadLetterRecord(key: record.key, value: value, kafkaHeaders: kafka)
         #expect(back == record)
-        let again = DeadLetterRecord(reason: .init(code: "oversized", message: "too big"), source: record.source,
-                                     failedAt: record.failedAt, attempts: 0, key: nil, value: value, headers: kafka)
+        let again = DeadLetterRecord(
+            reason: .init(code: "oversized", message: "too big"), source: record.source,
+            failedAt: record.failedAt, attempts: 0, key: nil, value: value, headers: kafka)
         #expect(again.kafkaHeaders.filter { $0.name == "dlq_reason" }.map(\.text) == ["oversized"])
     }
 

@@ -21,7 +21,9 @@ struct ExampleRoundTripTests {
         #expect(!capture.eventId.isEmpty)
     }
 
-    @Test("verification-result examples, with result ids derived from their causation ids", arguments: try ContractFiles.examples("verification-result"))
+    @Test(
+        "verification-result examples, with result ids derived from their causation ids",
+        arguments: try ContractFiles.examples("verification-result"))
     func results(file: URL) throws {
         let result = try roundTrip(VerificationResult.self, file)
         #expect(result.eventId == VerificationResult.eventID(forCapture: result.causationId))
@@ -35,16 +37,21 @@ struct ExampleRoundTripTests {
 
     @Test("there is an example for every step and every outcome")
     func coverage() throws {
-        let captures = try ContractFiles.examples("capture-submitted").map { try CaptureSubmitted.decode(Data(contentsOf: $0)) }
+        let captures = try ContractFiles.examples("capture-submitted").map {
+            try CaptureSubmitted.decode(Data(contentsOf: $0))
+        }
         #expect(Set(captures.map(\.step)) == Set(CaptureStep.allCases))
         #expect(captures.contains { $0.images.faces?.first?.image.claimCheck != nil })
         #expect(captures.contains { $0.images.idFront?.inlineBase64 != nil })
         #expect(captures.contains { $0.userToken == nil })
-        let results = try ContractFiles.examples("verification-result").map { try VerificationResult.decode(Data(contentsOf: $0)) }
+        let results = try ContractFiles.examples("verification-result").map {
+            try VerificationResult.decode(Data(contentsOf: $0))
+        }
         #expect(Set(results.map(\.outcome.rawValue)) == ["succeeded", "rejected", "failed", "invalid"])
         #expect(Set(results.compactMap(\.step)) == Set(CaptureStep.allCases))
         #expect(results.contains { $0.isFinal && $0.verification.identityVerified })
-        #expect(results.contains { $0.isFinal && $0.verification.processCompleted && !$0.verification.identityVerified })
+        #expect(
+            results.contains { $0.isFinal && $0.verification.processCompleted && !$0.verification.identityVerified })
     }
 
     @Test("the capture example's inline image stays the base64 text it was sent as")

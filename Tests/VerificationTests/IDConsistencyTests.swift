@@ -22,11 +22,13 @@ struct IDConsistencyTests {
         #expect(arabic == EgyptianNationalID("29901230123457"))
     }
 
-    @Test("malformed numbers do not parse", arguments: [
-        "2990123012345", "299012301234577", "19901230123457", "49901230123457", "29913230123457",
-        "29902300123457", "29901233623457", "29901230023457", "2990123012345x", "",
-        "30502290112346",
-    ])
+    @Test(
+        "malformed numbers do not parse",
+        arguments: [
+            "2990123012345", "299012301234577", "19901230123457", "49901230123457", "29913230123457",
+            "29902300123457", "29901233623457", "29901230023457", "2990123012345x", "",
+            "30502290112346",
+        ])
     func malformed(number: String) {
         #expect(EgyptianNationalID(number) == nil)
     }
@@ -34,25 +36,38 @@ struct IDConsistencyTests {
     @Test("matching date of birth and gender are consistent, in the forms OCR gives them")
     func consistent() {
         #expect(IDConsistencyCheck(idNumber: "29901230123457", dateOfBirth: "1999-01-23", gender: "M").consistent)
-        #expect(IDConsistencyCheck(idNumber: "29901230123468", dateOfBirth: "1999-01-23T00:00:00", gender: "female").consistent)
+        #expect(
+            IDConsistencyCheck(idNumber: "29901230123468", dateOfBirth: "1999-01-23T00:00:00", gender: "female")
+                .consistent)
         #expect(IDConsistencyCheck(idNumber: "29901230123468", dateOfBirth: "1999-01-23", gender: "أنثى").consistent)
         #expect(IDConsistencyCheck(idNumber: "29901230123468", dateOfBirth: nil, gender: nil).consistent)
     }
 
     @Test("mismatches are flagged by name")
     func mismatches() {
-        #expect(IDConsistencyCheck(idNumber: "29901230123457", dateOfBirth: "1999-01-24", gender: "M").mismatches == [.dateOfBirth])
-        #expect(IDConsistencyCheck(idNumber: "29901230123457", dateOfBirth: "1999-01-23", gender: "F").mismatches == [.gender])
-        #expect(IDConsistencyCheck(idNumber: "29901230123457", dateOfBirth: "1998-01-23", gender: "F").mismatches == [.dateOfBirth, .gender])
+        #expect(
+            IDConsistencyCheck(idNumber: "29901230123457", dateOfBirth: "1999-01-24", gender: "M").mismatches == [
+                .dateOfBirth
+            ])
+        #expect(
+            IDConsistencyCheck(idNumber: "29901230123457", dateOfBirth: "1999-01-23", gender: "F").mismatches == [
+                .gender
+            ])
+        #expect(
+            IDConsistencyCheck(idNumber: "29901230123457", dateOfBirth: "1998-01-23", gender: "F").mismatches == [
+                .dateOfBirth, .gender,
+            ])
         let malformed = IDConsistencyCheck(idNumber: "12345", dateOfBirth: "1999-01-23", gender: "M")
         #expect(!malformed.consistent && malformed.mismatches == [.idNumberFormat])
     }
 
     @Test("the check reads a Vlens front response's idFrontData")
     func fromVlensData() {
-        let data: JSONValue = .object(["idFrontData": .object([
-            "idNumber": .string("29901230123457"), "dateOfBirth": .string("1999-01-23"), "gender": .string("F"),
-        ])])
+        let data: JSONValue = .object([
+            "idFrontData": .object([
+                "idNumber": .string("29901230123457"), "dateOfBirth": .string("1999-01-23"), "gender": .string("F"),
+            ])
+        ])
         #expect(IDConsistencyCheck(vlensData: data)?.mismatches == [.gender])
         #expect(IDConsistencyCheck(vlensData: .object(["user": .object([:])])) == nil)
     }

@@ -4,7 +4,9 @@ import Verification
 
 @Suite("Contracts validate with real validators (scripts/validate-schemas)")
 struct SchemaValidationTests {
-    @Test("every schema is draft 2020-12, every example validates, the AsyncAPI document is valid 3.0", .timeLimit(.minutes(2)))
+    @Test(
+        "every schema is draft 2020-12, every example validates, the AsyncAPI document is valid 3.0",
+        .timeLimit(.minutes(2)))
     func everyExampleValidates() async throws {
         let run = try await ContractFiles.validate([])
         #expect(run.status == 0, "\(run.output)")
@@ -13,8 +15,9 @@ struct SchemaValidationTests {
 
     @Test("the validator rejects a capture that breaks the schema", .timeLimit(.minutes(2)))
     func validatorRejectsBrokenCaptures() async throws {
-        let liveness = try String(contentsOf: ContractFiles.examples("capture-submitted")
-            .first { $0.lastPathComponent == "liveness.json" }!, encoding: .utf8)
+        let liveness = try String(
+            contentsOf: ContractFiles.examples("capture-submitted")
+                .first { $0.lastPathComponent == "liveness.json" }!, encoding: .utf8)
         let broken = [
             ("no-faces.json", liveness.replacingOccurrences(of: "\"faces\"", with: "\"selfies\"")),
             ("unknown-step.json", liveness.replacingOccurrences(of: "\"liveness\"", with: "\"selfie\"")),
@@ -27,14 +30,22 @@ struct SchemaValidationTests {
         }
     }
 
-    @Test("results, captures and dead-letter records built by the Swift models validate against their schemas", .timeLimit(.minutes(2)))
+    @Test(
+        "results, captures and dead-letter records built by the Swift models validate against their schemas",
+        .timeLimit(.minutes(2)))
     func swiftBuiltEventsValidate() async throws {
         let flow = try TransactionFlow.run()
         let results = try flow.results.enumerated().map { ("result-\($0.offset).json", try $0.element.encodedJSON()) }
-        let captures = try flow.captures.enumerated().map { ("capture-\($0.offset).json", try $0.element.encodedJSON()) }
-        let deadLetters = try flow.deadLetters.enumerated().map { ("dlq-\($0.offset).json", try $0.element.encodedJSON()) }
+        let captures = try flow.captures.enumerated().map {
+            ("capture-\($0.offset).json", try $0.element.encodedJSON())
+        }
+        let deadLetters = try flow.deadLetters.enumerated().map {
+            ("dlq-\($0.offset).json", try $0.element.encodedJSON())
+        }
         #expect(results.count >= 8)
-        for (kind, files) in [("verification-result", results), ("capture-submitted", captures), ("dead-letter-record", deadLetters)] {
+        for (kind, files) in [
+            ("verification-result", results), ("capture-submitted", captures), ("dead-letter-record", deadLetters),
+        ] {
             let paths = try ContractFiles.temporaryFiles(files)
             let run = try await ContractFiles.validate(["--kind", kind] + paths)
             #expect(run.status == 0, "\(kind): \(run.output)")
