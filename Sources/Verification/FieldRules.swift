@@ -1,0 +1,70 @@
+/// The schema's value rules for strings, checked while decoding so that Swift accepts exactly
+/// what the JSON Schemas accept. Failures name the field, never the value.
+enum FieldRules {
+    /// 1 to 128 printable ASCII characters without spaces.
+    static func identifier(_ value: String, at path: [any CodingKey]) throws {
+        let bytes = value.utf8
+        guard (1...128).contains(bytes.count), bytes.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw ContractError.invalid(path, "must be 1 to 128 printable ASCII characters without spaces")
+        }
+    }
+
+    /// 1 to 64 of `A-Z a-z 0-9 . _ -`.
+    static func tenant(_ value: String, at path: [any CodingKey]) throws {
+        let bytes = value.utf8
+        guard (1...64).contains(bytes.count), bytes.allSatisfy(isTenantByte) else {
+            throw ContractError.invalid(path, "must be 1 to 64 of the characters A-Z a-z 0-9 . _ -")
+        }
+    }
+
+    /// Non-empty, at most `maxLength` bytes.
+    static func text(_ value: String, maxLength: Int, at path: [any CodingKey]) throws {
+        guard !value.isEmpty, value.utf8.count <= maxLength else {
+            throw ContractError.invalid(path, "must be 1 to \(maxLength) bytes")
+        }
+    }
+
+    /// Standard padded base64 syntax (RFC 4648 section 4). Checks the alphabet and the padding
+    /// without decoding: the image stays a string all the way to Vlens.
+    static func isBase64(_ value: String) -> Bool {
+        let bytes = value.utf8
+        guard bytes.count >= 4, bytes.count % 4 == 0 else { return false }
+        var padding = 0
+        for byte in bytes {
+            if byte == UInt8(ascii: "=") {
+                padding += 1
+            } else if padding > 0 || !isBase64Byte(byte) {
+                return false
+            }
+        }
+        return padding <= 2
+    }
+
+    /// 64 lower-case hex digits.
+    static func isSHA256Hex(_ value: String) -> Bool {
+        value.utf8.count == 64
+            && value.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// An absolute `http` or `https` URL with a host, at most 2048 bytes.
+    static func isHTTPURL(_ value: String) -> Bool {
+        guard value.utf8.count <= 2048, value.hasPrefix("https://") || value.hasPrefix("http://") else {
+            return false
+        }
+        let rest = value.drop(while: { $0 != ":" }).dropFirst(3)
+        let host = rest.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" })
+        return !host.isEmpty && !value.contains(where: { $0 == " " || $0.isNewline })
+    }
+
+    private static func isTenantByte(_ byte: UInt8) -> Bool {
+        isAlphanumeric(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+    }
+
+    private static func isBase64Byte(_ byte: UInt8) -> Bool {
+        isAlphanumeric(byte) || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "/")
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+    }
+}
