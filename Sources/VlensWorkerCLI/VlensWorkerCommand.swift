@@ -4,10 +4,8 @@ import ArgumentParser
 struct VlensWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vlens-worker",
-        abstract: "Consumes capture-submitted events and runs the Vlens Digital Identity steps (not implemented yet)."
+        abstract: "Consumes capture-submitted events, runs the Vlens Digital Identity steps in order per transaction, and publishes verification results.",
+        subcommands: [RunCommand.self],
+        defaultSubcommand: RunCommand.self
     )
-
-    func run() async throws {
-        throw ValidationError("the worker is not implemented yet")
-    }
 }

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Worker
+
+/// `vlens-worker run`: the worker itself. Configuration comes from environment variables (and
+/// `CONFIG_FILE`), never from flags, so secrets stay out of process listings.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the worker (configured by environment variables; see README.md)."
+    )
+
+    func run() async throws {
+        let configuration: WorkerConfiguration
+        do {
+            configuration = try await WorkerConfiguration.load()
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("vlens-worker: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
+        let logger = Logger(label: "vlens-worker")
+        do {
+            try await WorkerApplication(configuration: configuration, logger: logger).run()
+        } catch {
+            logger.critical("worker stopped on an error", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+}

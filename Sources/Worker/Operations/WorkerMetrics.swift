@@ -1,0 +1,126 @@
+import CoreMetrics
+import Kafka
+import Processing
+import Synchronization
+
+/// The worker's metrics, created from an injected factory (Prometheus in production).
+///
+/// Labels are bounded: steps, outcomes, error codes, status classes, tenants from configuration
+/// and partition numbers. Never transaction ids, event ids or anything personal.
+public final class WorkerMetrics: ProcessingMetrics, Sendable {
+    private let factory: any MetricsFactory
+    /// Metric objects by label set, so each label combination is created once.
+    private let counters = Mutex<[String: Counter]>([:])
+    private let gauges = Mutex<[String: Gauge]>([:])
+    private let timers = Mutex<[String: Timer]>([:])
+
+    public init(factory: any MetricsFactory) {
+        self.factory = factory
+    }
+
+    // MARK: Workflow
+
+    func recordConsumed() { counter("vlens_worker_records_consumed_total").increment() }
+
+    func recordResult(step: String, outcome: String) {
+        counter("vlens_worker_results_total", [("step", step), ("outcome", outcome)]).increment()
+    }
+
+    func recordRepublished(step: String) {
+        counter("vlens_worker_results_republished_total", [("step", step)]).increment()
+    }
+
+    func recordDeadLetter(reason: String) {
+        counter("vlens_worker_dead_letters_total", [("reason", reason)]).increment()
+    }
+
+    func recordVlensRequest(step: String, statusClass: String, duration: Duration) {
+        timer("vlens_worker_vlens_request_duration_seconds", [("step", step), ("status_class", statusClass)]).record(duration: duration)
+    }
+
+    func recordRetry(step: String, code: String) {
+        counter("vlens_worker_vlens_retries_total", [("step", step), ("code", code)]).increment()
+    }
+
+    func recordUncertainRepeat(step: String) {
+        counter("vlens_worker_uncertain_repeat_calls_total", [("step", step)]).increment()
+    }
+
+    func recordBreaker(tenant: String, open: Bool) {
+        gauge("vlens_worker_breaker_open", [("tenant", tenant)]).record(open ? 1 : 0)
+        counter("vlens_worker_breaker_transitions_total", [("tenant", tenant), ("to", open ? "open" : "closed")]).increment()
+    }
+
+    func recordRateLimiterWait(tenant: String, duration: Duration) {
+        timer("vlens_worker_rate_limiter_wait_seconds", [("tenant", tenant)]).record(duration: duration)
+    }
+
+    func recordRateLimited(tenant: String) {
+        counter("vlens_worker_vlens_rate_limited_total", [("tenant", tenant)]).increment()
+    }
+
+    func recordStore(operation: String, duration: Duration) {
+        timer("vlens_worker_store_duration_seconds", [("operation", operation)]).record(duration: duration)
+    }
+
+    func recordRebalance(assignedPartitions: Int) {
+        counter("vlens_worker_rebalances_total").increment()
+        gauge("vlens_worker_assigned_partitions").record(assignedPartitions)
+    }
+
+    func recordConsumerLag(partition: KafkaTopicPartition, lag: Int64) {
+        gauge("vlens_worker_consumer_lag", [("topic", partition.topic), ("partition", String(partition.partition))]).record(lag)
+    }
+
+    // MARK: ProcessingMetrics
+
+    public func recordSnapshot(_ snapshot: ProcessingSnapshot) {
+        gauge("vlens_worker_in_flight_records").record(snapshot.inFlightRecords)
+        gauge("vlens_worker_in_flight_bytes").record(snapshot.inFlightBytes)
+        for (partition, load) in snapshot.partitions {
+            let labels = [("topic", partition.topic), ("partition", String(partition.partition))]
+            gauge("vlens_worker_commit_lag", labels).record(load.commitLag)
+            gauge("vlens_worker_queued_records", labels).record(load.queuedRecords)
+        }
+    }
+
+    public func recordHandlerLatency(_ latency: Duration, partition: KafkaTopicPartition, succeeded: Bool) {
+        timer("vlens_worker_handler_duration_seconds", [("outcome", succeeded ? "completed" : "thrown")]).record(duration: latency)
+    }
+
+    // MARK: Handles
+
+    private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
+        dimensions.reduce(label) { $0 + "|" + $1.0 + "=" + $1.1 }
+    }
+
+    private func counter(_ label: String, _ dimensions: [(String, String)] = []) -> Counter {
+        counters.withLock { cache in
+            let key = Self.key(label, dimensions)
+            if let existing = cache[key] { return existing }
+            let made = Counter(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = made
+            return made
+        }
+    }
+
+    private func gauge(_ label: String, _ dimensions: [(String, String)] = []) -> Gauge {
+        gauges.withLock { cache in
+            let key = Self.key(label, dimensions)
+            if let existing = cache[key] { return existing }
+            let made = Gauge(label: label, dimensions: dimensions, factory: factory)
+            cache[key] = made
+            return made
+        }
+    }
+
+    private func timer(_ label: String, _ dimensions: [(String, String)] = []) -> Timer {
+        timers.withLock { cache in
+            let key = Self.key(label, dimensions)
+            if let existing = cache[key] { return existing }
+            let made = Timer(label: label, dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory)
+            cache[key] = made
+            return made
+        }
+    }
+}

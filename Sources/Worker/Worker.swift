@@ -1,2 +1,0 @@
-/// The vlens-worker assembly: services, configuration, metrics.
-public enum WorkerModule {}

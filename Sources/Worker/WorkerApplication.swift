@@ -1,0 +1,169 @@
+import AsyncHTTPClient
+import Foundation
+import Kafka
+import Logging
+import Processing
+import Prometheus
+import ServiceLifecycle
+import Store
+import VlensAPI
+
+/// The assembled worker: consumer, engine, capture handler, store, producer, and the
+/// operations endpoints, run as one `ServiceGroup` that drains and commits on SIGTERM/SIGINT.
+public struct WorkerApplication: Sendable {
+    public let configuration: WorkerConfiguration
+    public let logger: Logger
+    /// The metrics registry `/metrics` serves.
+    public let registry: PrometheusCollectorRegistry
+    public let health = WorkerHealth()
+
+    public init(configuration: WorkerConfiguration, logger: Logger, registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.configuration = configuration
+        self.logger = logger
+        self.registry = registry
+    }
+
+    /// Runs until SIGTERM/SIGINT (graceful: stop fetching, drain, commit, leave the group) or
+    /// until cancelled.
+    ///
+    /// - Parameters:
+    ///   - handleSignals: install the SIGTERM/SIGINT handlers (tests that embed the worker pass false
+    ///     and cancel instead).
+    ///   - onHTTPRunning: called with the operations server's bound port.
+    public func run(handleSignals: Bool = true, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let configuration = self.configuration
+        let metrics = WorkerMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        let storeURL = try StoreURL(configuration.storeURL)
+        let store = try await storeURL.makeStore(logger: logger)
+        logger.info("worker starting", metadata: ["store": "\(storeURL.redacted)", "group": "\(configuration.kafka.groupID)", "instance": "\(configuration.instanceID)"])
+
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            try await migrate(store)
+            health.setStoreReachable(true)
+
+            let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+            do {
+                try await runServices(store: store, httpClient: httpClient, metrics: metrics, handleSignals: handleSignals, onHTTPRunning: onHTTPRunning)
+            } catch {
+                try? await httpClient.shutdown()
+                group.cancelAll()
+                throw error
+            }
+            try await httpClient.shutdown()
+            group.cancelAll()
+        }
+        logger.info("worker stopped")
+    }
+
+    private func migrate(_ store: any VerificationStore) async throws {
+        var attempt = 0
+        while true {
+            do {
+                return try await store.migrate()
+            } catch let error as StoreError where error.isRetryable && attempt < 30 {
+                attempt += 1
+                logger.warning("store not reachable yet; retrying", metadata: ["error": "\(error.code)", "attempt": "\(attempt)"])
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    private func runServices(
+        store: any VerificationStore, httpClient: HTTPClient, metrics: WorkerMetrics,
+        handleSignals: Bool, onHTTPRunning: @escaping @Sendable (Int) async -> Void
+    ) async throws {
+        let configuration = self.configuration
+        let kafka = configuration.kafka
+
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: kafka.bootstrapServers)
+        producerConfiguration.clientID = "vlens-worker-\(configuration.instanceID)"
+        producerConfiguration.messageMaxBytes = max(configuration.input.maxEventBytes + 1 << 20, 1_000_000)
+        producerConfiguration.additionalProperties = kafka.properties
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+
+        let admin = try KafkaAdmin(bootstrapServers: kafka.bootstrapServers, additionalProperties: kafka.properties, logger: logger)
+
+        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: kafka.bootstrapServers, groupID: kafka.groupID)
+        consumerConfiguration.clientID = "vlens-worker-\(configuration.instanceID)"
+        consumerConfiguration.sessionTimeout = kafka.sessionTimeout
+        consumerConfiguration.heartbeatInterval = min(.seconds(3), kafka.sessionTimeout / 6)
+        consumerConfiguration.revokeDeadline = configuration.processing.drainTimeout + .seconds(5)
+        consumerConfiguration.receiveMessageMaxBytes = max(configuration.input.maxEventBytes * 2, 100_000_000)
+        consumerConfiguration.statisticsInterval = .seconds(15)
+        consumerConfiguration.additionalProperties = kafka.properties
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { statistics in
+            for partition in statistics.partitions where partition.topicPartition.topic == kafka.captureTopic {
+                if let lag = partition.consumerLag { metrics.recordConsumerLag(partition: partition.topicPartition, lag: lag) }
+            }
+        }
+        try consumer.subscribe(topics: [kafka.captureTopic])
+
+        let gateways = makeGateways(httpClient: httpClient, metrics: metrics)
+        let handler = CaptureHandler(
+            intake: CaptureIntake(maxEventBytes: configuration.input.maxEventBytes),
+            store: store,
+            publisher: ResultPublisher(producer: producer, resultTopic: kafka.resultTopic, deadLetterTopic: kafka.deadLetterTopic),
+            images: ImageResolver(policy: configuration.input.claimCheck, httpClient: httpClient),
+            faceCheck: FacePreCheck(),
+            runner: VlensStepRunner(retry: configuration.vlens.retry, metrics: metrics),
+            gateways: gateways,
+            includeExtractedData: configuration.input.includeExtractedData,
+            instanceID: configuration.instanceID,
+            metrics: metrics,
+            logger: logger
+        )
+
+        var processing = ProcessingConfiguration()
+        processing.ordering = configuration.processing.orderingByPartition ? .partition : .key
+        processing.maxInFlightRecords = configuration.processing.maxInFlight
+        processing.maxInFlightBytes = configuration.processing.maxInFlightBytes
+        processing.commitInterval = configuration.processing.commitInterval
+        processing.revocationDrainTimeout = configuration.processing.drainTimeout
+        processing.shutdownDrainTimeout = configuration.processing.drainTimeout
+        let engine = ProcessingEngine(
+            source: KafkaProcessingSource(consumer: consumer),
+            handler: handler,
+            configuration: processing,
+            metrics: metrics,
+            logger: logger
+        )
+
+        let operations = OperationsServer.make(
+            host: configuration.httpHost, port: configuration.httpPort,
+            health: health, registry: registry, logger: logger, onRunning: onHTTPRunning
+        )
+        let watcher = AssignmentWatcher(
+            consumer: consumer, admin: admin, captureTopic: kafka.captureTopic,
+            gateways: gateways, health: health, metrics: metrics, logger: logger
+        )
+
+        // Graceful shutdown runs in reverse order: the engine drains and commits first, then
+        // the watcher stops, the producer flushes, and the operations server goes last.
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [operations, ProducerFlushService(producer: producer), watcher, engine],
+            gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+            logger: logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.processing.drainTimeout + .seconds(20)
+        try await ServiceGroup(configuration: groupConfiguration).run()
+    }
+
+    private func makeGateways(httpClient: HTTPClient, metrics: WorkerMetrics) -> TenantGateways {
+        let vlens = configuration.vlens
+        func gateway(_ tenant: WorkerConfiguration.Tenant) -> TenantGateway {
+            let client = VlensClient(
+                configuration: VlensConfiguration(
+                    baseURL: tenant.baseURL.absoluteString,
+                    apiKey: tenant.apiKey,
+                    requestDeadline: vlens.requestTimeout,
+                    connectionPool: .init(maxConnectionsPerHost: vlens.maxConnections)
+                ),
+                httpClient: httpClient,
+                logger: logger
+            )
+            return TenantGateway(name: tenant.name, client: client, limit: tenant.rateLimit, breaker: vlens.breaker, metrics: metrics, health: health, logger: logger)
+        }
+        return TenantGateways(defaultGateway: gateway(vlens.defaultTenant), named: vlens.tenants.mapValues(gateway))
+    }
+}

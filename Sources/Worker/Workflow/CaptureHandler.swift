@@ -1,0 +1,239 @@
+import Foundation
+import Kafka
+import Logging
+import Processing
+import Store
+import Verification
+
+/// The worker's main job for one `capture-submitted` record, run by the processing engine
+/// (one record per transaction at a time, in offset order).
+///
+/// 1. Poison input (oversized, malformed, schema-invalid, unknown tenant, unusable claim check)
+///    goes to the dead-letter topic with the reason; when the event names its transaction, an
+///    `invalid` result is published too.
+/// 2. A capture whose result is stored is never sent to Vlens again: the stored result is
+///    re-published, byte for byte.
+/// 3. Otherwise the transaction's state machine decides: resolve locally (e.g. liveness before
+///    both sides) or call Vlens (after local pre-checks, with an in-flight marker around the call).
+/// 4. The result and the new state are stored atomically, then published; the handler returns
+///    (and the engine may commit the offset) only after the broker confirmed delivery.
+///
+/// Infrastructure failures (store, broker) are thrown: the engine retries the record, blocking
+/// only its transaction.
+public struct CaptureHandler: ProcessingHandler {
+    public typealias Record = KafkaRecord
+
+    let intake: CaptureIntake
+    let store: any VerificationStore
+    let publisher: ResultPublisher
+    let images: ImageResolver
+    let faceCheck: FacePreCheck
+    let runner: VlensStepRunner
+    let gateways: TenantGateways
+    let includeExtractedData: Bool
+    let instanceID: String
+    let metrics: WorkerMetrics
+    let logger: Logger
+
+    public func handle(_ record: KafkaRecord) async throws {
+        metrics.recordConsumed()
+        var logger = self.logger
+        logger[metadataKey: WorkerLoggingKeys.partition] = "\(record.partition)"
+        logger[metadataKey: WorkerLoggingKeys.offset] = "\(record.offset)"
+        let received = Timestamp(Date())
+        switch intake.accept(record) {
+        case .failure(let poison):
+            try await deadLetter(record, poison: poison, received: received, logger: logger)
+        case .success(let accepted):
+            logger[metadataKey: WorkerLoggingKeys.transactionID] = "\(accepted.capture.transactionId)"
+            logger[metadataKey: WorkerLoggingKeys.eventID] = "\(accepted.capture.eventId)"
+            logger[metadataKey: WorkerLoggingKeys.step] = "\(accepted.capture.step)"
+            try await process(accepted, record: record, received: received, logger: logger)
+        }
+    }
+
+    // MARK: - Captures
+
+    private func process(_ accepted: CaptureIntake.Accepted, record: KafkaRecord, received: Timestamp, logger: Logger) async throws {
+        let capture = accepted.capture
+        if let stored = try await timed("result", { try await store.result(forCapture: capture.eventId) }) {
+            let result = try VerificationResult.decode(stored.result)
+            try await publisher.publish(result, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+            metrics.recordRepublished(step: capture.step.rawValue)
+            logger.info("capture already resolved: stored result re-published, Vlens not called", metadata: [WorkerLoggingKeys.outcome: "\(result.outcome)"])
+            return
+        }
+
+        var machine = try await loadMachine(capture.transactionId)
+        switch machine.onCapture(capture) {
+        case .resolve(let resolution):
+            let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
+            try await complete(capture, result: result, machine: nil, accepted: accepted, logger: logger)
+
+        case .callVlens(let call):
+            guard let gateway = gateways.gateway(for: capture.tenant) else {
+                let error = ContractError(code: .invalidValue, field: "tenant", message: "tenant: is not configured in this worker (VLENS_TENANTS)")
+                try await deadLetter(record, poison: .init(error: error, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, logger: logger)
+                return
+            }
+            let resolved: VlensStepRunner.Images
+            do {
+                resolved = try await resolveImages(capture, step: call.step)
+            } catch .unusable(let error) {
+                try await deadLetter(record, poison: .init(error: error, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, logger: logger)
+                return
+            } catch .transient(let reason) {
+                throw WorkerError.claimCheckUnavailable(reason)
+            }
+
+            if call.step == .liveness, let rejection = faceCheck.rejection(faces: capture.images.faces ?? [], images: resolved.faces) {
+                let resolution = machine.onStepOutcome(.rejected(rejection))
+                let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
+                try await complete(capture, result: result, machine: machine, accepted: accepted, logger: logger)
+                return
+            }
+
+            let key = CaptureKey(captureEventID: capture.eventId, transactionID: capture.transactionId, step: capture.step.rawValue)
+            if let previous = try await timed("begin_call", { try await store.beginCall(key, owner: instanceID, at: Date()) }) {
+                metrics.recordUncertainRepeat(step: capture.step.rawValue)
+                logger.warning(
+                    "capture was mid-call when a worker stopped; Vlens has no idempotency key, so it is called again",
+                    metadata: [WorkerLoggingKeys.attempts: "\(previous.attempts)"]
+                )
+            }
+            let report = try await runner.run(call, capture: capture, images: resolved, gateway: gateway, traceparent: accepted.traceparent)
+            let resolution = machine.onStepOutcome(report.outcome)
+            let response = report.response
+            let result = VerificationResult(
+                capture: capture,
+                resolution: resolution,
+                attempts: report.attempts,
+                timings: timings(received, vlensTime: report.vlensTime),
+                services: response?.servicesSummary,
+                extractedData: capture.getExtractedData && includeExtractedData ? response?.extractedData : nil,
+                checks: response?.idConsistency.map { VerificationResult.Checks(idConsistency: $0) }
+            )
+            if resolution.outcome == .failed {
+                try await deadLetterFailure(record, capture: capture, result: result, logger: logger)
+            }
+            try await complete(capture, result: result, machine: machine, accepted: accepted, logger: logger)
+        }
+    }
+
+    private func resolveImages(_ capture: CaptureSubmitted, step: CaptureStep) async throws(ImageResolver.Failure) -> VlensStepRunner.Images {
+        var resolved = VlensStepRunner.Images()
+        let images = capture.images
+        switch step {
+        case .idFront:
+            resolved.idFront = try await required(images.idFront, field: "images.idFront")
+        case .idBack:
+            resolved.idBack = try await required(images.idBack, field: "images.idBack")
+        case .liveness:
+            resolved.idFront = try await required(images.idFront, field: "images.idFront")
+            for (index, face) in (images.faces ?? []).enumerated() {
+                resolved.faces.append(try await self.images.resolve(face.image, field: "images.faces[\(index)].image"))
+            }
+        default:
+            break
+        }
+        return resolved
+    }
+
+    private func required(_ reference: ImageReference?, field: String) async throws(ImageResolver.Failure) -> String {
+        guard let reference else {
+            throw .unusable(ContractError(code: .missingField, field: field, message: "\(field): missing (required for this step)"))
+        }
+        return try await images.resolve(reference, field: field)
+    }
+
+    /// Stores the result (and the new transaction state) atomically, then publishes the stored bytes.
+    private func complete(_ capture: CaptureSubmitted, result: VerificationResult, machine: TransactionStateMachine?, accepted: CaptureIntake.Accepted, logger: Logger) async throws {
+        let bytes = try result.encodedJSON()
+        let state = try machine.map { Array(try JSONEncoder().encode($0)) }
+        let key = CaptureKey(captureEventID: capture.eventId, transactionID: capture.transactionId, step: capture.step.rawValue)
+        let stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
+        let published = stored.result == bytes ? result : try VerificationResult.decode(stored.result)
+        try await publisher.publish(published, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+        metrics.recordResult(step: capture.step.rawValue, outcome: "\(published.outcome)")
+        logger.info(
+            "capture resolved",
+            metadata: [
+                WorkerLoggingKeys.outcome: "\(published.outcome)",
+                WorkerLoggingKeys.attempts: "\(published.attempts)",
+                WorkerLoggingKeys.errorCode: "\(published.error?.code.rawValue ?? "-")",
+            ]
+        )
+    }
+
+    private func loadMachine(_ transactionID: String) async throws -> TransactionStateMachine {
+        guard let bytes = try await timed("state", { try await store.transactionState(transactionID) }) else {
+            return TransactionStateMachine()
+        }
+        return try JSONDecoder().decode(TransactionStateMachine.self, from: Data(bytes))
+    }
+
+    private func timings(_ received: Timestamp, vlensTime: Duration? = nil) -> VerificationResult.Timings {
+        VerificationResult.Timings(receivedAt: received, completedAt: Timestamp(Date()), vlensTime: vlensTime)
+    }
+
+    private func timed<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        defer { metrics.recordStore(operation: operation, duration: ContinuousClock.now - started) }
+        return try await body()
+    }
+
+    // MARK: - Dead letters
+
+    private func deadLetter(_ record: KafkaRecord, poison: CaptureIntake.Poison, received: Timestamp, logger: Logger) async throws {
+        let letter = DeadLetterRecord(
+            reason: DeadLetterRecord.Reason(poison.error),
+            source: DeadLetterRecord.Source(topic: record.topic, partition: Int(record.partition), offset: record.offset),
+            failedAt: Timestamp(Date()),
+            attempts: 0,
+            transactionId: poison.transactionId,
+            eventId: poison.eventId,
+            key: record.key,
+            value: record.value,
+            headers: record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) }
+        )
+        try await publisher.deadLetter(letter)
+        metrics.recordDeadLetter(reason: poison.error.code.description)
+        logger.warning(
+            "poison capture dead-lettered",
+            metadata: [WorkerLoggingKeys.reason: "\(poison.error.code)", "field": "\(poison.error.field ?? "-")"]
+        )
+        guard let transactionID = poison.transactionId else { return }
+        let eventID = poison.eventId ?? "\(record.topic)/\(record.partition)/\(record.offset)"
+        let state = (try? await loadMachine(transactionID)) ?? TransactionStateMachine()
+        let result = VerificationResult.invalid(
+            captureEventId: eventID,
+            transactionId: transactionID,
+            step: poison.step,
+            error: poison.error,
+            state: state,
+            timings: timings(received)
+        )
+        try await publisher.publish(result, bytes: try result.encodedJSON(), traceparent: nil, tracestate: nil)
+        metrics.recordResult(step: poison.step?.rawValue ?? "unknown", outcome: "invalid")
+    }
+
+    /// A capture Vlens could not complete (retries exhausted, credentials): dead-letter it with the
+    /// reason so it can be redriven once the cause is fixed.
+    private func deadLetterFailure(_ record: KafkaRecord, capture: CaptureSubmitted, result: VerificationResult, logger: Logger) async throws {
+        let error = result.error
+        let letter = DeadLetterRecord(
+            reason: DeadLetterRecord.Reason(code: error?.code.rawValue ?? "failed", message: error?.message ?? "the capture could not be completed"),
+            source: DeadLetterRecord.Source(topic: record.topic, partition: Int(record.partition), offset: record.offset),
+            failedAt: Timestamp(Date()),
+            attempts: result.attempts,
+            transactionId: capture.transactionId,
+            eventId: capture.eventId,
+            key: record.key,
+            value: record.value,
+            headers: record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) }
+        )
+        try await publisher.deadLetter(letter)
+        metrics.recordDeadLetter(reason: letter.reason.code)
+        logger.error("capture failed and was dead-lettered", metadata: [WorkerLoggingKeys.reason: "\(letter.reason.code)"])
+    }
+}

@@ -1,0 +1,28 @@
+import Verification
+
+/// Local checks of the liveness selfies before a Vlens call is spent on them:
+/// three distinct images, captured within `maximumSpan` of each other when times are given.
+struct FacePreCheck: Sendable {
+    /// The longest time between the first and the last selfie. Default 0.5 s.
+    var maximumSpan: Duration = .milliseconds(500)
+
+    /// The rejection for these faces, or `nil` when they pass. `images` are the resolved base64 images.
+    func rejection(faces: [CaptureSubmitted.Face], images: [String]) -> ResultError? {
+        if Set(images).count < images.count {
+            return ResultError(code: .facesIdentical, message: "two or more liveness images are identical; three distinct selfies are needed", retryable: false)
+        }
+        let times = faces.compactMap { $0.capturedAt?.date }
+        if times.count >= 2, let first = times.min(), let last = times.max() {
+            let span = last.timeIntervalSince(first)
+            let limit = Double(maximumSpan.components.seconds) + Double(maximumSpan.components.attoseconds) / 1e18
+            if span > limit {
+                return ResultError(
+                    code: .facesSpanExceeded,
+                    message: "the liveness selfies span \(Int((span * 1000).rounded())) ms; at most \(Int(limit * 1000)) ms is allowed",
+                    retryable: false
+                )
+            }
+        }
+        return nil
+    }
+}

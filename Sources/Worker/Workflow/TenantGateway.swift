@@ -1,0 +1,80 @@
+import Logging
+import Synchronization
+import VlensAPI
+
+/// One tenant's way to Vlens: its client, its request pacer (the tenant's rate limit, shared
+/// across the consumer group by partitions) and its circuit breaker.
+final class TenantGateway: Sendable {
+    let name: String
+    let client: VlensClient
+    private let pacer: Mutex<RequestPacer>
+    private let breaker: Mutex<CircuitBreaker>
+    private let metrics: WorkerMetrics
+    private let health: WorkerHealth
+    private let logger: Logger
+
+    init(name: String, client: VlensClient, limit: RateLimit, breaker: CircuitBreaker.Configuration, metrics: WorkerMetrics, health: WorkerHealth, logger: Logger) {
+        self.name = name
+        self.client = client
+        self.pacer = Mutex(RequestPacer(limit: limit))
+        self.breaker = Mutex(CircuitBreaker(configuration: breaker))
+        self.metrics = metrics
+        self.health = health
+        self.logger = logger
+    }
+
+    /// Waits until the breaker lets a call through. Returns whether the call is the breaker's probe.
+    func awaitBreaker() async throws -> Bool {
+        while true {
+            let permit = breaker.withLock { $0.permit(now: .now) }
+            switch permit {
+            case .call: return false
+            case .probe: return true
+            case .wait(let until): try await Task.sleep(until: until, clock: .continuous)
+            }
+        }
+    }
+
+    /// Waits for this instance's next slot under the tenant's rate limit.
+    func awaitRateLimit() async throws {
+        let now = ContinuousClock.now
+        let slot = pacer.withLock { $0.reserve(now: now) }
+        guard slot > now else { return }
+        metrics.recordRateLimiterWait(tenant: name, duration: slot - now)
+        try await Task.sleep(until: slot, clock: .continuous)
+    }
+
+    /// Vlens answered (success or a business rejection).
+    func recordAnswered() {
+        pacer.withLock { $0.recordAccepted() }
+        if breaker.withLock({ $0.recordSuccess() }) == .closed { transition(open: false) }
+    }
+
+    /// A retryable failure: 5xx, time-out, connection error.
+    func recordOutage() {
+        if breaker.withLock({ $0.recordFailure(now: .now) }) == .opened { transition(open: true) }
+    }
+
+    /// A 429: slow down.
+    func recordRateLimited(retryAfter: Duration?) {
+        metrics.recordRateLimited(tenant: name)
+        pacer.withLock { $0.recordRateLimited(now: .now, retryAfter: retryAfter) }
+    }
+
+    /// This instance's share of the tenant's limit: its partitions over all partitions.
+    func setShare(_ share: Double) {
+        pacer.withLock { $0.setShare(share) }
+    }
+
+    var isOpen: Bool { breaker.withLock { $0.isOpen } }
+
+    private func transition(open: Bool) {
+        metrics.recordBreaker(tenant: name, open: open)
+        health.setBreakerOpen(open)
+        if open {
+            logger.warning("Vlens circuit breaker opened: pausing calls", metadata: ["tenant": "\(name)"])
+        } else {
+            logger.notice("Vlens circuit breaker closed: calls resume", metadata: ["tenant": "\(name)"])
+        }
+    }
+}

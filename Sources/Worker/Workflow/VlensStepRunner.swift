@@ -1,0 +1,141 @@
+import Verification
+import VlensAPI
+
+/// Makes one capture's Vlens call: waits for the breaker and the rate limit, retries retryable
+/// failures with backoff and full jitter (honouring `Retry-After`), and classifies the answer
+/// into the state machine's ``StepOutcome``.
+///
+/// Waiting out an open breaker, failed breaker probes and 429s do not use up the attempt budget:
+/// an outage or a rate limit makes lag grow, it does not fail captures.
+struct VlensStepRunner: Sendable {
+    /// The images a step sends, already base64.
+    struct Images: Sendable {
+        var idFront: String?
+        var idBack: String?
+        var faces: [String] = []
+    }
+
+    /// What came of the call.
+    struct Report: Sendable {
+        var outcome: StepOutcome
+        var response: VlensStepResponse?
+        /// Calls that reached Vlens (or failed on the way).
+        var attempts: Int
+        var vlensTime: Duration
+        /// The last error's bounded code, when the call did not succeed.
+        var errorCode: String?
+    }
+
+    let retry: RetryPolicy
+    let metrics: WorkerMetrics
+
+    func run(_ call: VlensCall, capture: CaptureSubmitted, images: Images, gateway: TenantGateway, traceparent: String?) async throws -> Report {
+        let context = VlensCallContext(
+            clientTransactionId: capture.transactionId,
+            requestId: capture.eventId,
+            userToken: capture.userToken,
+            traceparent: traceparent
+        )
+        var generator = SystemRandomNumberGenerator()
+        var counted = 0
+        var attempts = 0
+        var vlensTime = Duration.zero
+        while true {
+            let isProbe = try await gateway.awaitBreaker()
+            try await gateway.awaitRateLimit()
+            attempts += 1
+            let started = ContinuousClock.now
+            do {
+                let response = try await send(call, images: images, context: context, client: gateway.client)
+                let elapsed = ContinuousClock.now - started
+                vlensTime += elapsed
+                metrics.recordVlensRequest(step: call.step.rawValue, statusClass: "2xx", duration: elapsed)
+                gateway.recordAnswered()
+                return Report(outcome: Self.success(response), response: response, attempts: attempts, vlensTime: vlensTime)
+            } catch let error as VlensError {
+                let elapsed = ContinuousClock.now - started
+                vlensTime += elapsed
+                metrics.recordVlensRequest(step: call.step.rawValue, statusClass: Self.statusClass(error), duration: elapsed)
+                if error.code == .rateLimited {
+                    gateway.recordRateLimited(retryAfter: error.retryAfter)
+                    metrics.recordRetry(step: call.step.rawValue, code: error.code.rawValue)
+                    continue
+                }
+                guard error.category == .retryable || error.category == .invalidResponse else {
+                    gateway.recordAnswered()
+                    return Report(outcome: Self.refusal(error), response: error.response, attempts: attempts, vlensTime: vlensTime, errorCode: error.code.rawValue)
+                }
+                gateway.recordOutage()
+                if !isProbe { counted += 1 }
+                guard retry.allowsAttempt(after: counted) else {
+                    let exhausted = ResultError(
+                        code: .retriesExhausted,
+                        message: "Vlens did not answer usably after \(counted) attempts (last: \(error.code))",
+                        retryable: true,
+                        httpStatus: error.httpStatus
+                    )
+                    return Report(outcome: .failed(exhausted), attempts: attempts, vlensTime: vlensTime, errorCode: error.code.rawValue)
+                }
+                metrics.recordRetry(step: call.step.rawValue, code: error.code.rawValue)
+                try await Task.sleep(for: retry.delay(afterAttempt: max(counted, 1), retryAfter: error.retryAfter, using: &generator))
+            }
+        }
+    }
+
+    private func send(_ call: VlensCall, images: Images, context: VlensCallContext, client: VlensClient) async throws -> VlensStepResponse {
+        switch call.step {
+        case .idFront:
+            return try await client.verifyIDFront(image: images.idFront ?? "", transactionId: call.vlensTransactionId, context: context)
+        case .idBack:
+            return try await client.verifyIDBack(image: images.idBack ?? "", transactionId: call.vlensTransactionId, context: context)
+        case .liveness:
+            let faces = images.faces + Array(repeating: "", count: max(0, 3 - images.faces.count))
+            return try await client.verifyLiveness(
+                idImage: images.idFront ?? "", face1: faces[0], face2: faces[1], face3: faces[2],
+                transactionId: call.vlensTransactionId ?? "", context: context
+            )
+        default:
+            return try await client.linkUserWithExistingTransaction(transactionId: call.vlensTransactionId ?? "", context: context)
+        }
+    }
+
+    private static func success(_ response: VlensStepResponse) -> StepOutcome {
+        let data = response.data
+        var flags: VerificationFlags?
+        if data.isVerificationProcessCompleted != nil || data.isDigitalIdentityVerified != nil {
+            flags = VerificationFlags(
+                processCompleted: data.isVerificationProcessCompleted ?? false,
+                identityVerified: data.isDigitalIdentityVerified ?? false
+            )
+        }
+        return .succeeded(vlensTransactionId: response.transactionId, verification: flags)
+    }
+
+    private static func refusal(_ error: VlensError) -> StepOutcome {
+        let vlensCode = error.vlensErrorCode.map(String.init)
+        if error.category == .rejected {
+            return .rejected(
+                ResultError(
+                    code: .vlensRejected,
+                    message: "Vlens rejected the step (\(error.code))",
+                    retryable: false,
+                    vlensErrorCode: vlensCode,
+                    httpStatus: error.httpStatus
+                ),
+                vlensTransactionId: error.response?.transactionId
+            )
+        }
+        return .failed(ResultError(
+            code: .vlensError,
+            message: "Vlens refused the request (\(error.code), \(error.category)); check the worker's credentials and request",
+            retryable: false,
+            vlensErrorCode: vlensCode,
+            httpStatus: error.httpStatus
+        ))
+    }
+
+    private static func statusClass(_ error: VlensError) -> String {
+        guard let status = error.httpStatus else { return error.code.rawValue == "timeout" ? "timeout" : "network" }
+        return "\(status / 100)xx"
+    }
+}
