@@ -26,24 +26,18 @@ public final class KafkaProducer: Sendable {
     /// offset; throws the delivery error otherwise. Waits politely while librdkafka's local queue is full.
     /// Once librdkafka accepted the record, cancellation does not stop it: the call returns its outcome.
     public func send(_ record: KafkaOutgoingRecord) async throws -> KafkaDeliveryReport {
+        try await send([record])[0]
+    }
+
+    /// Produces `records` in this order (so records with the same key keep it) and returns their
+    /// delivery reports in the same order, after all were acknowledged. Throws the first delivery error;
+    /// the other records may have been delivered.
+    public func send(_ records: [KafkaOutgoingRecord]) async throws -> [KafkaDeliveryReport] {
+        guard !records.isEmpty else { return [] }
         try core.ensureOpen("send")
-        while true {
-            let outcome = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ProducerCore.SendOutcome, any Error>) in
-                let context = Unmanaged.passRetained(DeliveryContext(continuation: continuation, topic: record.topic))
-                guard let error = core.produce(record, opaque: context.toOpaque()) else { return }
-                context.release()  // librdkafka refused it: no delivery report will come
-                let wrapped = KafkaError(consuming: error, context: "produce to \(record.topic)")
-                if wrapped.code == .queueFull {
-                    continuation.resume(returning: .queueFull)
-                } else {
-                    continuation.resume(throwing: wrapped)
-                }
-            }
-            switch outcome {
-            case .delivered(let report): return report
-            case .queueFull: try await Task.sleep(for: .milliseconds(5))
-            }
-        }
+        let batch = DeliveryBatch(count: records.count)
+        await core.enqueue(records, into: batch)
+        return try await batch.wait()
     }
 
     /// Waits until every outstanding record was delivered or failed; throws `timedOut` if some remain.

@@ -1,4 +1,5 @@
 import CRdKafka
+import Dispatch
 import Foundation
 import Logging
 import Synchronization
@@ -21,12 +22,20 @@ final class ConsumerCore: Sendable {
     private let lifecycle = Mutex(Lifecycle.running)
     /// Records the poll thread has fetched but not yet handed to `flow`; only the poll thread touches it.
     private let pending = Mutex<[KafkaRecord]>([])
+    /// Where librdkafka puts fetched messages: every assigned partition's queue is forwarded here, so
+    /// the consumer queue carries only events (rebalances, logs, errors, statistics), which the poll
+    /// thread serves even while it takes no messages.
+    private let messages: RDKafkaQueue
+    /// Signalled when the application drained the buffer to the low watermark.
+    private let roomAvailable = DispatchSemaphore(value: 0)
 
     private var handle: OpaquePointer { client.handle }
     private var logger: Logger { client.logger }
 
-    /// How many records the poll thread fetches (without blocking) before it hands them over at once.
-    private static let batchSize = 64
+    /// The most records the poll thread takes from librdkafka at once.
+    private static let batchSize = 256
+    /// How long the poll thread waits for messages (or buffer room) before it serves events again.
+    private static let idleWait: Int32 = 50
 
     init(configuration: KafkaConsumerConfiguration, logger: Logger, statisticsHandler: (@Sendable (KafkaStatistics) -> Void)?) throws(KafkaError) {
         let buffer = configuration.eventBuffer
@@ -49,6 +58,7 @@ final class ConsumerCore: Sendable {
         }
         // Route the main queue (logs, errors, statistics) to the consumer queue the poll thread serves.
         rd_kafka_poll_set_consumer(client.handle)
+        messages = RDKafkaQueue(rd_kafka_queue_new(client.handle))
         // Unowned: the handler lives in `client`, which `self` owns; the poll thread keeps `self` alive.
         client.callbacks.rebalanceHandler.withLock { handler in
             handler = { [unowned self] error, partitions in self.rebalance(error, partitions) }
@@ -59,19 +69,36 @@ final class ConsumerCore: Sendable {
     // MARK: Poll thread
 
     private func pollLoop() {
+        var batch = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: Self.batchSize)
         while !isClosing {
-            guard let first = rd_kafka_consumer_poll(handle, 100) else {
+            serveEvents()
+            let room = flow.withLock { $0.room }
+            guard room > 0 else {
+                // Fetching is paused internally: take nothing until the application drains the buffer.
+                _ = roomAvailable.wait(timeout: .now() + .milliseconds(Int(Self.idleWait)))
+                continue
+            }
+            guard let first = rd_kafka_consume_queue(messages.pointer, Self.idleWait) else {
                 checkFatal()
                 continue
             }
             take(first)
-            for _ in 1..<Self.batchSize {
-                guard let message = rd_kafka_consumer_poll(handle, 0) else { break }
-                take(message)
+            let more = batch.withUnsafeMutableBufferPointer { buffer in
+                rd_kafka_consume_batch_queue(messages.pointer, 0, buffer.baseAddress, min(room - 1, Self.batchSize))
+            }
+            for index in 0..<max(0, more) {
+                if let message = batch[index] { take(message) }
             }
             flushPending()
         }
         closeOnPollThread()
+    }
+
+    /// Serves queued events (rebalance callbacks, logs, errors, statistics) without waiting.
+    private func serveEvents() {
+        // Messages only arrive here in the moment between an assignment and its queue forwarding.
+        while let message = rd_kafka_consumer_poll(handle, 0) { take(message) }
+        flushPending()
     }
 
     /// Converts and destroys one polled message.
@@ -95,12 +122,7 @@ final class ConsumerCore: Sendable {
             return records
         }
         guard !records.isEmpty else { return }
-        let delivery = flow.withLock { state in
-            let (control, delivery) = state.receive(records)
-            apply(control)
-            return delivery
-        }
-        delivery?.complete()
+        flow.withLock { $0.receive(records) }?.complete()
     }
 
     private func checkFatal() {
@@ -119,6 +141,7 @@ final class ConsumerCore: Sendable {
         ]
         switch error {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            for partition in partitions { messages.forward(from: handle, partition) }
             if cooperative {
                 reportFailure(rd_kafka_incremental_assign(handle, list.pointer), "incremental assign")
             } else {
@@ -126,12 +149,7 @@ final class ConsumerCore: Sendable {
             }
             logger.info("partitions assigned", metadata: metadata)
             guard !partitions.isEmpty else { return }
-            let delivery = flow.withLock { state in
-                let (control, delivery) = state.assigned(partitions)
-                apply(control)
-                return delivery
-            }
-            delivery?.complete()
+            flow.withLock { $0.assigned(partitions) }?.complete()
 
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let lost = rd_kafka_assignment_lost(handle) != 0
@@ -196,6 +214,7 @@ final class ConsumerCore: Sendable {
 
     private func closeOnPollThread() {
         let closeError = rd_kafka_consumer_close(handle)  // serves the final revoke on this thread
+        messages.destroy()
         let error = closeError == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(closeError, context: "close")
         flow.withLock { $0.finish(client.fatalError) }?.complete()
         let waiters = lifecycle.withLock { state -> [CheckedContinuation<KafkaError?, Never>] in
@@ -211,8 +230,8 @@ final class ConsumerCore: Sendable {
 
     func nextEvent() async throws -> KafkaConsumerEvent? {
         let ready = flow.withLock { state in
-            let (next, control) = state.next(waiter: nil)
-            apply(control)
+            let (next, resumeFetching) = state.next(waiter: nil)
+            if resumeFetching { roomAvailable.signal() }
             return next
         }
         switch ready {
@@ -223,8 +242,8 @@ final class ConsumerCore: Sendable {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: ConsumerFlowState.Waiter) in
                 let next = flow.withLock { state in
-                    let (next, control) = state.next(waiter: continuation)
-                    apply(control)
+                    let (next, resumeFetching) = state.next(waiter: continuation)
+                    if resumeFetching { roomAvailable.signal() }
                     return next
                 }
                 switch next {
@@ -278,7 +297,7 @@ final class ConsumerCore: Sendable {
             if let finished {
                 continuation.resume(returning: finished)
             } else {
-                rd_kafka_yield(handle)  // wake the poll thread
+                wakePollThread()
             }
         }
     }
@@ -288,7 +307,12 @@ final class ConsumerCore: Sendable {
         lifecycle.withLock { state in
             if case .running = state { state = .closing(waiters: []) }
         }
-        rd_kafka_yield(handle)
+        wakePollThread()
+    }
+
+    private func wakePollThread() {
+        roomAvailable.signal()
+        messages.yield()
     }
 
     func ensureOpen(_ operation: String) throws(KafkaError) {

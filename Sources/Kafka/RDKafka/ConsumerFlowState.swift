@@ -4,10 +4,14 @@
 /// apply the returned ``FlowControl`` (pause, resume, seek: all non-blocking librdkafka calls) before
 /// releasing it, then resume the returned waiter after releasing it.
 ///
-/// Bounded: at most `highWatermark` records are buffered. When the buffer is full, or a partition is
-/// paused, arriving records are dropped and their partition is rewound (sought back to the lowest
-/// dropped offset) when it resumes, so nothing is lost or duplicated. Fetching pauses internally at
-/// `highWatermark` and resumes at `lowWatermark`; the application's own pauses are tracked apart from it.
+/// Bounded: the poll thread takes at most ``room`` records from librdkafka, so at most `highWatermark`
+/// records are buffered. At `highWatermark` fetching pauses internally (`internallyPaused`): the poll
+/// thread stops draining librdkafka's fetch queue, so librdkafka stops fetching once that queue holds
+/// `queued.max.messages.kbytes`, while the poll thread keeps serving rebalances, logs and statistics.
+/// It resumes at `lowWatermark`. This is tracked apart from the application's pauses, which are
+/// `rd_kafka_pause_partitions` calls: records of an application-paused partition that are still buffered
+/// or in flight are dropped and the partition is rewound (sought back to the lowest dropped offset)
+/// when it resumes, so nothing is lost or duplicated.
 struct ConsumerFlowState {
     typealias Waiter = CheckedContinuation<KafkaConsumerEvent?, any Error>
 
@@ -53,34 +57,31 @@ struct ConsumerFlowState {
 
     // MARK: Poll thread
 
-    /// Records the poll thread fetched.
-    mutating func receive(_ records: [KafkaRecord]) -> (FlowControl, Delivery?) {
-        var control = FlowControl()
+    /// How many records the poll thread may take from librdkafka now.
+    var room: Int { internallyPaused ? 0 : max(0, highWatermark - bufferedRecords) }
+
+    /// Records the poll thread took from librdkafka (at most ``room``).
+    mutating func receive(_ records: [KafkaRecord]) -> Delivery? {
         for record in records {
             let partition = record.topicPartition
             guard assignment.contains(partition), finished == nil else { continue }  // revoked meanwhile: the next owner reads it
-            if internallyPaused || applicationPaused.contains(partition) || bufferedRecords >= highWatermark {
+            if applicationPaused.contains(partition) {
                 noteRewind(partition, to: record.offset)
                 continue
             }
             events.append(.record(record))
             bufferedRecords += 1
         }
-        if bufferedRecords >= highWatermark, !internallyPaused {
-            internallyPaused = true
-            control.pause = assignment.subtracting(applicationPaused).sorted(by: Self.order)
-        }
-        return (control, deliverToWaiter())
+        if bufferedRecords >= highWatermark { internallyPaused = true }
+        return deliverToWaiter()
     }
 
     /// Partitions were added to the assignment.
-    mutating func assigned(_ partitions: [KafkaTopicPartition]) -> (FlowControl, Delivery?) {
-        var control = FlowControl()
+    mutating func assigned(_ partitions: [KafkaTopicPartition]) -> Delivery? {
         assignment.formUnion(partitions)
         for partition in partitions { rewind[partition] = nil }
-        if internallyPaused { control.pause = partitions }
         events.append(.assigned(partitions))
-        return (control, deliverToWaiter())
+        return deliverToWaiter()
     }
 
     /// Partitions are being revoked: drop their undelivered records and forget their flow state.
@@ -88,7 +89,7 @@ struct ConsumerFlowState {
     mutating func revoked(_ revocation: KafkaRevocation) -> (wasPaused: [KafkaTopicPartition], Delivery?) {
         let revoked = Set(revocation.partitions)
         purge(revoked)
-        let wasPaused = revoked.filter { internallyPaused || applicationPaused.contains($0) }.sorted(by: Self.order)
+        let wasPaused = revoked.filter { applicationPaused.contains($0) }.sorted(by: Self.order)
         assignment.subtract(revoked)
         applicationPaused.subtract(revoked)
         for partition in revoked { rewind[partition] = nil }
@@ -107,17 +108,18 @@ struct ConsumerFlowState {
     // MARK: Application
 
     /// The application asks for the next event; `waiter` is parked when none is ready.
-    mutating func next(waiter newWaiter: Waiter?) -> (Next, FlowControl) {
+    /// `resumeFetching` is true when the buffer drained to the low watermark: wake the poll thread.
+    mutating func next(waiter newWaiter: Waiter?) -> (next: Next, resumeFetching: Bool) {
         if let event = events.popFirst() {
             if case .record = event { bufferedRecords -= 1 }
             return (.event(event), internalResumeIfDrained())
         }
-        if let finished { return (.finished(finished), FlowControl()) }
+        if let finished { return (.finished(finished), false) }
         if let newWaiter {
             precondition(waiter == nil, "KafkaConsumer.events supports one iterator at a time")
             waiter = newWaiter
         }
-        return (.wait, FlowControl())
+        return (.wait, false)
     }
 
     /// The parked `next()` call was cancelled.
@@ -140,8 +142,11 @@ struct ConsumerFlowState {
     /// The application resumes partitions; they restart where delivery stopped.
     mutating func resume(_ partitions: Set<KafkaTopicPartition>) -> FlowControl {
         applicationPaused.subtract(partitions)
-        guard !internallyPaused else { return FlowControl() }  // the internal resume will restart them
-        return restart(partitions.intersection(assignment))
+        var control = FlowControl(resume: partitions.intersection(assignment).sorted(by: Self.order))
+        for partition in control.resume {
+            if let offset = rewind.removeValue(forKey: partition) { control.seek[partition] = offset }
+        }
+        return control
     }
 
     /// The application moves partitions to `offsets`: buffered records of them are dropped, and a
@@ -150,25 +155,17 @@ struct ConsumerFlowState {
         let partitions = Set(offsets.keys)
         purge(partitions)
         for (partition, offset) in offsets {
-            rewind[partition] = (internallyPaused || applicationPaused.contains(partition)) ? offset : nil
+            rewind[partition] = applicationPaused.contains(partition) ? offset : nil
         }
         return FlowControl(seek: offsets)
     }
 
     // MARK: Internals
 
-    private mutating func internalResumeIfDrained() -> FlowControl {
-        guard internallyPaused, bufferedRecords <= lowWatermark else { return FlowControl() }
+    private mutating func internalResumeIfDrained() -> Bool {
+        guard internallyPaused, bufferedRecords <= lowWatermark else { return false }
         internallyPaused = false
-        return restart(assignment.subtracting(applicationPaused))
-    }
-
-    private mutating func restart(_ partitions: Set<KafkaTopicPartition>) -> FlowControl {
-        var control = FlowControl(resume: partitions.sorted(by: Self.order))
-        for partition in partitions {
-            if let offset = rewind.removeValue(forKey: partition) { control.seek[partition] = offset }
-        }
-        return control
+        return true
     }
 
     private mutating func purge(_ partitions: Set<KafkaTopicPartition>) {

@@ -1,15 +1,11 @@
 import CRdKafka
 import Foundation
 import Logging
+import Synchronization
 
 /// The producer's machinery: the handle, its poll thread (which serves delivery reports, logs and
 /// statistics), and the bridge from delivery reports to continuations.
 final class ProducerCore: Sendable {
-    enum SendOutcome: Sendable {
-        case delivered(KafkaDeliveryReport)
-        case queueFull
-    }
-
     let client: RDKafkaClient
     let configuration: KafkaProducerConfiguration
     private let running = RunFlag()
@@ -110,6 +106,27 @@ final class ProducerCore: Sendable {
         return error
     }
 
+    /// Enqueues `records` in order, waiting while librdkafka's queue is full; reports go to `batch`.
+    /// When a record is refused, the ones not yet enqueued are reported failed with that error.
+    func enqueue(_ records: [KafkaOutgoingRecord], into batch: DeliveryBatch) async {
+        var index = 0
+        while index < records.count {
+            let record = records[index]
+            let context = Unmanaged.passRetained(DeliveryContext(topic: record.topic, index: index, sink: batch))
+            guard let refusal = produce(record, opaque: context.toOpaque()) else {
+                index += 1
+                continue
+            }
+            context.release()  // refused: no delivery report will come for it
+            let error = KafkaError(consuming: refusal, context: "produce to \(record.topic)")
+            if error.code == .queueFull, (try? await Task.sleep(for: .milliseconds(5))) != nil {
+                continue  // librdkafka's queue drains as the poll thread serves delivery reports
+            }
+            for failed in index..<records.count { batch.deliver(index: failed, .failure(error)) }
+            return
+        }
+    }
+
     func ensureOpen(_ operation: String) throws(KafkaError) {
         guard running.isRunning else { throw KafkaError.closed(operation) }
         if let fatal = client.fatalError { throw fatal }
@@ -121,27 +138,82 @@ private func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPoi
     return bytes.withUnsafeBytes { body($0) }
 }
 
-/// One in-flight `send`: retained into librdkafka's per-message opaque, released by its delivery report.
-final class DeliveryContext: Sendable {
-    let continuation: CheckedContinuation<ProducerCore.SendOutcome, any Error>
-    let topic: String
+/// Where a delivery report goes.
+protocol DeliverySink: Sendable {
+    func deliver(index: Int, _ result: Result<KafkaDeliveryReport, KafkaError>)
+}
 
-    init(continuation: CheckedContinuation<ProducerCore.SendOutcome, any Error>, topic: String) {
-        self.continuation = continuation
+/// One in-flight record: retained into librdkafka's per-message opaque, released by its delivery report.
+final class DeliveryContext: Sendable {
+    let topic: String
+    let index: Int
+    let sink: any DeliverySink
+
+    init(topic: String, index: Int, sink: any DeliverySink) {
         self.topic = topic
+        self.index = index
+        self.sink = sink
     }
 
-    /// Completes the `send` whose context `opaque` is. librdkafka reports each accepted message exactly once.
+    /// Reports the delivery of the record whose context `opaque` is. librdkafka reports each accepted
+    /// message exactly once, so each context is released exactly once.
     static func complete(_ opaque: UnsafeMutableRawPointer, _ message: UnsafePointer<rd_kafka_message_t>) {
         let context = Unmanaged<DeliveryContext>.fromOpaque(opaque).takeRetainedValue()
         let error = message.pointee.err
         if error == RD_KAFKA_RESP_ERR_NO_ERROR {
-            context.continuation.resume(returning: .delivered(KafkaDeliveryReport(
+            context.sink.deliver(index: context.index, .success(KafkaDeliveryReport(
                 topic: context.topic, partition: message.pointee.partition, offset: message.pointee.offset
             )))
         } else {
             let detail = rd_kafka_message_errstr(message).map { String(cString: $0) }
-            context.continuation.resume(throwing: KafkaError(error, context: "delivery to \(context.topic)", detail: detail))
+            context.sink.deliver(index: context.index, .failure(KafkaError(error, context: "delivery to \(context.topic)", detail: detail)))
+        }
+    }
+}
+
+/// Collects the delivery reports of a group of records and wakes one waiter when all are in.
+final class DeliveryBatch: DeliverySink {
+    private struct State {
+        var reports: [KafkaDeliveryReport?]
+        var remaining: Int
+        var firstError: KafkaError?
+        var waiter: CheckedContinuation<[KafkaDeliveryReport], any Error>?
+
+        var result: Result<[KafkaDeliveryReport], any Error> {
+            if let firstError { return .failure(firstError) }
+            return .success(reports.map { $0! })
+        }
+    }
+
+    private let state: Mutex<State>
+
+    init(count: Int) {
+        state = Mutex(State(reports: Array(repeating: nil, count: count), remaining: count))
+    }
+
+    func deliver(index: Int, _ result: Result<KafkaDeliveryReport, KafkaError>) {
+        let done = state.withLock { state -> (CheckedContinuation<[KafkaDeliveryReport], any Error>, Result<[KafkaDeliveryReport], any Error>)? in
+            switch result {
+            case .success(let report): state.reports[index] = report
+            case .failure(let error): if state.firstError == nil { state.firstError = error }
+            }
+            state.remaining -= 1
+            guard state.remaining == 0, let waiter = state.waiter else { return nil }
+            state.waiter = nil
+            return (waiter, state.result)
+        }
+        if let (waiter, result) = done { waiter.resume(with: result) }
+    }
+
+    /// Waits for every report; throws the first delivery error, if any.
+    func wait() async throws -> [KafkaDeliveryReport] {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready = state.withLock { state -> Result<[KafkaDeliveryReport], any Error>? in
+                guard state.remaining > 0 else { return state.result }
+                state.waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
         }
     }
 }
