@@ -41,6 +41,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The wrapper's side of scripts/bench-kafka (the raw librdkafka side is bench/kafka/rdkafka_bench.c).
+        .executableTarget(
+            name: "KafkaBench",
+            dependencies: [
+                "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A consumer-group member in its own process, for the Kafka tests' SIGKILL take-over test.
+        .executableTarget(
+            name: "KafkaTestConsumer",
+            dependencies: [
+                "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // MARK: Vlens
 
@@ -126,7 +142,10 @@ let package = Package(
         // MARK: Tests
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "KafkaTests", dependencies: ["Kafka", "CRdKafka", "TestSupport"]),
+        .testTarget(
+            name: "KafkaTests",
+            dependencies: ["Kafka", "CRdKafka", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "VlensAPITests", dependencies: ["VlensAPI", "VlensSimulator", "TestSupport"]),
         .testTarget(name: "VlensSimulatorTests", dependencies: ["VlensSimulator", "TestSupport"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"]),

@@ -30,17 +30,21 @@ struct BrokerSmokeTests {
 private enum RawKafka {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
+    static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     static func client(_ type: rd_kafka_type_t, _ properties: [String: String]) throws -> OpaquePointer {
         let conf = rd_kafka_conf_new()
         var errstr = [CChar](repeating: 0, count: 512)
         for (key, value) in properties {
             guard rd_kafka_conf_set(conf, key, value, &errstr, errstr.count) == RD_KAFKA_CONF_OK else {
                 rd_kafka_conf_destroy(conf)
-                throw Failure(description: "\(key): \(String(cString: errstr))")
+                throw Failure(description: "\(key): \(text(errstr))")
             }
         }
         guard let handle = rd_kafka_new(type, conf, &errstr, errstr.count) else {
-            throw Failure(description: "rd_kafka_new: \(String(cString: errstr))")
+            throw Failure(description: "rd_kafka_new: \(text(errstr))")
         }
         return handle
     }
@@ -50,7 +54,7 @@ private enum RawKafka {
         defer { rd_kafka_destroy(admin) }
         var errstr = [CChar](repeating: 0, count: 512)
         guard let newTopic = rd_kafka_NewTopic_new(topic, partitions, 1, &errstr, errstr.count) else {
-            throw Failure(description: "NewTopic: \(String(cString: errstr))")
+            throw Failure(description: "NewTopic: \(text(errstr))")
         }
         defer { rd_kafka_NewTopic_destroy(newTopic) }
         let queue = rd_kafka_queue_new(admin)
