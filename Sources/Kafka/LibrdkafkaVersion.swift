@@ -15,3 +15,17 @@ public enum LibrdkafkaVersion {
     /// Whether the linked library is new enough.
     public static var isSupported: Bool { number >= minimum }
 }
+
+extension LibrdkafkaVersion {
+    /// Throws a ``KafkaError`` with code ``KafkaError/Code/unsupportedLibrdkafka`` when the linked
+    /// librdkafka is older than ``minimum``. Every client checks this before it starts.
+    public static func requireSupported() throws(KafkaError) {
+        guard isSupported else {
+            throw KafkaError(
+                code: .unsupportedLibrdkafka,
+                message: "the linked librdkafka is \(string), but 2.2.0 or newer is required "
+                    + "(older versions fail to parse ApiVersions v3 responses); run scripts/setup to install 2.8.0"
+            )
+        }
+    }
+}

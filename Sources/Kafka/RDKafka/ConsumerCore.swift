@@ -1,0 +1,297 @@
+import CRdKafka
+import Foundation
+import Logging
+import Synchronization
+
+/// The consumer's machinery: the librdkafka handle, the poll thread, the buffer toward the application
+/// and the rebalance handling. ``KafkaConsumer`` is its public face.
+final class ConsumerCore: Sendable {
+    /// Where the consumer is in its life.
+    private enum Lifecycle {
+        case running
+        case closing(waiters: [CheckedContinuation<KafkaError?, Never>])
+        case closed(KafkaError?)
+    }
+
+    let client: RDKafkaClient
+    let configuration: KafkaConsumerConfiguration
+    /// The buffer and flow-control state. Its lock is held while the non-blocking pause, resume and
+    /// seek calls it decides on are made, so those calls happen in the order the state changed.
+    private let flow: Mutex<ConsumerFlowState>
+    private let lifecycle = Mutex(Lifecycle.running)
+    /// Records the poll thread has fetched but not yet handed to `flow`; only the poll thread touches it.
+    private let pending = Mutex<[KafkaRecord]>([])
+
+    private var handle: OpaquePointer { client.handle }
+    private var logger: Logger { client.logger }
+
+    /// How many records the poll thread fetches (without blocking) before it hands them over at once.
+    private static let batchSize = 64
+
+    init(configuration: KafkaConsumerConfiguration, logger: Logger, statisticsHandler: (@Sendable (KafkaStatistics) -> Void)?) throws(KafkaError) {
+        let buffer = configuration.eventBuffer
+        guard buffer.highWatermark > 0, buffer.lowWatermark >= 0, buffer.lowWatermark < buffer.highWatermark else {
+            throw KafkaError.configuration("eventBuffer needs 0 <= lowWatermark < highWatermark, got \(buffer.lowWatermark) and \(buffer.highWatermark)")
+        }
+        guard !configuration.groupID.isEmpty else { throw KafkaError.configuration("groupID must not be empty") }
+        var logger = logger
+        logger[metadataKey: KafkaLoggingKeys.group] = "\(configuration.groupID)"
+        self.configuration = configuration
+        self.flow = Mutex(ConsumerFlowState(highWatermark: buffer.highWatermark, lowWatermark: buffer.lowWatermark))
+        self.client = try RDKafkaClient(
+            type: RD_KAFKA_CONSUMER, properties: configuration.properties, logger: logger,
+            statisticsHandler: statisticsHandler
+        ) { conf in
+            rd_kafka_conf_set_rebalance_cb(conf) { handle, error, partitions, _ in
+                guard let callbacks = RDKafkaCallbacks.from(handle), let partitions else { return }
+                callbacks.rebalanceHandler.withLock { $0 }?(error, RDKafkaTopicPartitionList(borrowing: partitions))
+            }
+        }
+        // Route the main queue (logs, errors, statistics) to the consumer queue the poll thread serves.
+        rd_kafka_poll_set_consumer(client.handle)
+        // Unowned: the handler lives in `client`, which `self` owns; the poll thread keeps `self` alive.
+        client.callbacks.rebalanceHandler.withLock { handler in
+            handler = { [unowned self] error, partitions in self.rebalance(error, partitions) }
+        }
+        RDKafkaClient.startThread(name: "kafka-consumer-poll") { self.pollLoop() }
+    }
+
+    // MARK: Poll thread
+
+    private func pollLoop() {
+        while !isClosing {
+            guard let first = rd_kafka_consumer_poll(handle, 100) else {
+                checkFatal()
+                continue
+            }
+            take(first)
+            for _ in 1..<Self.batchSize {
+                guard let message = rd_kafka_consumer_poll(handle, 0) else { break }
+                take(message)
+            }
+            flushPending()
+        }
+        closeOnPollThread()
+    }
+
+    /// Converts and destroys one polled message.
+    private func take(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
+        defer { rd_kafka_message_destroy(message) }
+        let error = message.pointee.err
+        guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            if error != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                logger.warning("consumer error", metadata: [KafkaLoggingKeys.error: "\(KafkaError.Code(error))"])
+                checkFatal()
+            }
+            return
+        }
+        let record = KafkaRecord(message)
+        pending.withLock { $0.append(record) }
+    }
+
+    private func flushPending() {
+        let records = pending.withLock { records in
+            defer { records.removeAll(keepingCapacity: true) }
+            return records
+        }
+        guard !records.isEmpty else { return }
+        let delivery = flow.withLock { state in
+            let (control, delivery) = state.receive(records)
+            apply(control)
+            return delivery
+        }
+        delivery?.complete()
+    }
+
+    private func checkFatal() {
+        guard let fatal = client.fatalError else { return }
+        flow.withLock { $0.finish(fatal) }?.complete()
+    }
+
+    /// Called by librdkafka inside `rd_kafka_consumer_poll` or `rd_kafka_consumer_close`, on the poll thread.
+    private func rebalance(_ error: rd_kafka_resp_err_t, _ list: RDKafkaTopicPartitionList) {
+        flushPending()  // records fetched before the rebalance go first
+        let partitions = list.partitions
+        let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+        let metadata: Logger.Metadata = [
+            KafkaLoggingKeys.partitions: "\(partitions.map(\.description).joined(separator: ","))",
+            KafkaLoggingKeys.protocolName: "\(cooperative ? "cooperative" : "eager")",
+        ]
+        switch error {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            if cooperative {
+                reportFailure(rd_kafka_incremental_assign(handle, list.pointer), "incremental assign")
+            } else {
+                reportFailure(rd_kafka_assign(handle, list.pointer), "assign")
+            }
+            logger.info("partitions assigned", metadata: metadata)
+            guard !partitions.isEmpty else { return }
+            let delivery = flow.withLock { state in
+                let (control, delivery) = state.assigned(partitions)
+                apply(control)
+                return delivery
+            }
+            delivery?.complete()
+
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            let lost = rd_kafka_assignment_lost(handle) != 0
+            logger.info(lost ? "partitions lost" : "partitions revoked", metadata: metadata)
+            if !partitions.isEmpty {
+                let revocation = KafkaRevocation(partitions: partitions, isLost: lost)
+                let (wasPaused, delivery) = flow.withLock { $0.revoked(revocation) }
+                delivery?.complete()
+                if !lost, !isClosing, !revocation.waitForAcknowledgement(deadline: configuration.revokeDeadline) {
+                    logger.warning("revoke deadline passed without acknowledgement; releasing the partitions", metadata: metadata)
+                }
+                if !wasPaused.isEmpty {
+                    _ = RDKafkaTopicPartitionList(wasPaused).withPointer { rd_kafka_resume_partitions(handle, $0) }
+                }
+            }
+            if cooperative {
+                reportFailure(rd_kafka_incremental_unassign(handle, list.pointer), "incremental unassign")
+            } else {
+                reportFailure(rd_kafka_assign(handle, nil), "unassign")
+            }
+
+        default:
+            logger.error("rebalance failed", metadata: [KafkaLoggingKeys.error: "\(KafkaError.Code(error))"])
+            let revocation = KafkaRevocation(partitions: Array(flow.withLock { $0.assignment }), isLost: true)
+            flow.withLock { $0.revoked(revocation) }.1?.complete()
+            reportFailure(rd_kafka_assign(handle, nil), "unassign")
+        }
+    }
+
+    private var isClosing: Bool {
+        lifecycle.withLock { state in
+            if case .running = state { return false }
+            return true
+        }
+    }
+
+    private func reportFailure(_ error: rd_kafka_resp_err_t, _ operation: String) {
+        guard error != RD_KAFKA_RESP_ERR_NO_ERROR else { return }
+        logger.error("\(operation) failed", metadata: [KafkaLoggingKeys.error: "\(KafkaError.Code(error))"])
+    }
+
+    private func reportFailure(_ error: OpaquePointer?, _ operation: String) {
+        guard let error else { return }
+        let wrapped = KafkaError(consuming: error, context: operation)
+        logger.error("\(operation) failed", metadata: [KafkaLoggingKeys.error: "\(wrapped.code)"])
+    }
+
+    /// Applies flow-control calls; the caller holds `flow`'s lock. All three calls are asynchronous in librdkafka.
+    private func apply(_ control: ConsumerFlowState.FlowControl) {
+        guard !control.isEmpty else { return }
+        if !control.pause.isEmpty {
+            reportFailure(RDKafkaTopicPartitionList(control.pause).withPointer { rd_kafka_pause_partitions(handle, $0) }, "pause")
+        }
+        if !control.resume.isEmpty {
+            reportFailure(RDKafkaTopicPartitionList(control.resume).withPointer { rd_kafka_resume_partitions(handle, $0) }, "resume")
+        }
+        if !control.seek.isEmpty {
+            // A timeout of 0 makes the seek asynchronous.
+            reportFailure(RDKafkaTopicPartitionList(control.seek).withPointer { rd_kafka_seek_partitions(handle, $0, 0) }, "seek")
+        }
+    }
+
+    private func closeOnPollThread() {
+        let closeError = rd_kafka_consumer_close(handle)  // serves the final revoke on this thread
+        let error = closeError == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(closeError, context: "close")
+        flow.withLock { $0.finish(client.fatalError) }?.complete()
+        let waiters = lifecycle.withLock { state -> [CheckedContinuation<KafkaError?, Never>] in
+            defer { state = .closed(error) }
+            if case .closing(let waiters) = state { return waiters }
+            return []
+        }
+        for waiter in waiters { waiter.resume(returning: error) }
+        logger.debug("consumer closed")
+    }
+
+    // MARK: Application side
+
+    func nextEvent() async throws -> KafkaConsumerEvent? {
+        let ready = flow.withLock { state in
+            let (next, control) = state.next(waiter: nil)
+            apply(control)
+            return next
+        }
+        switch ready {
+        case .event(let event): return event
+        case .finished(let error): if let error { throw error } else { return nil }
+        case .wait: break
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: ConsumerFlowState.Waiter) in
+                let next = flow.withLock { state in
+                    let (next, control) = state.next(waiter: continuation)
+                    apply(control)
+                    return next
+                }
+                switch next {
+                case .event(let event): continuation.resume(returning: event)
+                case .finished(let error): continuation.resume(with: error.map { .failure($0) } ?? .success(nil))
+                case .wait: break  // parked; the poll thread completes it
+                }
+            }
+        } onCancel: {
+            flow.withLock { $0.cancelWaiter() }?.complete()
+        }
+    }
+
+    func pause(_ partitions: Set<KafkaTopicPartition>) {
+        flow.withLock { apply($0.pause(partitions)) }
+    }
+
+    func resume(_ partitions: Set<KafkaTopicPartition>) {
+        flow.withLock { apply($0.resume(partitions)) }
+    }
+
+    func seek(_ offsets: [KafkaTopicPartition: Int64]) throws(KafkaError) {
+        try flow.withLock { (state) throws(KafkaError) in
+            let unassigned = offsets.keys.filter { !state.assignment.contains($0) }
+            guard unassigned.isEmpty else {
+                throw KafkaError(
+                    code: .state, message: "seek needs assigned partitions; not assigned: \(unassigned.map(\.description).sorted().joined(separator: ", "))"
+                )
+            }
+            apply(state.seek(offsets))
+        }
+    }
+
+    var assignment: Set<KafkaTopicPartition> { flow.withLock { $0.assignment } }
+
+    /// Asks the poll thread to leave the group and stop; returns the close error, if any.
+    func close() async -> KafkaError? {
+        await withCheckedContinuation { continuation in
+            let finished: KafkaError?? = lifecycle.withLock { state in
+                switch state {
+                case .running:
+                    state = .closing(waiters: [continuation])
+                    return nil
+                case .closing(let waiters):
+                    state = .closing(waiters: waiters + [continuation])
+                    return nil
+                case .closed(let error):
+                    return .some(error)
+                }
+            }
+            if let finished {
+                continuation.resume(returning: finished)
+            } else {
+                rd_kafka_yield(handle)  // wake the poll thread
+            }
+        }
+    }
+
+    /// Starts closing without waiting (the ``KafkaConsumer`` went away without `close()`).
+    func requestClose() {
+        lifecycle.withLock { state in
+            if case .running = state { state = .closing(waiters: []) }
+        }
+        rd_kafka_yield(handle)
+    }
+
+    func ensureOpen(_ operation: String) throws(KafkaError) {
+        guard !isClosing else { throw KafkaError.closed(operation) }
+    }
+}

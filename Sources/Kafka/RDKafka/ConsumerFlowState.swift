@@ -1,0 +1,206 @@
+/// The buffer between the consumer's poll thread and the application, with its flow control.
+///
+/// A pure state machine: the poll thread and the application call `mutating` methods under one lock and
+/// apply the returned ``FlowControl`` (pause, resume, seek: all non-blocking librdkafka calls) before
+/// releasing it, then resume the returned waiter after releasing it.
+///
+/// Bounded: at most `highWatermark` records are buffered. When the buffer is full, or a partition is
+/// paused, arriving records are dropped and their partition is rewound (sought back to the lowest
+/// dropped offset) when it resumes, so nothing is lost or duplicated. Fetching pauses internally at
+/// `highWatermark` and resumes at `lowWatermark`; the application's own pauses are tracked apart from it.
+struct ConsumerFlowState {
+    typealias Waiter = CheckedContinuation<KafkaConsumerEvent?, any Error>
+
+    /// librdkafka calls to make, in this order: pause, resume, seek.
+    struct FlowControl {
+        var pause: [KafkaTopicPartition] = []
+        var resume: [KafkaTopicPartition] = []
+        var seek: [KafkaTopicPartition: Int64] = [:]
+        var isEmpty: Bool { pause.isEmpty && resume.isEmpty && seek.isEmpty }
+    }
+
+    /// A parked `next()` call to complete.
+    struct Delivery {
+        let waiter: Waiter
+        let result: Result<KafkaConsumerEvent?, any Error>
+        func complete() { waiter.resume(with: result) }
+    }
+
+    enum Next {
+        case event(KafkaConsumerEvent)
+        case finished(KafkaError?)
+        case wait
+    }
+
+    let highWatermark: Int
+    let lowWatermark: Int
+
+    private var events = FIFO<KafkaConsumerEvent>()
+    private(set) var bufferedRecords = 0
+    private(set) var assignment: Set<KafkaTopicPartition> = []
+    private(set) var applicationPaused: Set<KafkaTopicPartition> = []
+    private(set) var internallyPaused = false
+    /// Where each partition must restart because records were dropped (lowest dropped offset).
+    private(set) var rewind: [KafkaTopicPartition: Int64] = [:]
+    private var finished: KafkaError?? = nil
+    private var waiter: Waiter?
+
+    init(highWatermark: Int, lowWatermark: Int) {
+        precondition(highWatermark > 0 && lowWatermark >= 0 && lowWatermark < highWatermark, "invalid event buffer watermarks")
+        self.highWatermark = highWatermark
+        self.lowWatermark = lowWatermark
+    }
+
+    // MARK: Poll thread
+
+    /// Records the poll thread fetched.
+    mutating func receive(_ records: [KafkaRecord]) -> (FlowControl, Delivery?) {
+        var control = FlowControl()
+        for record in records {
+            let partition = record.topicPartition
+            guard assignment.contains(partition), finished == nil else { continue }  // revoked meanwhile: the next owner reads it
+            if internallyPaused || applicationPaused.contains(partition) || bufferedRecords >= highWatermark {
+                noteRewind(partition, to: record.offset)
+                continue
+            }
+            events.append(.record(record))
+            bufferedRecords += 1
+        }
+        if bufferedRecords >= highWatermark, !internallyPaused {
+            internallyPaused = true
+            control.pause = assignment.subtracting(applicationPaused).sorted(by: Self.order)
+        }
+        return (control, deliverToWaiter())
+    }
+
+    /// Partitions were added to the assignment.
+    mutating func assigned(_ partitions: [KafkaTopicPartition]) -> (FlowControl, Delivery?) {
+        var control = FlowControl()
+        assignment.formUnion(partitions)
+        for partition in partitions { rewind[partition] = nil }
+        if internallyPaused { control.pause = partitions }
+        events.append(.assigned(partitions))
+        return (control, deliverToWaiter())
+    }
+
+    /// Partitions are being revoked: drop their undelivered records and forget their flow state.
+    /// Returns the partitions that were paused, to resume before they are unassigned.
+    mutating func revoked(_ revocation: KafkaRevocation) -> (wasPaused: [KafkaTopicPartition], Delivery?) {
+        let revoked = Set(revocation.partitions)
+        purge(revoked)
+        let wasPaused = revoked.filter { internallyPaused || applicationPaused.contains($0) }.sorted(by: Self.order)
+        assignment.subtract(revoked)
+        applicationPaused.subtract(revoked)
+        for partition in revoked { rewind[partition] = nil }
+        events.append(.revoked(revocation))
+        return (wasPaused, deliverToWaiter())
+    }
+
+    /// The consumer stopped, cleanly (`nil`) or with an error.
+    mutating func finish(_ error: KafkaError?) -> Delivery? {
+        guard finished == nil else { return nil }
+        finished = .some(error)
+        assignment = []
+        return deliverToWaiter()
+    }
+
+    // MARK: Application
+
+    /// The application asks for the next event; `waiter` is parked when none is ready.
+    mutating func next(waiter newWaiter: Waiter?) -> (Next, FlowControl) {
+        if let event = events.popFirst() {
+            if case .record = event { bufferedRecords -= 1 }
+            return (.event(event), internalResumeIfDrained())
+        }
+        if let finished { return (.finished(finished), FlowControl()) }
+        if let newWaiter {
+            precondition(waiter == nil, "KafkaConsumer.events supports one iterator at a time")
+            waiter = newWaiter
+        }
+        return (.wait, FlowControl())
+    }
+
+    /// The parked `next()` call was cancelled.
+    mutating func cancelWaiter() -> Delivery? {
+        guard let parked = waiter else { return nil }
+        waiter = nil
+        return Delivery(waiter: parked, result: .failure(CancellationError()))
+    }
+
+    /// The application pauses partitions: their buffered records are dropped and rewound.
+    mutating func pause(_ partitions: Set<KafkaTopicPartition>) -> FlowControl {
+        applicationPaused.formUnion(partitions)
+        for case .record(let record) in events.removeAll(where: { $0.isRecord(of: partitions) }) {
+            bufferedRecords -= 1
+            noteRewind(record.topicPartition, to: record.offset)
+        }
+        return FlowControl(pause: partitions.intersection(assignment).sorted(by: Self.order))
+    }
+
+    /// The application resumes partitions; they restart where delivery stopped.
+    mutating func resume(_ partitions: Set<KafkaTopicPartition>) -> FlowControl {
+        applicationPaused.subtract(partitions)
+        guard !internallyPaused else { return FlowControl() }  // the internal resume will restart them
+        return restart(partitions.intersection(assignment))
+    }
+
+    /// The application moves partitions to `offsets`: buffered records of them are dropped, and a
+    /// paused partition restarts there when it resumes.
+    mutating func seek(_ offsets: [KafkaTopicPartition: Int64]) -> FlowControl {
+        let partitions = Set(offsets.keys)
+        purge(partitions)
+        for (partition, offset) in offsets {
+            rewind[partition] = (internallyPaused || applicationPaused.contains(partition)) ? offset : nil
+        }
+        return FlowControl(seek: offsets)
+    }
+
+    // MARK: Internals
+
+    private mutating func internalResumeIfDrained() -> FlowControl {
+        guard internallyPaused, bufferedRecords <= lowWatermark else { return FlowControl() }
+        internallyPaused = false
+        return restart(assignment.subtracting(applicationPaused))
+    }
+
+    private mutating func restart(_ partitions: Set<KafkaTopicPartition>) -> FlowControl {
+        var control = FlowControl(resume: partitions.sorted(by: Self.order))
+        for partition in partitions {
+            if let offset = rewind.removeValue(forKey: partition) { control.seek[partition] = offset }
+        }
+        return control
+    }
+
+    private mutating func purge(_ partitions: Set<KafkaTopicPartition>) {
+        bufferedRecords -= events.removeAll(where: { $0.isRecord(of: partitions) }).count
+    }
+
+    private mutating func noteRewind(_ partition: KafkaTopicPartition, to offset: Int64) {
+        rewind[partition] = min(rewind[partition] ?? offset, offset)
+    }
+
+    private mutating func deliverToWaiter() -> Delivery? {
+        guard let parked = waiter else { return nil }
+        if let event = events.popFirst() {
+            waiter = nil
+            if case .record = event { bufferedRecords -= 1 }
+            return Delivery(waiter: parked, result: .success(event))
+        }
+        if let finished {
+            waiter = nil
+            return Delivery(waiter: parked, result: finished.map { .failure($0) } ?? .success(nil))
+        }
+        return nil
+    }
+
+    private static func order(_ lhs: KafkaTopicPartition, _ rhs: KafkaTopicPartition) -> Bool {
+        (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition)
+    }
+}
+
+extension KafkaConsumerEvent {
+    fileprivate func isRecord(of partitions: Set<KafkaTopicPartition>) -> Bool {
+        if case .record(let record) = self { return partitions.contains(record.topicPartition) }
+        return false
+    }
+}
