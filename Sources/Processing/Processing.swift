@@ -1,2 +1,0 @@
-/// The key-ordered concurrent processing engine.
-public enum ProcessingModule {}

@@ -1,0 +1,45 @@
+extension ProcessingEngine {
+    /// Runs a record, then in the same task whatever record the scheduler starts in its slot.
+    func execute(_ first: Dispatch<Source.Record>) async {
+        var next: Dispatch<Source.Record>? = first
+        while let dispatch = next {
+            let completed = await handle(dispatch)
+            var action = state.withLock { $0.onFinished(dispatch, completed: completed) }
+            next = action.start
+            action.start = nil
+            await perform(action)
+        }
+    }
+
+    /// Calls the handler until it returns, backing off after each failure. Gives up (returns false)
+    /// when the task is cancelled or the record's partition is revoked or the engine shuts down.
+    private func handle(_ dispatch: Dispatch<Source.Record>) async -> Bool {
+        let partition = dispatch.record.topicPartition
+        var failures = 0
+        while !Task.isCancelled, state.withLock({ $0.isCurrent(dispatch) }) {
+            let start = ContinuousClock.now
+            do {
+                try await handler.handle(dispatch.record)
+                metrics.recordHandlerLatency(ContinuousClock.now - start, partition: partition, succeeded: true)
+                return true
+            } catch {
+                metrics.recordHandlerLatency(ContinuousClock.now - start, partition: partition, succeeded: false)
+                failures += 1
+                logger.warning(
+                    "Handler failed; the record will be tried again and its key waits",
+                    metadata: [
+                        ProcessingLoggingKeys.partition: "\(partition)",
+                        ProcessingLoggingKeys.offset: "\(dispatch.record.offset)",
+                        ProcessingLoggingKeys.attempt: "\(failures)",
+                        ProcessingLoggingKeys.errorType: "\(type(of: error))",
+                    ])
+                do {
+                    try await Task.sleep(for: configuration.retryBackoff.delay(afterFailures: failures))
+                } catch {
+                    return false
+                }
+            }
+        }
+        return false
+    }
+}

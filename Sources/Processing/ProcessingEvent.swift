@@ -1,0 +1,19 @@
+/// One event a ``ProcessingSource`` delivers: a record, newly assigned partitions, or a revocation.
+public struct ProcessingEvent<Record: ProcessingRecord>: Sendable {
+    enum Kind: Sendable {
+        case record(Record)
+        case assigned([TopicPartition])
+        case revoked(ProcessingRevocation)
+    }
+
+    let kind: Kind
+
+    /// A record to handle.
+    public static func record(_ record: Record) -> Self { Self(kind: .record(record)) }
+
+    /// Partitions now owned by this instance; their records start at the committed offsets.
+    public static func assigned(_ partitions: [TopicPartition]) -> Self { Self(kind: .assigned(partitions)) }
+
+    /// Partitions being taken away; the source holds them until the revocation is acknowledged.
+    public static func revoked(_ revocation: ProcessingRevocation) -> Self { Self(kind: .revoked(revocation)) }
+}

@@ -1,0 +1,17 @@
+/// The engine's load at one moment, for metrics and health checks.
+public struct ProcessingSnapshot: Sendable, Equatable {
+    /// Records the engine holds: queued or running.
+    public var inFlightRecords: Int
+    /// Records whose handler is running.
+    public var runningRecords: Int
+    /// Bytes of the records the engine holds.
+    public var inFlightBytes: Int
+    /// Per owned partition.
+    public var partitions: [TopicPartition: Partition] = [:]
+
+    public init(inFlightRecords: Int, runningRecords: Int, inFlightBytes: Int) {
+        self.inFlightRecords = inFlightRecords
+        self.runningRecords = runningRecords
+        self.inFlightBytes = inFlightBytes
+    }
+}
