@@ -1,0 +1,32 @@
+import ArgumentParser
+import Kafka
+import Logging
+
+/// `vlens-worker topics`: creates the capture, result and dead-letter topics if they are missing.
+struct TopicsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "topics",
+        abstract: "Create the capture, result and dead-letter topics (KAFKA_BOOTSTRAP_SERVERS, CAPTURE_TOPIC, RESULT_TOPIC, DEAD_LETTER_TOPIC)."
+    )
+
+    @Option(help: "Partitions for each topic.")
+    var partitions: Int = 6
+
+    @Option(help: "Replication factor.")
+    var replicationFactor: Int = 1
+
+    func run() async throws {
+        let environment = try ToolEnvironment.load()
+        var logger = Logger(label: "vlens-worker.topics")
+        logger.logLevel = .warning
+        let admin = try KafkaAdmin(bootstrapServers: environment.kafka.bootstrapServers, logger: logger)
+        for topic in [environment.kafka.captureTopic, environment.kafka.resultTopic, environment.kafka.deadLetterTopic] {
+            if let existing = try? await admin.describeTopic(topic) {
+                print("\(topic): exists (\(existing.partitionCount) partitions)")
+                continue
+            }
+            try await admin.createTopic(topic, partitions: partitions, replicationFactor: replicationFactor)
+            print("\(topic): created (\(partitions) partitions)")
+        }
+    }
+}
