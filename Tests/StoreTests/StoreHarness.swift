@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import PostgresNIO
 import Store
 import TestSupport
 import Testing
@@ -26,23 +25,10 @@ func withFreshStore<T: Sendable>(
         let store = try await url.makeStore(logger: logger)
         return try await running(store) { try await body($0, url) }
     case .postgres:
-        let serverURL = try TestEnvironment.postgresURL()
-        let database = "store_" + UUID().uuidString.prefix(8).lowercased()
-        try await administer(serverURL) { try await $0.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(database)")) }
-        let drop: @Sendable () async -> Void = {
-            try? await administer(serverURL) { try await $0.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(database) WITH (FORCE)")) }
-        }
-        do {
-            var components = URLComponents(string: serverURL)
-            components?.path = "/\(database)"
-            let url = try StoreURL(components?.string ?? serverURL)
+        return try await PostgresTestDatabase.withFresh { databaseURL in
+            let url = try StoreURL(databaseURL)
             let store = try await url.makeStore(logger: logger)
-            let value = try await running(store) { try await body($0, url) }
-            await drop()
-            return value
-        } catch {
-            await drop()
-            throw error
+            return try await running(store) { try await body($0, url) }
         }
     }
 }
@@ -54,21 +40,5 @@ func running<T: Sendable>(_ store: any VerificationStore, _ body: @Sendable (any
         defer { group.cancelAll() }
         try await store.migrate()
         return try await body(store)
-    }
-}
-
-/// Runs `body` with a client connected to the server's `postgres` database.
-private func administer(_ serverURL: String, _ body: @Sendable (PostgresClient) async throws -> Void) async throws {
-    guard let components = URLComponents(string: serverURL), let host = components.host else {
-        throw StoreError(code: .invalidURL, message: "POSTGRES_URL is not a URL")
-    }
-    let client = PostgresClient(
-        configuration: .init(host: host, port: components.port ?? 5432, username: components.user ?? "postgres", password: components.password, database: "postgres", tls: .disable),
-        backgroundLogger: Logger(label: "store-tests-admin")
-    )
-    try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { await client.run() }
-        defer { group.cancelAll() }
-        try await body(client)
     }
 }

@@ -1,0 +1,202 @@
+import Foundation
+import Kafka
+import Logging
+import Synchronization
+import TestSupport
+import Testing
+import Verification
+import VlensSimulator
+import Worker
+
+/// Which store an end-to-end test runs the worker on.
+enum WorkflowStore: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// One end-to-end test's world: fresh topics on the real broker, an embedded Vlens simulator on
+/// a real socket, a store on a real engine, and the worker itself running in-process.
+struct WorkflowHarness: Sendable {
+    static let apiKey = "e2e-api-key"
+
+    let servers: String
+    let captureTopic: String
+    let resultTopic: String
+    let deadLetterTopic: String
+    let simulator: VlensSimulatorServer
+    let producer: KafkaProducer
+    let results: TopicCollector
+    let deadLetters: TopicCollector
+    /// The worker's environment: tests may start more instances with it.
+    let environment: [String: String]
+
+    /// Sets everything up, runs one worker, runs `body`, and tears it all down.
+    static func run<T: Sendable>(
+        store: WorkflowStore = .sqlite,
+        partitions: Int = 3,
+        faults: SimulatorFaults = SimulatorFaults(rateLimit: .unlimited),
+        environment extra: [String: String] = [:],
+        startWorker: Bool = true,
+        _ body: @Sendable (WorkflowHarness) async throws -> T
+    ) async throws -> T {
+        let servers = try TestEnvironment.kafkaBootstrapServers()
+        let prefix = TestEnvironment.uniqueName("e2e")
+        let logger = Logger(label: "e2e")
+        let admin = try KafkaAdmin(bootstrapServers: servers, logger: logger)
+        for suffix in ["captures", "results", "dlq"] {
+            try await admin.createTopic("\(prefix).\(suffix)", partitions: partitions)
+        }
+        let configuration = SimulatorConfiguration(
+            apiKeys: [apiKey],
+            tokens: [SimulatorToken(token: "user-token-alice", emailOrPhoneNumber: "alice@example.com")],
+            faults: faults
+        )
+        return try await VlensSimulatorServer.withRunning(configuration: configuration) { simulator, baseURL in
+            try await withStoreURL(store) { storeURL in
+                var environment = [
+                    "KAFKA_BOOTSTRAP_SERVERS": servers,
+                    "KAFKA_GROUP_ID": "\(prefix)-worker",
+                    "KAFKA_SESSION_TIMEOUT_MS": "6000",
+                    "CAPTURE_TOPIC": "\(prefix).captures",
+                    "RESULT_TOPIC": "\(prefix).results",
+                    "DEAD_LETTER_TOPIC": "\(prefix).dlq",
+                    "VLENS_BASE_URL": baseURL,
+                    "VLENS_API_KEY": apiKey,
+                    "VLENS_RATE_LIMIT_RPS": "unlimited",
+                    "VLENS_RATE_LIMIT_RPM": "unlimited",
+                    "VLENS_RETRY_BASE_DELAY_MS": "50",
+                    "VLENS_RETRY_MAX_DELAY_MS": "1000",
+                    "VLENS_REQUEST_TIMEOUT_MS": "5000",
+                    "BREAKER_PROBE_INTERVAL_MS": "1000",
+                    "COMMIT_INTERVAL_MS": "200",
+                    "DRAIN_TIMEOUT_MS": "5000",
+                    "STORE_URL": storeURL,
+                    "HTTP_HOST": "127.0.0.1",
+                    "HTTP_PORT": "0",
+                    "INCLUDE_EXTRACTED_DATA": "true",
+                ]
+                environment.merge(extra) { _, new in new }
+                let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: servers), logger: logger)
+                let results = try TopicCollector(servers: servers, topic: "\(prefix).results")
+                let deadLetters = try TopicCollector(servers: servers, topic: "\(prefix).dlq")
+                let harness = WorkflowHarness(
+                    servers: servers, captureTopic: "\(prefix).captures", resultTopic: "\(prefix).results",
+                    deadLetterTopic: "\(prefix).dlq", simulator: simulator, producer: producer,
+                    results: results, deadLetters: deadLetters, environment: environment
+                )
+                return try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await results.run() }
+                    group.addTask { try await deadLetters.run() }
+                    if startWorker {
+                        group.addTask { try await harness.runWorker() }
+                    }
+                    defer { group.cancelAll() }
+                    return try await body(harness)
+                }
+            }
+        }
+    }
+
+    private static func withStoreURL<T: Sendable>(_ store: WorkflowStore, _ body: @Sendable (String) async throws -> T) async throws -> T {
+        switch store {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            return try await body("sqlite:\(directory.appendingPathComponent("worker.sqlite").path)")
+        case .postgres:
+            return try await PostgresTestDatabase.withFresh(body)
+        }
+    }
+
+    /// Runs one worker instance in-process until cancelled.
+    func runWorker(environment extra: [String: String] = [:]) async throws {
+        let configuration = try await WorkerConfiguration.load(environment: environment.merging(extra) { _, new in new })
+        var logger = Logger(label: "worker")
+        logger.logLevel = .warning
+        try await WorkerApplication(configuration: configuration, logger: logger).run(handleSignals: false)
+    }
+
+    /// Publishes a capture as a platform would: keyed by transaction id, with CloudEvents headers.
+    func submit(_ capture: CaptureSubmitted, traceparent: String? = nil) async throws {
+        let headers = capture.cloudEventHeaders(source: "/e2e", traceparent: traceparent).messageHeaders
+        _ = try await producer.send(KafkaOutgoingRecord(
+            topic: captureTopic,
+            key: Array(capture.transactionId.utf8),
+            value: try capture.encodedJSON(),
+            headers: headers.map { KafkaHeader(key: $0.name, value: $0.value) }
+        ))
+    }
+
+    /// Publishes raw bytes to the capture topic (poison input).
+    func submitRaw(key: String?, value: [UInt8], headers: [KafkaHeader] = []) async throws {
+        _ = try await producer.send(KafkaOutgoingRecord(topic: captureTopic, key: key.map { Array($0.utf8) }, value: value, headers: headers))
+    }
+
+    /// The results received so far, decoded.
+    func decodedResults() -> [VerificationResult] {
+        results.records.compactMap { try? VerificationResult.decode($0.value) }
+    }
+
+    /// Waits until `count` results arrived, and returns them decoded.
+    func waitForResults(_ count: Int, timeout: Duration = .seconds(60)) async throws -> [VerificationResult] {
+        try await results.waitFor(count: count, timeout: timeout)
+        return decodedResults()
+    }
+
+    /// The result of the capture with `eventId`, waiting for it.
+    func result(of eventId: String, timeout: Duration = .seconds(60)) async throws -> VerificationResult {
+        let resultID = VerificationResult.eventID(forCapture: eventId)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let found = decodedResults().first(where: { $0.eventId == resultID }) { return found }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("no result for capture \(eventId) within \(timeout)")
+        throw CancellationError()
+    }
+
+    /// Vlens calls the simulator saw for a capture (its `request_id` is the capture's eventId).
+    func vlensCalls(forCapture eventId: String) -> Int {
+        simulator.ledger().calls.filter { $0.requestId == eventId }.count
+    }
+}
+
+/// Reads a topic from the beginning in the background and keeps every record.
+final class TopicCollector: Sendable {
+    private let consumer: KafkaConsumer
+    private let topic: String
+    private let received = Mutex<[KafkaRecord]>([])
+
+    init(servers: String, topic: String) throws {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: servers, groupID: TestEnvironment.uniqueName("collector"))
+        configuration.sessionTimeout = .seconds(6)
+        configuration.heartbeatInterval = .seconds(1)
+        configuration.autoOffsetReset = .earliest
+        var logger = Logger(label: "collector")
+        logger.logLevel = .warning
+        consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        self.topic = topic
+    }
+
+    var records: [KafkaRecord] { received.withLock { $0 } }
+
+    func run() async throws {
+        try consumer.subscribe(topics: [topic])
+        for try await event in consumer.events {
+            switch event {
+            case .record(let record): received.withLock { $0.append(record) }
+            case .revoked(let revocation): revocation.acknowledge()
+            case .assigned: break
+            }
+        }
+    }
+
+    func waitFor(count: Int, timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if records.count >= count { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("\(topic): \(records.count) records arrived, \(count) expected within \(timeout)")
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Kafka
+import Testing
+import Verification
+
+/// Poison input goes to the dead-letter topic with its reason, and the worker keeps going.
+@Suite("Workflow: poison input", .timeLimit(.minutes(3)))
+struct WorkflowPoisonTests {
+    /// One kind of poison: the raw event and the reason code the dead letter must carry.
+    struct Poison: Sendable, CustomTestStringConvertible {
+        var name: String
+        var value: @Sendable (String) -> [UInt8]
+        var reason: String
+        var testDescription: String { name }
+    }
+
+    static let poisons: [Poison] = [
+        Poison(name: "malformed JSON", value: { _ in Array(#"{"eventId": "e1", "transactionId": "#.utf8) }, reason: "malformed_json"),
+        Poison(name: "wrong types", value: { tx in Array(#"{"eventId": 7, "transactionId": "\#(tx)", "step": "id_front", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": "yes", "images": {}}"#.utf8) }, reason: "wrong_type"),
+        Poison(name: "unknown step", value: { tx in Array(#"{"eventId": "e3", "transactionId": "\#(tx)", "step": "selfie", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": false, "images": {}}"#.utf8) }, reason: "invalid_value"),
+        Poison(name: "missing images", value: { tx in Array(#"{"eventId": "e4", "transactionId": "\#(tx)", "step": "id_front", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": false, "images": {}}"#.utf8) }, reason: "missing_field"),
+        Poison(name: "invalid base64", value: { tx in Array(#"{"eventId": "e5", "transactionId": "\#(tx)", "step": "id_front", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": false, "images": {"idFront": {"base64": "not base64!!"}}}"#.utf8) }, reason: "invalid_value"),
+        Poison(name: "claim check to a disallowed host", value: { tx in Array(#"{"eventId": "e6", "transactionId": "\#(tx)", "step": "id_front", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": false, "images": {"idFront": {"url": "https://169.254.169.254/latest/meta-data", "sha256": "\#(String(repeating: "a", count: 64))", "sizeBytes": 100}}}"#.utf8) }, reason: "invalid_value"),
+        Poison(name: "oversized event", value: { tx in Array(#"{"eventId": "e7", "transactionId": "\#(tx)", "pad": "\#(String(repeating: "x", count: 70_000))"}"#.utf8) }, reason: "invalid_value"),
+    ]
+
+    @Test("each poison event is dead-lettered with its reason and original bytes; the worker keeps going", arguments: poisons)
+    func poisonIsDeadLettered(poison: Poison) async throws {
+        try await WorkflowHarness.run(environment: ["MAX_EVENT_BYTES": "65536"]) { harness in
+            let transactionID = "tx-poison-\(UUID().uuidString.prefix(8))"
+            let value = poison.value(transactionID)
+            try await harness.submitRaw(key: transactionID, value: value, headers: [KafkaHeader(key: "traceparent", value: Array("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".utf8))])
+
+            let healthy = CaptureFactory().front()
+            try await harness.submit(healthy)
+            #expect(try await harness.result(of: healthy.eventId).outcome == .succeeded)
+
+            try await harness.deadLetters.waitFor(count: 1, timeout: .seconds(30))
+            let letter = try #require(harness.deadLetters.records.first)
+            #expect(letter.value == value)
+            #expect(letter.key == Array(transactionID.utf8))
+            let headers = Dictionary(letter.headers.map { ($0.key, String(decoding: $0.value ?? [], as: UTF8.self)) }) { $1 }
+            #expect(headers["dlq_reason"] == poison.reason)
+            #expect(headers["dlq_source_topic"] == harness.captureTopic)
+            #expect(headers["traceparent"] != nil)
+
+            // The record names its transaction (payload or key), so an `invalid` result is published too.
+            try await harness.results.waitFor(count: 2, timeout: .seconds(30))
+            let invalid = harness.decodedResults().filter { $0.transactionId == transactionID }
+            #expect(invalid.map(\.outcome) == [.invalid])
+            #expect(invalid.first?.error?.code == .invalidEvent)
+        }
+    }
+}
