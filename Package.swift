@@ -171,6 +171,7 @@ let package = Package(
             dependencies: [
                 "Worker", "Kafka", "Verification", "Store", "VlensSimulator", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
     ],

@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import Prometheus
 import Synchronization
 import TestSupport
 import Testing
@@ -29,6 +30,8 @@ struct WorkflowHarness: Sendable {
     let deadLetters: TopicCollector
     /// The worker's environment: tests may start more instances with it.
     let environment: [String: String]
+    /// The metrics of the worker `run` starts.
+    let registry = PrometheusCollectorRegistry()
 
     /// Sets everything up, runs one worker, runs `body`, and tears it all down.
     static func run<T: Sendable>(
@@ -88,7 +91,7 @@ struct WorkflowHarness: Sendable {
                     group.addTask { try await results.run() }
                     group.addTask { try await deadLetters.run() }
                     if startWorker {
-                        group.addTask { try await harness.runWorker() }
+                        group.addTask { try await harness.runWorker(registry: harness.registry) }
                     }
                     defer { group.cancelAll() }
                     return try await body(harness)
@@ -109,11 +112,19 @@ struct WorkflowHarness: Sendable {
     }
 
     /// Runs one worker instance in-process until cancelled.
-    func runWorker(environment extra: [String: String] = [:]) async throws {
+    ///
+    /// - Parameter onStart: receives the application (for its health) before it runs.
+    func runWorker(
+        environment extra: [String: String] = [:],
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        onStart: @Sendable (WorkerApplication) -> Void = { _ in }
+    ) async throws {
         let configuration = try await WorkerConfiguration.load(environment: environment.merging(extra) { _, new in new })
         var logger = Logger(label: "worker")
         logger.logLevel = .warning
-        try await WorkerApplication(configuration: configuration, logger: logger).run(handleSignals: false)
+        let application = WorkerApplication(configuration: configuration, logger: logger, registry: registry)
+        onStart(application)
+        try await application.run(handleSignals: false)
     }
 
     /// Publishes a capture as a platform would: keyed by transaction id, with CloudEvents headers.

@@ -1,0 +1,118 @@
+import Foundation
+import Synchronization
+import Testing
+import Verification
+import VlensSimulator
+import Worker
+
+/// Vlens outages, rate limits and worker crashes under load.
+@Suite("Workflow: resilience", .serialized, .timeLimit(.minutes(5)))
+struct WorkflowResilienceTests {
+    @Test("a 30 s Vlens outage opens the breaker, dead-letters nothing, and every capture succeeds after it")
+    func vlensOutage() async throws {
+        try await WorkflowHarness.run(environment: ["BREAKER_FAILURE_THRESHOLD": "3"]) { harness in
+            let captures = (0..<40).map { _ in CaptureFactory().front() }
+            for capture in captures.prefix(10) { try await harness.submit(capture) }
+            _ = try await harness.waitForResults(10)
+
+            var faults = harness.simulator.faults
+            faults.error503Rate = 1
+            harness.simulator.setFaults(faults)
+            for capture in captures.dropFirst(10) { try await harness.submit(capture) }
+            try await Task.sleep(for: .seconds(30))
+            faults.error503Rate = 0
+            harness.simulator.setFaults(faults)
+
+            let results = try await harness.waitForResults(captures.count, timeout: .seconds(90))
+            #expect(results.count == captures.count)
+            #expect(results.allSatisfy { $0.outcome == .succeeded })
+            #expect(harness.deadLetters.records.isEmpty)
+            let metrics = harness.registry.emitToString()
+            #expect(metrics.contains(#"vlens_worker_breaker_transitions_total{tenant="default",to="open"}"#))
+            #expect(metrics.contains(#"vlens_worker_breaker_transitions_total{tenant="default",to="closed"}"#))
+        }
+    }
+
+    @Test("three workers draining a backlog share a 10 rps limit: no 429s and at least 90% of the allowed rate")
+    func sharedRateLimit() async throws {
+        var faults = SimulatorFaults(rateLimit: RateLimit(perSecond: 10, perMinute: nil))
+        faults.latency = .fixed(milliseconds: 20)
+        try await WorkflowHarness.run(
+            partitions: 10,
+            faults: faults,
+            environment: ["VLENS_RATE_LIMIT_RPS": "10", "VLENS_RATE_LIMIT_RPM": "unlimited"],
+            startWorker: false
+        ) { harness in
+            let applications = Mutex<[WorkerApplication]>([])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<3 {
+                    group.addTask { try await harness.runWorker { app in applications.withLock { $0.append(app) } } }
+                }
+                defer { group.cancelAll() }
+                // Wait until the group settled: three members owning all ten partitions.
+                let deadline = ContinuousClock.now + .seconds(60)
+                while ContinuousClock.now < deadline {
+                    let owned = applications.withLock { $0.map(\.health.snapshot.assignedPartitions) }
+                    if owned.count == 3, owned.allSatisfy({ $0 > 0 }), owned.reduce(0, +) == 10 { break }
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                try await Task.sleep(for: .seconds(1))
+
+                let backlog = (0..<150).map { _ in CaptureFactory().front() }
+                let started = ContinuousClock.now
+                for capture in backlog { try await harness.submit(capture) }
+                _ = try await harness.waitForResults(backlog.count, timeout: .seconds(120))
+                let elapsed = ContinuousClock.now - started
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let rate = Double(backlog.count) / seconds
+                let rejected = harness.simulator.ledger().calls.filter { $0.status == 429 }.count
+                print("shared rate limit: \(backlog.count) captures in \(String(format: "%.1f", seconds)) s = \(String(format: "%.2f", rate)) req/s of 10 allowed (\(Int(rate * 10))%), 429s: \(rejected)")
+                #expect(rejected == 0)
+                #expect(rate >= 9.0)
+                #expect(harness.decodedResults().allSatisfy { $0.outcome == .succeeded })
+            }
+        }
+    }
+
+    @Test("a worker SIGKILLed mid-load and restarted leaves no capture without a result and no transaction out of order")
+    func sigkillAndRestart() async throws {
+        var faults = SimulatorFaults(rateLimit: .unlimited)
+        faults.latency = .fixed(milliseconds: 300)
+        try await WorkflowHarness.run(faults: faults, environment: ["MAX_IN_FLIGHT": "32", "LOG_LEVEL": "warning"], startWorker: false) { harness in
+            let flows = (0..<40).map { _ in CaptureFactory() }
+            let captures = flows.flatMap { [$0.front(), $0.back(), $0.liveness()] }
+            let first = try WorkerProcess(environment: harness.environment)
+            for flow in 0..<flows.count {
+                for capture in captures[(flow * 3)..<(flow * 3 + 3)] { try await harness.submit(capture) }
+            }
+            _ = try await harness.waitForResults(30, timeout: .seconds(90))
+            first.kill()
+            let second = try WorkerProcess(environment: harness.environment)
+            defer { second.kill() }
+
+            let deadline = ContinuousClock.now + .seconds(150)
+            var ids = Set<String>()
+            while ContinuousClock.now < deadline {
+                ids = Set(harness.decodedResults().map(\.causationId))
+                if ids.count == captures.count { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(ids.count == captures.count, "captures without a result: \(captures.count - ids.count)")
+
+            // Per transaction, the first result of each step arrives in input order.
+            let results = harness.decodedResults()
+            for flow in flows {
+                var seen: [CaptureStep] = []
+                for result in results where result.transactionId == flow.transactionId {
+                    if let step = result.step, !seen.contains(step) { seen.append(step) }
+                }
+                #expect(seen == [.idFront, .idBack, .liveness], "transaction out of order")
+            }
+            let ledger = harness.simulator.ledger()
+            let duplicates = Dictionary(grouping: ledger.calls.compactMap(\.requestId)) { $0 }.values.filter { $0.count > 1 }.count
+            print("SIGKILL mid-load: \(captures.count) captures, duplicate Vlens calls: \(duplicates) (max in flight 32)")
+            #expect(duplicates <= 32)
+            #expect(results.allSatisfy { $0.outcome == .succeeded })
+        }
+    }
+}
