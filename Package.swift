@@ -103,6 +103,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .executableTarget(
+            name: "ProcessingTestWorker",
+            dependencies: [
+                "Processing", "Kafka",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "Store",
             dependencies: [
@@ -157,7 +166,10 @@ let package = Package(
         .testTarget(name: "VlensAPITests", dependencies: ["VlensAPI", "VlensSimulator", "TestSupport"]),
         .testTarget(name: "VlensSimulatorTests", dependencies: ["VlensSimulator", "TestSupport"]),
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"]),
-        .testTarget(name: "ProcessingTests", dependencies: ["Processing", "Kafka", "TestSupport"]),
+        .testTarget(
+            name: "ProcessingTests",
+            dependencies: ["Processing", "Kafka", "TestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "StoreTests",
             dependencies: [

@@ -1,3 +1,5 @@
+import Kafka
+
 /// The engine's state machine: records, completions, rebalances and shutdown in; what to run,
 /// what to pause and what to commit out. It does no I/O; the engine performs the returned actions
 /// after releasing the lock.
@@ -25,12 +27,12 @@ struct EngineState<Record: ProcessingRecord> {
     }
 
     private struct DrainWaiter {
-        var partitions: Set<TopicPartition>?
+        var partitions: Set<KafkaTopicPartition>?
         var continuation: CheckedContinuation<Void, Never>
     }
 
     let configuration: ProcessingConfiguration
-    private var partitions: [TopicPartition: PartitionState] = [:]
+    private var partitions: [KafkaTopicPartition: PartitionState] = [:]
     private var scheduler: KeyScheduler<Dispatch<Record>>
     private var nextEpoch: UInt64 = 0
     private(set) var heldRecords = 0
@@ -50,7 +52,7 @@ struct EngineState<Record: ProcessingRecord> {
 
     // MARK: Assignment
 
-    mutating func onAssigned(_ assigned: [TopicPartition]) {
+    mutating func onAssigned(_ assigned: [KafkaTopicPartition]) {
         for partition in assigned where partitions[partition].map({ $0.revoking }) ?? true {
             nextEpoch += 1
             partitions[partition] = PartitionState(epoch: nextEpoch)
@@ -59,7 +61,7 @@ struct EngineState<Record: ProcessingRecord> {
     }
 
     /// Stops dispatching the partitions' records and drops the queued ones (they stay uncommitted).
-    mutating func onRevoked(_ revoked: Set<TopicPartition>) -> Action {
+    mutating func onRevoked(_ revoked: Set<KafkaTopicPartition>) -> Action {
         for partition in revoked where partitions[partition] != nil {
             partitions[partition]!.revoking = true
         }
@@ -70,7 +72,7 @@ struct EngineState<Record: ProcessingRecord> {
     }
 
     /// Forgets revoked partitions once their revocation is acknowledged.
-    mutating func onRevocationFinished(_ revoked: Set<TopicPartition>) {
+    mutating func onRevocationFinished(_ revoked: Set<KafkaTopicPartition>) {
         for partition in revoked where partitions[partition]?.revoking == true {
             partitions[partition] = nil
         }
@@ -145,11 +147,11 @@ struct EngineState<Record: ProcessingRecord> {
     // MARK: Pause and resume
 
     /// The partitions whose pause state must change, marked as applied.
-    mutating func takePauseChanges() -> (pause: [TopicPartition], resume: [TopicPartition]) {
+    mutating func takePauseChanges() -> (pause: [KafkaTopicPartition], resume: [KafkaTopicPartition]) {
         guard pauseDirty else { return ([], []) }
         pauseDirty = false
-        var pause: [TopicPartition] = []
-        var resume: [TopicPartition] = []
+        var pause: [KafkaTopicPartition] = []
+        var resume: [KafkaTopicPartition] = []
         for (partition, state) in partitions {
             let desired = overLimit || shuttingDown || state.revoking
             guard state.appliedPause != desired else { continue }
@@ -160,29 +162,29 @@ struct EngineState<Record: ProcessingRecord> {
     }
 
     /// A pause or resume call failed: its outcome is unknown, so it is tried again at the next change.
-    mutating func onPauseChangeFailed(_ failed: [TopicPartition]) {
+    mutating func onPauseChangeFailed(_ failed: [KafkaTopicPartition]) {
         for partition in failed where partitions[partition] != nil {
             partitions[partition]!.appliedPause = nil
         }
         pauseDirty = true
     }
 
-    private static func order(_ lhs: TopicPartition, _ rhs: TopicPartition) -> Bool {
+    private static func order(_ lhs: KafkaTopicPartition, _ rhs: KafkaTopicPartition) -> Bool {
         (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition)
     }
 
     // MARK: Commits
 
     /// Per partition (all owned ones when `only` is nil) the offset to commit, if ahead of the last commit.
-    func offsetsToCommit(only: Set<TopicPartition>?) -> [TopicPartition: Int64] {
-        var offsets: [TopicPartition: Int64] = [:]
+    func offsetsToCommit(only: Set<KafkaTopicPartition>?) -> [KafkaTopicPartition: Int64] {
+        var offsets: [KafkaTopicPartition: Int64] = [:]
         for (partition, state) in partitions where only?.contains(partition) ?? true {
             if let position = state.tracker.pendingCommit { offsets[partition] = position }
         }
         return offsets
     }
 
-    mutating func onCommitted(_ offsets: [TopicPartition: Int64]) {
+    mutating func onCommitted(_ offsets: [KafkaTopicPartition: Int64]) {
         for (partition, offset) in offsets where partitions[partition] != nil {
             partitions[partition]!.tracker.recordCommit(offset)
         }
@@ -201,7 +203,7 @@ struct EngineState<Record: ProcessingRecord> {
     }
 
     /// Registers a waiter resumed once no record of `only` (every partition when nil) runs.
-    mutating func addDrainWaiter(id: UInt64, only: Set<TopicPartition>?, _ continuation: CheckedContinuation<Void, Never>)
+    mutating func addDrainWaiter(id: UInt64, only: Set<KafkaTopicPartition>?, _ continuation: CheckedContinuation<Void, Never>)
         -> CheckedContinuation<Void, Never>?
     {
         if cancelledWaiters.remove(id) != nil || isDrained(only) { return continuation }
@@ -223,7 +225,7 @@ struct EngineState<Record: ProcessingRecord> {
         cancelledWaiters.remove(id)
     }
 
-    private func isDrained(_ only: Set<TopicPartition>?) -> Bool {
+    private func isDrained(_ only: Set<KafkaTopicPartition>?) -> Bool {
         guard let only else { return scheduler.running == 0 }
         return only.allSatisfy { (partitions[$0]?.running ?? 0) == 0 }
     }

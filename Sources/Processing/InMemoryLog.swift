@@ -1,3 +1,4 @@
+import Kafka
 import Synchronization
 
 /// An in-memory topic with committed offsets, standing in for a broker in tests and benchmarks.
@@ -7,29 +8,29 @@ import Synchronization
 /// restart) starts where the last commit left off.
 public final class InMemoryLog: Sendable {
     private struct State {
-        var partitions: [TopicPartition: [InMemoryRecord]] = [:]
-        var committed: [TopicPartition: Int64] = [:]
+        var partitions: [KafkaTopicPartition: [InMemoryRecord]] = [:]
+        var committed: [KafkaTopicPartition: Int64] = [:]
         var nextAssignment: UInt64 = 0
     }
 
     /// The topic's name.
     public let topic: String
     private let state: Mutex<State>
-    private let onCommit: @Sendable ([TopicPartition: Int64]) -> Void
+    private let onCommit: @Sendable ([KafkaTopicPartition: Int64]) -> Void
 
     /// - Parameter onCommit: observes every commit before it takes effect (tests check invariants here).
-    public init(topic: String, partitionCount: Int, onCommit: @escaping @Sendable ([TopicPartition: Int64]) -> Void = { _ in }) {
+    public init(topic: String, partitionCount: Int, onCommit: @escaping @Sendable ([KafkaTopicPartition: Int64]) -> Void = { _ in }) {
         self.topic = topic
         self.onCommit = onCommit
         var initial = State()
         for index in 0..<partitionCount {
-            initial.partitions[TopicPartition(topic: topic, partition: Int32(index))] = []
+            initial.partitions[KafkaTopicPartition(topic: topic, partition: Int32(index))] = []
         }
         self.state = Mutex(initial)
     }
 
     /// Every partition of the topic.
-    public var partitions: [TopicPartition] {
+    public var partitions: [KafkaTopicPartition] {
         state.withLock { $0.partitions.keys.sorted { $0.partition < $1.partition } }
     }
 
@@ -37,7 +38,7 @@ public final class InMemoryLog: Sendable {
     @discardableResult
     public func append(partition: Int32, key: [UInt8]?, value: [UInt8], offsetGap: Int64 = 1) -> InMemoryRecord {
         precondition(offsetGap >= 1, "offsets must increase")
-        let topicPartition = TopicPartition(topic: topic, partition: partition)
+        let topicPartition = KafkaTopicPartition(topic: topic, partition: partition)
         return state.withLock { state in
             guard let existing = state.partitions[topicPartition] else {
                 preconditionFailure("partition \(topicPartition) does not exist")
@@ -50,16 +51,16 @@ public final class InMemoryLog: Sendable {
     }
 
     /// The partition's records.
-    public func records(in partition: TopicPartition) -> [InMemoryRecord] {
+    public func records(in partition: KafkaTopicPartition) -> [InMemoryRecord] {
         state.withLock { $0.partitions[partition] ?? [] }
     }
 
     /// The partition's committed offset (the next to read), if any.
-    public func committedOffset(_ partition: TopicPartition) -> Int64? {
+    public func committedOffset(_ partition: KafkaTopicPartition) -> Int64? {
         state.withLock { $0.committed[partition] }
     }
 
-    func commit(_ offsets: [TopicPartition: Int64]) {
+    func commit(_ offsets: [KafkaTopicPartition: Int64]) {
         onCommit(offsets)
         state.withLock { state in
             for (partition, offset) in offsets { state.committed[partition] = offset }
@@ -67,7 +68,7 @@ public final class InMemoryLog: Sendable {
     }
 
     /// Starts an assignment of `partition`: its records from the committed offset on, and its id.
-    func beginAssignment(of partition: TopicPartition) -> (records: ArraySlice<InMemoryRecord>, id: UInt64, start: Int64) {
+    func beginAssignment(of partition: KafkaTopicPartition) -> (records: ArraySlice<InMemoryRecord>, id: UInt64, start: Int64) {
         state.withLock { state in
             state.nextAssignment += 1
             let records = state.partitions[partition] ?? []

@@ -1,3 +1,4 @@
+import Kafka
 import Synchronization
 
 /// A ``ProcessingSource`` over an ``InMemoryLog``, for tests and benchmarks: it assigns
@@ -14,10 +15,10 @@ public final class InMemoryProcessingSource: ProcessingSource, Sendable {
 
     struct State {
         var control = FIFOQueue<ProcessingEvent<InMemoryRecord>>()
-        var assignments: [TopicPartition: Assignment] = [:]
-        var order: [TopicPartition] = []
+        var assignments: [KafkaTopicPartition: Assignment] = [:]
+        var order: [KafkaTopicPartition] = []
         var cursor = 0
-        var paused: Set<TopicPartition> = []
+        var paused: Set<KafkaTopicPartition> = []
         var closed = false
         var waiter: CheckedContinuation<ProcessingEvent<InMemoryRecord>?, Never>?
         var pauseCalls = 0
@@ -27,7 +28,7 @@ public final class InMemoryProcessingSource: ProcessingSource, Sendable {
     let state = Mutex(State())
 
     /// Creates a source that begins by assigning `partitions` (every partition of the log when nil).
-    public init(log: InMemoryLog, assigning partitions: [TopicPartition]? = nil) {
+    public init(log: InMemoryLog, assigning partitions: [KafkaTopicPartition]? = nil) {
         self.log = log
         assign(partitions ?? log.partitions)
     }
@@ -36,14 +37,14 @@ public final class InMemoryProcessingSource: ProcessingSource, Sendable {
         Events(source: self)
     }
 
-    public func pause(_ partitions: [TopicPartition]) async throws {
+    public func pause(_ partitions: [KafkaTopicPartition]) async throws {
         state.withLock {
             $0.paused.formUnion(partitions)
             $0.pauseCalls += 1
         }
     }
 
-    public func resume(_ partitions: [TopicPartition]) async throws {
+    public func resume(_ partitions: [KafkaTopicPartition]) async throws {
         let waiter = state.withLock { state in
             state.paused.subtract(partitions)
             return Self.takeWaiterEvent(&state)
@@ -51,7 +52,7 @@ public final class InMemoryProcessingSource: ProcessingSource, Sendable {
         waiter.map { $0.continuation.resume(returning: $0.event) }
     }
 
-    public func commit(_ offsets: [TopicPartition: Int64]) async throws {
+    public func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws {
         log.commit(offsets)
     }
 
@@ -66,7 +67,7 @@ public final class InMemoryProcessingSource: ProcessingSource, Sendable {
     }
 
     /// Assigns partitions: an assigned event, then their records from the committed offsets.
-    public func assign(_ partitions: [TopicPartition]) {
+    public func assign(_ partitions: [KafkaTopicPartition]) {
         let assignments = partitions.map { ($0, log.beginAssignment(of: $0)) }
         let waiter = state.withLock { state in
             for (partition, assignment) in assignments {
@@ -83,7 +84,7 @@ public final class InMemoryProcessingSource: ProcessingSource, Sendable {
 
     /// Revokes partitions: no more of their records are delivered, and a revoked event is sent.
     /// Returns once the engine acknowledged it.
-    public func revoke(_ partitions: [TopicPartition]) async {
+    public func revoke(_ partitions: [KafkaTopicPartition]) async {
         await withCheckedContinuation { (acknowledged: CheckedContinuation<Void, Never>) in
             let revocation = ProcessingRevocation(partitions: partitions) { acknowledged.resume() }
             let waiter = state.withLock { state in
@@ -97,7 +98,7 @@ public final class InMemoryProcessingSource: ProcessingSource, Sendable {
     }
 
     /// Partitions paused now.
-    public var pausedPartitions: Set<TopicPartition> {
+    public var pausedPartitions: Set<KafkaTopicPartition> {
         state.withLock { $0.paused }
     }
 

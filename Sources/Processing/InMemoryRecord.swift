@@ -1,6 +1,8 @@
+import Kafka
+
 /// A record of an ``InMemoryLog``, as an ``InMemoryProcessingSource`` delivers it.
 public struct InMemoryRecord: ProcessingRecord, Hashable {
-    public var topicPartition: TopicPartition
+    public var topicPartition: KafkaTopicPartition
     public var offset: Int64
     public var key: [UInt8]?
     public var value: [UInt8]
@@ -9,7 +11,7 @@ public struct InMemoryRecord: ProcessingRecord, Hashable {
     /// The first offset the assignment delivers (the committed offset when it began).
     public var assignmentStart: Int64 = 0
 
-    public init(topicPartition: TopicPartition, offset: Int64, key: [UInt8]?, value: [UInt8]) {
+    public init(topicPartition: KafkaTopicPartition, offset: Int64, key: [UInt8]?, value: [UInt8]) {
         self.topicPartition = topicPartition
         self.offset = offset
         self.key = key

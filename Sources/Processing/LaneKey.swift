@@ -1,9 +1,11 @@
+import Kafka
+
 /// The unit of ordering: records in one lane run one at a time in offset order.
 ///
 /// In key mode a lane is a key within a partition (a record without a key gets a lane of its
 /// own); in partition mode a lane is the whole partition.
 struct LaneKey: Hashable, Sendable {
-    var partition: TopicPartition
+    var partition: KafkaTopicPartition
     var key: [UInt8]?
     var unkeyedOffset: Int64?
 

@@ -1,3 +1,5 @@
+import Kafka
+
 extension ProcessingEngine {
     /// Commits completed offsets every commit interval and reports the engine's load.
     func commitPeriodically() async {
@@ -14,7 +16,7 @@ extension ProcessingEngine {
 
     /// Commits, for the partitions (every owned one when nil), the offset below which all records
     /// completed, where it moved since the last commit. Commits never overlap, so they never regress.
-    func commitCompleted(only partitions: Set<TopicPartition>?) async {
+    func commitCompleted(only partitions: Set<KafkaTopicPartition>?) async {
         await commitLock.withLock {
             let offsets = state.withLock { $0.offsetsToCommit(only: partitions) }
             guard !offsets.isEmpty else { return }
@@ -56,7 +58,7 @@ extension ProcessingEngine {
         }
     }
 
-    private func logPauseFailure(_ error: any Error, _ partitions: [TopicPartition]) {
+    private func logPauseFailure(_ error: any Error, _ partitions: [KafkaTopicPartition]) {
         logger.warning(
             "Pausing or resuming partitions failed; it is tried again at the next change",
             metadata: [

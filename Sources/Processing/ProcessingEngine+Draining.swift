@@ -1,7 +1,9 @@
+import Kafka
+
 extension ProcessingEngine {
     /// Waits until no record of `partitions` (of any partition when nil) runs, or `timeout` passes.
     /// Returns whether they drained.
-    func waitForDrain(of partitions: Set<TopicPartition>?, timeout: Duration) async -> Bool {
+    func waitForDrain(of partitions: Set<KafkaTopicPartition>?, timeout: Duration) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 await self.drained(partitions)
@@ -17,7 +19,7 @@ extension ProcessingEngine {
         }
     }
 
-    private func drained(_ partitions: Set<TopicPartition>?) async {
+    private func drained(_ partitions: Set<KafkaTopicPartition>?) async {
         let id = nextWaiterID()
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

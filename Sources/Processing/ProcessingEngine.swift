@@ -127,6 +127,8 @@ where Handler.Record == Source.Record {
                     await perform(action)
                 }
             }
+        } catch is CancellationError {
+            // run() was cancelled: a stop, not a failure of the source.
         } catch {
             logger.error(
                 "Source event stream failed; shutting down",

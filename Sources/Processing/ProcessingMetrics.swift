@@ -1,3 +1,5 @@
+import Kafka
+
 /// Where the engine reports its measurements; the Worker implements it with swift-metrics.
 ///
 /// Calls come from many tasks at once and must return quickly.
@@ -7,12 +9,5 @@ public protocol ProcessingMetrics: Sendable {
     func recordSnapshot(_ snapshot: ProcessingSnapshot)
 
     /// One handler call finished: how long it took and whether it returned (true) or threw (false).
-    func recordHandlerLatency(_ latency: Duration, partition: TopicPartition, succeeded: Bool)
-}
-
-/// Metrics that go nowhere: the default.
-public struct NoProcessingMetrics: ProcessingMetrics {
-    public init() {}
-    public func recordSnapshot(_ snapshot: ProcessingSnapshot) {}
-    public func recordHandlerLatency(_ latency: Duration, partition: TopicPartition, succeeded: Bool) {}
+    func recordHandlerLatency(_ latency: Duration, partition: KafkaTopicPartition, succeeded: Bool)
 }

@@ -1,14 +1,16 @@
+import Kafka
+
 /// Partitions the source is taking away from this instance.
 ///
 /// The source keeps them until the engine calls ``acknowledge()``: the engine first lets their
 /// in-flight records finish (up to a deadline) and commits what completed.
 public struct ProcessingRevocation: Sendable {
     /// The partitions being revoked.
-    public var partitions: [TopicPartition]
+    public var partitions: [KafkaTopicPartition]
     private let onAcknowledge: @Sendable () async -> Void
 
     /// - Parameter acknowledge: releases the partitions; the engine calls it exactly once.
-    public init(partitions: [TopicPartition], acknowledge: @escaping @Sendable () async -> Void) {
+    public init(partitions: [KafkaTopicPartition], acknowledge: @escaping @Sendable () async -> Void) {
         self.partitions = partitions
         self.onAcknowledge = acknowledge
     }

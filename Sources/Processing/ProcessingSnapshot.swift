@@ -1,3 +1,5 @@
+import Kafka
+
 /// The engine's load at one moment, for metrics and health checks.
 public struct ProcessingSnapshot: Sendable, Equatable {
     /// Records the engine holds: queued or running.
@@ -7,7 +9,7 @@ public struct ProcessingSnapshot: Sendable, Equatable {
     /// Bytes of the records the engine holds.
     public var inFlightBytes: Int
     /// Per owned partition.
-    public var partitions: [TopicPartition: Partition] = [:]
+    public var partitions: [KafkaTopicPartition: Partition] = [:]
 
     public init(inFlightRecords: Int, runningRecords: Int, inFlightBytes: Int) {
         self.inFlightRecords = inFlightRecords

@@ -1,3 +1,5 @@
+import Kafka
+
 /// What the engine needs from a consumer: an event stream and partition flow control.
 ///
 /// The engine iterates ``makeEvents()`` exactly once and keeps iterating while partitions are
@@ -11,13 +13,13 @@ public protocol ProcessingSource: Sendable {
     func makeEvents() -> Events
 
     /// Stops fetching from the partitions; records already fetched may still arrive.
-    func pause(_ partitions: [TopicPartition]) async throws
+    func pause(_ partitions: [KafkaTopicPartition]) async throws
 
     /// Starts fetching from the partitions again.
-    func resume(_ partitions: [TopicPartition]) async throws
+    func resume(_ partitions: [KafkaTopicPartition]) async throws
 
     /// Commits, per partition, the offset of the next record to read.
-    func commit(_ offsets: [TopicPartition: Int64]) async throws
+    func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws
 
     /// Leaves the group and ends the event stream.
     func close() async throws

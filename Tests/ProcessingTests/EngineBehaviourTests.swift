@@ -1,5 +1,7 @@
+import Kafka
 import Logging
 import Processing
+import Synchronization
 import Testing
 
 @Suite("Engine behaviour", .timeLimit(.minutes(2)))
@@ -94,7 +96,7 @@ struct EngineBehaviourTests {
             #expect(snapshot.inFlightBytes < configuration.maxInFlightBytes + 51)  // the last record may cross it
             #expect(snapshot.inFlightRecords <= configuration.maxQueuedRecords)
             #expect(snapshot.runningRecords == 4)
-            #expect(snapshot.partitions.values.allSatisfy(\.paused))
+            #expect(snapshot.partitions.values.allSatisfy { $0.paused })
             gate.openAll()
             await recorder.wait { $0.allCommitted }
             #expect(source.pausedPartitions.isEmpty)
@@ -130,7 +132,7 @@ struct EngineBehaviourTests {
         }
         let (successes, attempts) = recorder.state.withLock { ($0.successes.map(\.offset), $0.attempts) }
         #expect(Array(successes.suffix(2)) == [0, 31])
-        #expect(attempts[InMemoryRecord.Position(partition: TopicPartition(topic: "t", partition: 0), offset: 0)]! > 1)
+        #expect(attempts[InMemoryRecord.Position(partition: KafkaTopicPartition(topic: "t", partition: 0), offset: 0)]! > 1)
         #expect(recorder.orderViolations(log: log).isEmpty)
     }
 
@@ -139,7 +141,7 @@ struct EngineBehaviourTests {
         let recorder = HandlingRecorder(ordering: .key)
         let gate = HandlerGate()
         let log = makeLog(count: 6, recorder: recorder)
-        let partition = TopicPartition(topic: "t", partition: 0)
+        let partition = KafkaTopicPartition(topic: "t", partition: 0)
         let source = InMemoryProcessingSource(log: log)
         let engine = ProcessingEngine(
             source: source, handler: GatedHandler(recorder: recorder, gate: gate), configuration: configuration(inFlight: 2),
@@ -148,15 +150,21 @@ struct EngineBehaviourTests {
             group.addTask { try await engine.run() }
             await waitUntil { recorder.state.withLock { $0.activeCount } == 2 }
             gate.release(offset: 0)
-            await waitUntil { recorder.state.withLock { $0.completed.count } == 1 }
-            group.addTask { await source.revoke([partition]) }
+            // Offset 0 completes and offset 2 takes its slot: offsets 1 and 2 run.
+            await waitUntil { recorder.state.withLock { $0.completed.count == 1 && $0.activeCount == 2 } }
+            let acknowledged = Mutex(false)
+            group.addTask {
+                await source.revoke([partition])
+                acknowledged.withLock { $0 = true }
+            }
             await waitUntil { engine.snapshot().partitions[partition]?.paused == true }
-            #expect(recorder.state.withLock { $0.completed.count } == 1)
+            #expect(!acknowledged.withLock { $0 }, "acknowledged while records were running")
             gate.release(offset: 1)
+            gate.release(offset: 2)
             try await group.next()  // the revocation was acknowledged
-            #expect(log.committedOffset(partition) == 2)
-            // Offsets 2... were queued, never started, and are not committed; the next owner reads them.
-            #expect(recorder.state.withLock { $0.completed.count } == 2)
+            #expect(log.committedOffset(partition) == 3)
+            // Offsets 3... were queued, never started, and are not committed; the next owner reads them.
+            #expect(recorder.state.withLock { $0.completed.count } == 3)
             gate.openAll()
             source.assign([partition])
             await recorder.wait { $0.allCommitted }
@@ -171,7 +179,7 @@ struct EngineBehaviourTests {
         let recorder = HandlingRecorder(ordering: .key)
         let gate = HandlerGate()
         let log = makeLog(count: 6, recorder: recorder)
-        let partition = TopicPartition(topic: "t", partition: 0)
+        let partition = KafkaTopicPartition(topic: "t", partition: 0)
         let source = InMemoryProcessingSource(log: log)
         var configuration = configuration(inFlight: 2)
         configuration.revocationDrainTimeout = .milliseconds(1)
@@ -200,7 +208,7 @@ struct EngineBehaviourTests {
         let recorder = HandlingRecorder(ordering: .key)
         let gate = HandlerGate()
         let log = makeLog(count: 10, recorder: recorder)
-        let partition = TopicPartition(topic: "t", partition: 0)
+        let partition = KafkaTopicPartition(topic: "t", partition: 0)
         let source = InMemoryProcessingSource(log: log)
         let engine = ProcessingEngine(
             source: source, handler: GatedHandler(recorder: recorder, gate: gate), configuration: configuration(inFlight: 3),

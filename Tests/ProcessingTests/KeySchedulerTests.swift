@@ -1,3 +1,4 @@
+import Kafka
 import Testing
 
 @testable import Processing
@@ -6,7 +7,7 @@ import Testing
 struct KeySchedulerTests {
     private func lane(_ key: Int) -> LaneKey {
         LaneKey(
-            InMemoryRecord(topicPartition: TopicPartition(topic: "t", partition: 0), offset: 0, key: [UInt8(key)], value: []),
+            InMemoryRecord(topicPartition: KafkaTopicPartition(topic: "t", partition: 0), offset: 0, key: [UInt8(key)], value: []),
             ordering: .key)
     }
 
@@ -52,10 +53,15 @@ struct KeySchedulerTests {
     @Test("dropping a lane's pending records keeps its running record's lane busy")
     func dropKeepsRunningLaneBusy() {
         var scheduler = KeyScheduler<Int>(maxRunning: 4)
-        #expect(scheduler.enqueue(1, lane: lane(0)) == 1)
-        #expect(scheduler.enqueue(2, lane: lane(0)) == nil)
-        #expect(scheduler.dropPending { _ in true } == [2])
-        #expect(scheduler.enqueue(3, lane: lane(0)) == nil)
-        #expect(scheduler.finish(lane: lane(0)) == 3)
+        let first = scheduler.enqueue(1, lane: lane(0))
+        let second = scheduler.enqueue(2, lane: lane(0))
+        let dropped = scheduler.dropPending { _ in true }
+        let third = scheduler.enqueue(3, lane: lane(0))
+        let next = scheduler.finish(lane: lane(0))
+        #expect(first == 1)
+        #expect(second == nil)
+        #expect(dropped == [2])
+        #expect(third == nil, "the lane is still busy with record 1")
+        #expect(next == 3)
     }
 }

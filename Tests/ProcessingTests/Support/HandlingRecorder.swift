@@ -1,3 +1,4 @@
+import Kafka
 import Processing
 import Synchronization
 
@@ -9,7 +10,7 @@ final class HandlingRecorder: Sendable {
     }
 
     struct Lane: Hashable {
-        var partition: TopicPartition
+        var partition: KafkaTopicPartition
         var key: [UInt8]?
     }
 
@@ -25,8 +26,8 @@ final class HandlingRecorder: Sendable {
         var successes: [InMemoryRecord] = []
         var completed: Set<InMemoryRecord.Position> = []
         var attempts: [InMemoryRecord.Position: Int] = [:]
-        var committed: [TopicPartition: Int64] = [:]
-        var expected: [TopicPartition: [Int64]] = [:]
+        var committed: [KafkaTopicPartition: Int64] = [:]
+        var expected: [KafkaTopicPartition: [Int64]] = [:]
         var violations: [String] = []
         var waiters: [Waiter] = []
 
@@ -46,7 +47,7 @@ final class HandlingRecorder: Sendable {
 
     /// Declares the records the log holds, for the commit checks.
     func expect(_ log: InMemoryLog) {
-        var expected: [TopicPartition: [Int64]] = [:]
+        var expected: [KafkaTopicPartition: [Int64]] = [:]
         for partition in log.partitions { expected[partition] = log.records(in: partition).map(\.offset) }
         state.withLock { $0.expected = expected }
     }
@@ -87,7 +88,7 @@ final class HandlingRecorder: Sendable {
     }
 
     /// Checks a commit before it takes effect.
-    func checkCommit(_ offsets: [TopicPartition: Int64]) {
+    func checkCommit(_ offsets: [KafkaTopicPartition: Int64]) {
         let ready = state.withLock { state in
             for (partition, offset) in offsets {
                 let incomplete = (state.expected[partition] ?? []).first {
@@ -135,7 +136,7 @@ final class HandlingRecorder: Sendable {
     func orderViolations(log: InMemoryLog) -> [String] {
         let successes = state.withLock { $0.successes }
         var handled: [UInt64: [Lane: [Int64]]] = [:]
-        var starts: [UInt64: (TopicPartition, Int64)] = [:]
+        var starts: [UInt64: (KafkaTopicPartition, Int64)] = [:]
         for record in successes {
             starts[record.assignment] = (record.topicPartition, record.assignmentStart)
             let lanes = [lane(record), record.key.map { Lane(partition: record.topicPartition, key: $0) }]
@@ -160,7 +161,7 @@ final class HandlingRecorder: Sendable {
 
 extension InMemoryRecord {
     struct Position: Hashable {
-        var partition: TopicPartition
+        var partition: KafkaTopicPartition
         var offset: Int64
     }
 
