@@ -10,8 +10,8 @@ import Darwin
 #endif
 
 extension VlensSimulatorServer {
-    static let apiKeyField = HTTPField.Name("ApiKey")!
-    static let retryAfterField = HTTPField.Name("Retry-After")!
+    static let apiKeyField = HTTPFields.Element.Name("ApiKey")!  // HTTPField itself is not re-exported
+    static let retryAfterField = HTTPFields.Element.Name("Retry-After")!
 
     func makeRouter() -> Router<SimulatorRequestContext> {
         let router = Router(context: SimulatorRequestContext.self)
