@@ -1,0 +1,63 @@
+import NIOCore
+
+/// Writes a flat JSON object straight into a `ByteBuffer`. Base64 images go in with one copy: they need no
+/// escaping, which a single scan confirms (strings that do need it are escaped correctly, byte by byte).
+struct JSONBodyWriter {
+    private(set) var buffer: ByteBuffer
+    private var isEmpty = true
+
+    init(allocator: ByteBufferAllocator = ByteBufferAllocator(), capacity: Int) {
+        buffer = allocator.buffer(capacity: capacity + 2)
+        buffer.writeInteger(UInt8(ascii: "{"))
+    }
+
+    mutating func field(_ key: StaticString, _ value: String?) {
+        guard let value else { return }
+        writeKey(key)
+        writeString(value)
+    }
+
+    mutating func field(_ key: StaticString, _ value: Bool) {
+        writeKey(key)
+        buffer.writeStaticString(value ? "true" : "false")
+    }
+
+    mutating func finish() -> ByteBuffer {
+        buffer.writeInteger(UInt8(ascii: "}"))
+        return buffer
+    }
+
+    private mutating func writeKey(_ key: StaticString) {
+        if !isEmpty { buffer.writeInteger(UInt8(ascii: ",")) }
+        isEmpty = false
+        buffer.writeInteger(UInt8(ascii: "\""))
+        buffer.writeStaticString(key)
+        buffer.writeStaticString("\":")
+    }
+
+    private mutating func writeString(_ value: String) {
+        buffer.writeInteger(UInt8(ascii: "\""))
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            buffer.writeString(value)
+        } else {
+            for byte in value.utf8 { writeEscaped(byte) }
+        }
+        buffer.writeInteger(UInt8(ascii: "\""))
+    }
+
+    private mutating func writeEscaped(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
+        case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+        case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+        case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
+        case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+        case 0..<0x20:
+            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            buffer.writeStaticString("\\u00")
+            buffer.writeInteger(hex[Int(byte >> 4)])
+            buffer.writeInteger(hex[Int(byte & 0xF)])
+        default: buffer.writeInteger(byte)
+        }
+    }
+}

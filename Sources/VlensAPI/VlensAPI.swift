@@ -1,2 +1,0 @@
-/// The Vlens Digital Identity HTTP client and its models.
-public enum VlensAPIModule {}

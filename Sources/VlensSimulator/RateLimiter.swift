@@ -1,0 +1,34 @@
+/// Fixed-window request counters per ApiKey, per second and per minute.
+struct RateLimiter: Sendable {
+    private struct Window {
+        var second: Int64 = -1
+        var secondCount = 0
+        var minute: Int64 = -1
+        var minuteCount = 0
+    }
+
+    private var windows: [String: Window] = [:]
+
+    /// Counts a request at `nowMilliseconds` (wall clock); returns `nil` if allowed, or the seconds until a
+    /// window that is full resets.
+    mutating func admit(key: String, limit: RateLimit, nowMilliseconds: Int64) -> Int? {
+        if limit.perSecond == nil && limit.perMinute == nil { return nil }
+        let second = nowMilliseconds / 1000
+        let minute = second / 60
+        var window = windows[key] ?? Window()
+        if window.second != second { window.second = second; window.secondCount = 0 }
+        if window.minute != minute { window.minute = minute; window.minuteCount = 0 }
+        defer { windows[key] = window }
+        if let perMinute = limit.perMinute, window.minuteCount >= perMinute {
+            return Int(60 - second % 60)
+        }
+        if let perSecond = limit.perSecond, window.secondCount >= perSecond {
+            return 1
+        }
+        window.secondCount += 1
+        window.minuteCount += 1
+        return nil
+    }
+
+    mutating func reset() { windows = [:] }
+}

@@ -1,0 +1,170 @@
+import Foundation
+
+/// The simulator's state and rules, without I/O: calls in, replies out. Held under a lock by the server.
+struct SimulatorEngine: Sendable {
+    /// The fault, if any, that a call draws before it reaches the rules.
+    enum Fault: Sendable, Equatable {
+        case reset
+        case hang(seconds: Int)
+        case status(Int, retryAfterSeconds: Int?)
+    }
+
+    let configuration: SimulatorConfiguration
+    var faults: SimulatorFaults
+    var tokens: [String: SimulatorToken]
+    var transactions: [String: SimulatedTransaction] = [:]
+    var transactionOrder: [String] = []
+    var transactionOrderHead = 0
+    var storedImageBytes = 0
+    var limiter = RateLimiter()
+    var ledger: LedgerRecorder
+    /// Upper bound on image bytes held in memory; the oldest transactions go first.
+    static let maxStoredImageBytes = 512 * 1024 * 1024
+
+    init(configuration: SimulatorConfiguration) {
+        self.configuration = configuration
+        self.faults = configuration.faults
+        self.tokens = Dictionary(configuration.tokens.map { ($0.token, $0) }, uniquingKeysWith: { _, last in last })
+        self.ledger = LedgerRecorder(maxCalls: configuration.maxLedgerCalls)
+    }
+
+    /// Back to the start-up state: no transactions, empty ledger, start-up faults and tokens.
+    mutating func reset() {
+        self = SimulatorEngine(configuration: configuration)
+    }
+
+    mutating func issueToken(emailOrPhoneNumber: String, isAdmin: Bool) -> SimulatorToken {
+        let token = SimulatorToken(
+            token: "sim-" + UUID().uuidString.lowercased(), emailOrPhoneNumber: emailOrPhoneNumber, isAdmin: isAdmin)
+        tokens[token.token] = token
+        return token
+    }
+
+    /// Draws the fault for a call of `step` (consuming the budget), or `nil`.
+    mutating func drawFault(for step: SimulatorStep) -> Fault? {
+        if let steps = faults.steps, !steps.contains(step.rawValue) { return nil }
+        if let budget = faults.budget, budget <= 0 { return nil }
+        let candidates: [(Double, Fault)] = [
+            (faults.resetRate, .reset),
+            (faults.hangRate, .hang(seconds: faults.hangSeconds)),
+            (faults.error500Rate, .status(500, retryAfterSeconds: nil)),
+            (faults.error503Rate, .status(503, retryAfterSeconds: nil)),
+            (faults.error429Rate, .status(429, retryAfterSeconds: faults.retryAfterSeconds)),
+            (faults.error429NoRetryAfterRate, .status(429, retryAfterSeconds: nil)),
+        ]
+        for (rate, fault) in candidates where rate > 0 && (rate >= 1 || Double.random(in: 0..<1) < rate) {
+            if let budget = faults.budget { faults.budget = budget - 1 }
+            return fault
+        }
+        return nil
+    }
+
+    /// Records a call that a fault answered (or swallowed).
+    mutating func recordFault(_ call: SimulatorCall, _ fault: Fault) -> SimulatorReply {
+        let reply: SimulatorReply
+        switch fault {
+        case .reset: reply = SimulatorReply(status: 0, body: .null, outcome: "reset")
+        case .hang: reply = SimulatorReply(status: 0, body: .null, outcome: "hung")
+        case .status(let status, let retryAfter):
+            let message = status == 429 ? "Too many requests" : "Internal server error"
+            reply = .envelope(
+                status: status, errorMessage: message,
+                outcome: "fault_\(status)" + (status == 429 && retryAfter == nil ? "_no_retry_after" : ""),
+                retryAfterSeconds: retryAfter)
+        }
+        ledger.record(call, transactionId: call.body?.transactionId, reply: reply)
+        return reply
+    }
+
+    /// Applies authentication, the rate limit and the step's rules to a call, and records it.
+    mutating func handle(_ call: SimulatorCall, nowMilliseconds: Int64) -> SimulatorReply {
+        var transactionId = call.body?.transactionId
+        let reply = evaluate(call, nowMilliseconds: nowMilliseconds, transactionId: &transactionId)
+        ledger.record(call, transactionId: transactionId, reply: reply)
+        return reply
+    }
+
+    private mutating func evaluate(
+        _ call: SimulatorCall, nowMilliseconds: Int64, transactionId: inout String?
+    ) -> SimulatorReply {
+        guard let apiKey = call.apiKey, configuration.apiKeys.contains(apiKey) else {
+            return .rejected(401, "Invalid or missing ApiKey")
+        }
+        if let retryAfter = limiter.admit(key: apiKey, limit: faults.rateLimit, nowMilliseconds: nowMilliseconds) {
+            return .envelope(
+                status: 429, errorMessage: "Too many requests",
+                outcome: faults.rateLimit.sendsRetryAfter ? "rate_limited" : "rate_limited_no_retry_after",
+                retryAfterSeconds: faults.rateLimit.sendsRetryAfter ? retryAfter : nil)
+        }
+        var user: SimulatorToken?
+        if let authorization = call.authorization {
+            let parts = authorization.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer", let token = tokens[String(parts[1])] else {
+                return .rejected(401, "Invalid user token")
+            }
+            user = token
+        }
+        if call.step.isAdmin {
+            guard let user else { return .rejected(401, "Admin token required") }
+            guard user.isAdmin else { return .rejected(403, "The Requests permission is required") }
+            return call.step == .userImages ? userImages(call) : stepImage(call)
+        }
+        if call.unsupportedMediaType { return .rejected(415, "Content-Type must be application/json") }
+        guard let body = call.body else { return .rejected(400, "The request body is not valid JSON") }
+        let context = StepContext(apiKey: apiKey, user: user, body: body)
+        switch call.step {
+        case .idFront, .idBack: return idSide(call.step, context, transactionId: &transactionId)
+        case .liveness: return liveness(context)
+        case .link: return link(context)
+        case .userImages, .stepImage: return .rejected(404, "Not found")
+        }
+    }
+
+    struct StepContext {
+        var apiKey: String
+        var user: SimulatorToken?
+        var body: SimulatorCall.Body
+        var extract: Bool { body.getExtractedData ?? false }
+    }
+
+    /// The transaction a step names, checked against the caller; an error reply if it may not be used.
+    func existingTransaction(_ id: String, _ context: StepContext) -> Result<SimulatedTransaction, ReplyError> {
+        guard let transaction = transactions[id], transaction.apiKey == context.apiKey else {
+            return .failure(ReplyError(.rejected(400, "Transaction not found")))
+        }
+        if let owner = transaction.owner, owner != context.user?.emailOrPhoneNumber {
+            return .failure(ReplyError(.rejected(403, "The transaction belongs to another user")))
+        }
+        return .success(transaction)
+    }
+
+    struct ReplyError: Error {
+        var reply: SimulatorReply
+        init(_ reply: SimulatorReply) { self.reply = reply }
+    }
+
+    mutating func save(_ transaction: SimulatedTransaction) {
+        if let previous = transactions[transaction.id] {
+            storedImageBytes -= previous.imageBytes
+        } else {
+            transactionOrder.append(transaction.id)
+        }
+        transactions[transaction.id] = transaction
+        storedImageBytes += transaction.imageBytes
+        while transactions.count > max(1, configuration.maxTransactions) || storedImageBytes > Self.maxStoredImageBytes,
+            transactions.count > 1, transactionOrderHead < transactionOrder.count
+        {
+            let oldest = transactionOrder[transactionOrderHead]
+            transactionOrderHead += 1
+            if oldest == transaction.id {
+                transactionOrder.append(oldest)  // keep the one being saved; the next oldest goes instead
+            } else if let dropped = transactions.removeValue(forKey: oldest) {
+                storedImageBytes -= dropped.imageBytes
+            }
+        }
+        if transactionOrderHead > 1024 && transactionOrderHead * 2 > transactionOrder.count {
+            transactionOrder.removeFirst(transactionOrderHead)
+            transactionOrderHead = 0
+        }
+    }
+}

@@ -1,0 +1,81 @@
+/// Faults the simulator injects into Vlens calls; set at start-up and changed at runtime with
+/// `PUT /_simulator/faults` (the same JSON this type encodes to).
+///
+/// Rates are probabilities in `0...1`, drawn independently per call in the order reset, hang, 500,
+/// 503, 429, 429-without-Retry-After. `steps` limits injection to some steps; `budget` stops
+/// injecting after that many faults (so "fail the next two calls" is `rate 1, budget 2`).
+public struct SimulatorFaults: Sendable, Hashable, Codable {
+    public var latency: LatencyDistribution
+    public var error500Rate: Double
+    public var error503Rate: Double
+    /// 429 with `Retry-After: retryAfterSeconds`.
+    public var error429Rate: Double
+    /// 429 without `Retry-After`.
+    public var error429NoRetryAfterRate: Double
+    public var retryAfterSeconds: Int
+    /// Requests that never answer (until `hangSeconds`, then 504, or until the server stops).
+    public var hangRate: Double
+    public var hangSeconds: Int
+    /// Connections reset (TCP RST) instead of answering.
+    public var resetRate: Double
+    /// Step names to inject into (`id_front`, `id_back`, `liveness`, `link`, `user_images`, `step_image`); `nil`: all.
+    public var steps: [String]?
+    /// Faults left to inject; `nil`: no limit. Decremented by each injected error, hang or reset.
+    public var budget: Int?
+    /// Per-ApiKey rate limit.
+    public var rateLimit: RateLimit
+
+    public init(
+        latency: LatencyDistribution = .none,
+        error500Rate: Double = 0,
+        error503Rate: Double = 0,
+        error429Rate: Double = 0,
+        error429NoRetryAfterRate: Double = 0,
+        retryAfterSeconds: Int = 1,
+        hangRate: Double = 0,
+        hangSeconds: Int = 3600,
+        resetRate: Double = 0,
+        steps: [String]? = nil,
+        budget: Int? = nil,
+        rateLimit: RateLimit = .vlensDefault
+    ) {
+        self.latency = latency
+        self.error500Rate = error500Rate
+        self.error503Rate = error503Rate
+        self.error429Rate = error429Rate
+        self.error429NoRetryAfterRate = error429NoRetryAfterRate
+        self.retryAfterSeconds = retryAfterSeconds
+        self.hangRate = hangRate
+        self.hangSeconds = hangSeconds
+        self.resetRate = resetRate
+        self.steps = steps
+        self.budget = budget
+        self.rateLimit = rateLimit
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case latency, steps, budget
+        case error500Rate = "error_500_rate", error503Rate = "error_503_rate"
+        case error429Rate = "error_429_rate", error429NoRetryAfterRate = "error_429_no_retry_after_rate"
+        case retryAfterSeconds = "retry_after_seconds", hangRate = "hang_rate", hangSeconds = "hang_seconds"
+        case resetRate = "reset_rate", rateLimit = "rate_limit"
+    }
+
+    /// Decodes leniently: absent keys take their defaults, so `{"error_503_rate":1}` is a complete document.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = SimulatorFaults()
+        self.latency = try c.decodeIfPresent(LatencyDistribution.self, forKey: .latency) ?? defaults.latency
+        self.error500Rate = try c.decodeIfPresent(Double.self, forKey: .error500Rate) ?? 0
+        self.error503Rate = try c.decodeIfPresent(Double.self, forKey: .error503Rate) ?? 0
+        self.error429Rate = try c.decodeIfPresent(Double.self, forKey: .error429Rate) ?? 0
+        self.error429NoRetryAfterRate = try c.decodeIfPresent(Double.self, forKey: .error429NoRetryAfterRate) ?? 0
+        self.retryAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterSeconds) ?? defaults.retryAfterSeconds
+        self.hangRate = try c.decodeIfPresent(Double.self, forKey: .hangRate) ?? 0
+        self.hangSeconds = try c.decodeIfPresent(Int.self, forKey: .hangSeconds) ?? defaults.hangSeconds
+        self.resetRate = try c.decodeIfPresent(Double.self, forKey: .resetRate) ?? 0
+        self.steps = try c.decodeIfPresent([String].self, forKey: .steps)
+        self.budget = try c.decodeIfPresent(Int.self, forKey: .budget)
+        self.rateLimit = try c.decodeIfPresent(RateLimit.self, forKey: .rateLimit) ?? defaults.rateLimit
+    }
+}

@@ -1,0 +1,30 @@
+/// What the engine answers: status, optional `Retry-After`, a JSON body, and the ledger outcome label.
+struct SimulatorReply: Sendable {
+    var status: Int
+    var body: JSONValue
+    var retryAfterSeconds: Int?
+    var outcome: String
+
+    /// The Vlens envelope `{ data, services, error_code, error_message, error_descriptions }`.
+    static func envelope(
+        status: Int = 200,
+        data: JSONValue = .null,
+        services: JSONValue? = nil,
+        errorCode: Int? = nil,
+        errorMessage: String? = nil,
+        outcome: String? = nil,
+        retryAfterSeconds: Int? = nil
+    ) -> SimulatorReply {
+        var pairs: JSONValue.KeyValuePairs = [("data", data)]
+        if let services { pairs.append(("services", services)) }
+        pairs.append(("error_code", errorCode.map(JSONValue.int) ?? .null))
+        pairs.append(("error_message", .optional(errorMessage)))
+        pairs.append(("error_descriptions", errorMessage.map { .array([.string($0)]) } ?? .null))
+        let label = outcome ?? errorCode.map { "error_\($0)" } ?? (status == 200 ? "ok" : "http_\(status)")
+        return SimulatorReply(status: status, body: .object(pairs), retryAfterSeconds: retryAfterSeconds, outcome: label)
+    }
+
+    static func rejected(_ status: Int, _ message: String) -> SimulatorReply {
+        .envelope(status: status, errorMessage: message)
+    }
+}

@@ -1,2 +1,0 @@
-/// A Vlens Digital Identity simulator, faithful to the documented contract.
-public enum VlensSimulatorModule {}

@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+
+extension VlensSimulatorServer {
+    /// `/_simulator/`: faults (GET, PUT), ledger (GET), reset (POST), tokens (POST), health (GET).
+    func addAdminRoutes(to router: Router<SimulatorRequestContext>) {
+        let admin = router.group("_simulator")
+        admin.get("health") { _, _ in try Self.json(["status": "ok"]) }
+        admin.get("faults") { _, _ in try Self.json(self.faults) }
+        admin.put("faults") { request, _ in
+            var request = request
+            let buffer = try await request.collectBody(upTo: 1024 * 1024)
+            guard let faults = try? JSONDecoder().decode(SimulatorFaults.self, from: buffer) else {
+                return try Self.json(["error": "the body is not a valid faults document"], status: .badRequest)
+            }
+            self.setFaults(faults)
+            return try Self.json(faults)
+        }
+        admin.get("ledger") { request, _ in
+            let query = request.uri.queryParameters
+            return try Self.json(
+                self.ledger(
+                    step: query["step"].map(String.init),
+                    transactionId: query["transaction_id"].map(String.init),
+                    clientTransactionId: query["client_transaction_id"].map(String.init)))
+        }
+        admin.post("reset") { _, _ in
+            self.reset()
+            return try Self.json(["status": "reset"])
+        }
+        admin.post("tokens") { request, _ in
+            struct TokenRequest: Decodable {
+                var emailOrPhoneNumber: String
+                var admin: Bool?
+            }
+            var request = request
+            let buffer = try await request.collectBody(upTo: 64 * 1024)
+            guard let body = try? JSONDecoder().decode(TokenRequest.self, from: buffer) else {
+                return try Self.json(["error": "expected {\"emailOrPhoneNumber\": \"...\", \"admin\": false}"], status: .badRequest)
+            }
+            return try Self.json(self.issueToken(emailOrPhoneNumber: body.emailOrPhoneNumber, isAdmin: body.admin ?? false))
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+    }
+}

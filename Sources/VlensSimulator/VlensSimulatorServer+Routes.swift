@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension VlensSimulatorServer {
+    static let apiKeyField = HTTPFields.Element.Name("ApiKey")!  // HTTPField itself is not re-exported
+    static let retryAfterField = HTTPFields.Element.Name("Retry-After")!
+
+    func makeRouter() -> Router<SimulatorRequestContext> {
+        let router = Router(context: SimulatorRequestContext.self)
+        for step in [SimulatorStep.idFront, .idBack, .liveness, .link] {
+            router.post(RouterPath(step.path)) { request, context in
+                try await self.serve(step, request, context)
+            }
+        }
+        for step in [SimulatorStep.userImages, .stepImage] {
+            router.get(RouterPath(step.path)) { request, context in
+                try await self.serve(step, request, context)
+            }
+        }
+        addAdminRoutes(to: router)
+        return router
+    }
+
+    /// One Vlens call: read it, inject latency and faults, then apply the rules.
+    func serve(_ step: SimulatorStep, _ request: Request, _ context: SimulatorRequestContext) async throws -> Response {
+        var request = request
+        var call = SimulatorCall(step: step, apiKey: request.headers[Self.apiKeyField], authorization: request.headers[.authorization])
+        if step.isAdmin {
+            for (key, value) in request.uri.queryParameters { call.query[String(key)] = String(value) }
+        } else {
+            let buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
+            if let contentType = request.headers[.contentType], !contentType.lowercased().contains("json") {
+                call.unsupportedMediaType = true
+            }
+            call.body = try? JSONDecoder().decode(SimulatorCall.Body.self, from: buffer)
+        }
+
+        let (latency, fault) = engine.withLock { engine in (engine.faults.latency, engine.drawFault(for: step)) }
+        let delay = latency.sample()
+        if delay > .zero { try await Task.sleep(for: delay) }
+
+        if let fault {
+            let reply = engine.withLock { $0.recordFault(call, fault) }
+            switch fault {
+            case .reset:
+                await resetConnection(context.channel)
+                return Response(status: .internalServerError)
+            case .hang(let seconds):
+                try await Task.sleep(for: .seconds(seconds))
+                return Response(status: .gatewayTimeout)
+            case .status(503, _):
+                var headers = HTTPFields()
+                headers[.contentType] = "text/html"
+                let html = "<html><body><h1>503 Service Unavailable</h1></body></html>"
+                return Response(status: .serviceUnavailable, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+            case .status:
+                return try Self.response(reply)
+            }
+        }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let reply = engine.withLock { $0.handle(call, nowMilliseconds: now) }
+        return try Self.response(reply)
+    }
+
+    static func response(_ reply: SimulatorReply) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if let retryAfter = reply.retryAfterSeconds { headers[retryAfterField] = String(retryAfter) }
+        let data = try JSONEncoder().encode(reply.body)
+        return Response(
+            status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    /// Closes the connection with a TCP RST (SO_LINGER 0) instead of answering.
+    private func resetConnection(_ channel: any Channel) async {
+        if let provider = channel as? any SocketOptionProvider {
+            try? await provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+        }
+        try? await channel.close()
+    }
+}
