@@ -43,16 +43,16 @@ struct WorkflowResilienceTests {
             environment: ["VLENS_RATE_LIMIT_RPS": "10", "VLENS_RATE_LIMIT_RPM": "unlimited"],
             startWorker: false
         ) { harness in
-            let applications = Mutex<[WorkerApplication]>([])
+            let applications = StartedApplications()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<3 {
-                    group.addTask { try await harness.runWorker { app in applications.withLock { $0.append(app) } } }
+                    group.addTask { try await harness.runWorker { app in applications.list.withLock { $0.append(app) } } }
                 }
                 defer { group.cancelAll() }
                 // Wait until the group settled: three members owning all ten partitions.
                 let deadline = ContinuousClock.now + .seconds(60)
                 while ContinuousClock.now < deadline {
-                    let owned = applications.withLock { $0.map(\.health.snapshot.assignedPartitions) }
+                    let owned = applications.list.withLock { $0.map(\.health.snapshot.assignedPartitions) }
                     if owned.count == 3, owned.allSatisfy({ $0 > 0 }), owned.reduce(0, +) == 10 { break }
                     try await Task.sleep(for: .milliseconds(200))
                 }
@@ -115,4 +115,9 @@ struct WorkflowResilienceTests {
             #expect(results.allSatisfy { $0.outcome == .succeeded })
         }
     }
+}
+
+/// The worker applications a test started, collected from their tasks.
+private final class StartedApplications: Sendable {
+    let list = Mutex<[WorkerApplication]>([])
 }

@@ -22,6 +22,10 @@ public struct WorkerConfiguration: Sendable {
         /// `KAFKA_PROPERTY_<NAME>`: any librdkafka property, e.g. `KAFKA_PROPERTY_SECURITY_PROTOCOL=SASL_SSL`
         /// becomes `security.protocol`. `KAFKA_SASL_PASSWORD` / `KAFKA_SASL_PASSWORD_FILE` set `sasl.password`.
         public var properties: [String: String] = [:]
+
+        public init(bootstrapServers: String) {
+            self.bootstrapServers = bootstrapServers
+        }
     }
 
     /// One Vlens tenant: where to call and with which key.
