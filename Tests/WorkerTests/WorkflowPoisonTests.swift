@@ -16,12 +16,12 @@ struct WorkflowPoisonTests {
 
     static let poisons: [Poison] = [
         Poison(name: "malformed JSON", value: { _ in Array(#"{"eventId": "e1", "transactionId": "#.utf8) }, reason: "malformed_json"),
-        Poison(name: "wrong types", value: { tx in Array(#"{"eventId": 7, "transactionId": "\#(tx)", "step": "id_front", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": "yes", "images": {}}"#.utf8) }, reason: "wrong_type"),
-        Poison(name: "unknown step", value: { tx in Array(#"{"eventId": "e3", "transactionId": "\#(tx)", "step": "selfie", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": false, "images": {}}"#.utf8) }, reason: "invalid_value"),
-        Poison(name: "missing images", value: { tx in Array(#"{"eventId": "e4", "transactionId": "\#(tx)", "step": "id_front", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": false, "images": {}}"#.utf8) }, reason: "missing_field"),
-        Poison(name: "invalid base64", value: { tx in Array(#"{"eventId": "e5", "transactionId": "\#(tx)", "step": "id_front", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": false, "images": {"idFront": {"base64": "not base64!!"}}}"#.utf8) }, reason: "invalid_value"),
-        Poison(name: "claim check to a disallowed host", value: { tx in Array(#"{"eventId": "e6", "transactionId": "\#(tx)", "step": "id_front", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": false, "images": {"idFront": {"url": "https://169.254.169.254/latest/meta-data", "sha256": "\#(String(repeating: "a", count: 64))", "sizeBytes": 100}}}"#.utf8) }, reason: "invalid_value"),
-        Poison(name: "oversized event", value: { tx in Array(#"{"eventId": "e7", "transactionId": "\#(tx)", "pad": "\#(String(repeating: "x", count: 70_000))"}"#.utf8) }, reason: "invalid_value"),
+        Poison(name: "wrong types", value: { tx in Array(#"{"eventId": 7, "transactionId": "\#(tx)", "step": "id_front", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": "yes", "images": {}}"#.utf8) }, reason: "schema_invalid"),
+        Poison(name: "unknown step", value: { tx in Array(#"{"eventId": "e3", "transactionId": "\#(tx)", "step": "selfie", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": false, "images": {}}"#.utf8) }, reason: "schema_invalid"),
+        Poison(name: "missing images", value: { tx in Array(#"{"eventId": "e4", "transactionId": "\#(tx)", "step": "id_front", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": false, "images": {}}"#.utf8) }, reason: "schema_invalid"),
+        Poison(name: "invalid base64", value: { tx in Array(#"{"eventId": "e5", "transactionId": "\#(tx)", "step": "id_front", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": false, "images": {"idFront": {"base64": "not base64!!"}}}"#.utf8) }, reason: "schema_invalid"),
+        Poison(name: "claim check to a disallowed host", value: { tx in Array(#"{"eventId": "e6", "transactionId": "\#(tx)", "step": "id_front", "submittedAt": "2026-11-27T09:00:00Z", "getExtractedData": false, "images": {"idFront": {"url": "https://169.254.169.254/latest/meta-data", "sha256": "\#(String(repeating: "a", count: 64))", "sizeBytes": 100}}}"#.utf8) }, reason: "disallowed_image_host"),
+        Poison(name: "oversized event", value: { tx in Array(#"{"eventId": "e7", "transactionId": "\#(tx)", "pad": "\#(String(repeating: "x", count: 70_000))"}"#.utf8) }, reason: "oversized"),
     ]
 
     @Test("each poison event is dead-lettered with its reason and original bytes; the worker keeps going", arguments: poisons)

@@ -73,14 +73,14 @@ public struct CaptureHandler: ProcessingHandler {
         case .callVlens(let call):
             guard let gateway = gateways.gateway(for: capture.tenant) else {
                 let error = ContractError(code: .invalidValue, field: "tenant", message: "tenant: is not configured in this worker (VLENS_TENANTS)")
-                try await deadLetter(record, poison: .init(error: error, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, logger: logger)
+                try await deadLetter(record, poison: .init(error: error, reason: "unknown_tenant", transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, logger: logger)
                 return
             }
             let resolved: VlensStepRunner.Images
             do {
                 resolved = try await resolveImages(capture, step: call.step)
-            } catch .unusable(let error) {
-                try await deadLetter(record, poison: .init(error: error, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, logger: logger)
+            } catch .unusable(let error, let reason) {
+                try await deadLetter(record, poison: .init(error: error, reason: reason, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, logger: logger)
                 return
             } catch .transient(let reason) {
                 throw WorkerError.claimCheckUnavailable(reason)
@@ -141,7 +141,7 @@ public struct CaptureHandler: ProcessingHandler {
 
     private func required(_ reference: ImageReference?, field: String) async throws(ImageResolver.Failure) -> String {
         guard let reference else {
-            throw .unusable(ContractError(code: .missingField, field: field, message: "\(field): missing (required for this step)"))
+            throw .unusable(ContractError(code: .missingField, field: field, message: "\(field): missing (required for this step)"), reason: "schema_invalid")
         }
         return try await images.resolve(reference, field: field)
     }
@@ -186,7 +186,7 @@ public struct CaptureHandler: ProcessingHandler {
 
     private func deadLetter(_ record: KafkaRecord, poison: CaptureIntake.Poison, received: Timestamp, logger: Logger) async throws {
         let letter = DeadLetterRecord(
-            reason: DeadLetterRecord.Reason(poison.error),
+            reason: DeadLetterRecord.Reason(code: poison.reason, message: poison.error.message, field: poison.error.field),
             source: DeadLetterRecord.Source(topic: record.topic, partition: Int(record.partition), offset: record.offset),
             failedAt: Timestamp(Date()),
             attempts: 0,
@@ -197,10 +197,10 @@ public struct CaptureHandler: ProcessingHandler {
             headers: record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) }
         )
         try await publisher.deadLetter(letter)
-        metrics.recordDeadLetter(reason: poison.error.code.description)
+        metrics.recordDeadLetter(reason: poison.reason)
         logger.warning(
             "poison capture dead-lettered",
-            metadata: [WorkerLoggingKeys.reason: "\(poison.error.code)", "field": "\(poison.error.field ?? "-")"]
+            metadata: [WorkerLoggingKeys.reason: "\(poison.reason)", "field": "\(poison.error.field ?? "-")"]
         )
         guard let transactionID = poison.transactionId else { return }
         let eventID = poison.eventId ?? "\(record.topic)/\(record.partition)/\(record.offset)"

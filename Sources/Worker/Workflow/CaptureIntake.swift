@@ -11,6 +11,8 @@ struct CaptureIntake: Sendable {
     /// A record that is not a usable capture.
     struct Poison: Error, Sendable {
         var error: ContractError
+        /// The dead-letter reason code (see `schemas/dead-letter-record.v1.schema.json`).
+        var reason: String
         /// The transaction the event belongs to, when it can be read (payload first, then key).
         var transactionId: String?
         /// The event's id, when it can be read.
@@ -30,7 +32,7 @@ struct CaptureIntake: Sendable {
     func accept(_ record: KafkaRecord) -> Result<Accepted, Poison> {
         if record.value.count > maxEventBytes {
             let error = ContractError(code: .invalidValue, field: nil, message: "event of \(record.value.count) bytes exceeds the \(maxEventBytes)-byte limit (MAX_EVENT_BYTES)")
-            return .failure(Poison(error: error, transactionId: keyText(record), eventId: nil, step: nil))
+            return .failure(Poison(error: error, reason: "oversized", transactionId: keyText(record), eventId: nil, step: nil))
         }
         let headers = record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) }
         do {
@@ -39,8 +41,10 @@ struct CaptureIntake: Sendable {
             return .success(Accepted(capture: capture, traceparent: headers.text("traceparent"), tracestate: headers.text("tracestate")))
         } catch {
             let identity = Self.readIdentity(record.value)
+            let contractError = error
             return .failure(Poison(
-                error: error,
+                error: contractError,
+                reason: contractError.deadLetterReason,
                 transactionId: identity.transactionId ?? keyText(record),
                 eventId: identity.eventId,
                 step: identity.step.flatMap(CaptureStep.init(rawValue:))

@@ -14,7 +14,8 @@ struct ImageResolver: Sendable {
     /// Why an image could not be resolved.
     enum Failure: Error, Sendable {
         /// The reference can never work (refused URL, wrong hash, too large, 4xx): the capture is poison.
-        case unusable(ContractError)
+        /// `reason` is the dead-letter reason code.
+        case unusable(ContractError, reason: String)
         /// Fetching failed in a way that may pass later (5xx, connection, time-out).
         case transient(String)
     }
@@ -26,17 +27,17 @@ struct ImageResolver: Sendable {
     func resolve(_ reference: ImageReference, field: String) async throws(Failure) -> String {
         if let base64 = reference.inlineBase64 { return base64 }
         guard let claim = reference.claimCheck else {
-            throw .unusable(ContractError(code: .invalidValue, field: field, message: "\(field): is neither inline nor a claim check"))
+            throw .unusable(ContractError(code: .invalidValue, field: field, message: "\(field): is neither inline nor a claim check"), reason: "schema_invalid")
         }
         return try await fetch(claim, field: field)
     }
 
     private func fetch(_ claim: ImageReference.ClaimCheck, field: String) async throws(Failure) -> String {
-        func unusable(_ message: String) -> Failure {
-            .unusable(ContractError(code: .invalidValue, field: "\(field).url", message: "\(field).url: \(message)"))
+        func unusable(_ message: String, reason: String = "image_unavailable") -> Failure {
+            .unusable(ContractError(code: .invalidValue, field: "\(field).url", message: "\(field).url: \(message)"), reason: reason)
         }
-        guard let url = URL(string: claim.url) else { throw unusable("is not a URL") }
-        if let refusal = policy.refusal(for: url) { throw unusable(refusal) }
+        guard let url = URL(string: claim.url) else { throw unusable("is not a URL", reason: "schema_invalid") }
+        if let refusal = policy.refusal(for: url) { throw unusable(refusal, reason: "disallowed_image_host") }
         guard claim.sizeBytes <= policy.maxImageBytes else {
             throw unusable("sizeBytes exceeds the \(policy.maxImageBytes)-byte image limit (MAX_IMAGE_BYTES)")
         }

@@ -5,7 +5,7 @@ struct TenantGateways: Sendable {
 
     /// The gateway for an event's `tenant`; `nil` for a tenant that is not configured.
     func gateway(for tenant: String?) -> TenantGateway? {
-        guard let tenant else { return defaultGateway }
+        guard let tenant, tenant != defaultGateway.name else { return defaultGateway }
         return named[tenant]
     }
 
