@@ -128,10 +128,12 @@ struct WorkflowHarness: Sendable {
     }
 
     /// Publishes a capture as a platform would: keyed by transaction id, with CloudEvents headers.
-    func submit(_ capture: CaptureSubmitted, traceparent: String? = nil) async throws {
+    /// `partition` overrides the key's partition (to spread a test's load evenly).
+    func submit(_ capture: CaptureSubmitted, traceparent: String? = nil, partition: Int32? = nil) async throws {
         let headers = capture.cloudEventHeaders(source: "/e2e", traceparent: traceparent).messageHeaders
         _ = try await producer.send(KafkaOutgoingRecord(
             topic: captureTopic,
+            partition: partition,
             key: Array(capture.transactionId.utf8),
             value: try capture.encodedJSON(),
             headers: headers.map { KafkaHeader(key: $0.name, value: $0.value) }
