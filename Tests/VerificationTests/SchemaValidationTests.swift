@@ -35,7 +35,8 @@ struct SchemaValidationTests {
         .timeLimit(.minutes(2))
     )
     func asyncAPICheckRejectsBrokenDocuments() async throws {
-        let document = try String(contentsOf: ContractFiles.schemas.appendingPathComponent("asyncapi.yaml"), encoding: .utf8)
+        let file = ContractFiles.schemas.appendingPathComponent("asyncapi.yaml")
+        let document = try String(contentsOf: file, encoding: .utf8)
         let broken = [
             ("bad-action.yaml", document.replacingOccurrences(of: "action: send", with: "action: publish")),
             (
