@@ -31,6 +31,34 @@ struct SchemaValidationTests {
     }
 
     @Test(
+        "the AsyncAPI check rejects an invalid document, a dangling reference and a bad message example",
+        .timeLimit(.minutes(2))
+    )
+    func asyncAPICheckRejectsBrokenDocuments() async throws {
+        let file = ContractFiles.schemas.appendingPathComponent("asyncapi.yaml")
+        let document = try String(contentsOf: file, encoding: .utf8)
+        let broken = [
+            ("bad-action.yaml", document.replacingOccurrences(of: "action: send", with: "action: publish")),
+            (
+                "dangling-ref.yaml",
+                document.replacingOccurrences(
+                    of: "'#/channels/verificationResult/messages/verificationResult'",
+                    with: "'#/channels/verificationResult/messages/missing'")
+            ),
+            (
+                "bad-example.yaml",
+                document.replacingOccurrences(of: "ce_specversion: '1.0'", with: "ce_specversion: '0.3'")
+            ),
+        ]
+        #expect(broken.allSatisfy { $0.1 != document })
+        let paths = try ContractFiles.temporaryFiles(broken.map { ($0.0, Array($0.1.utf8)) })
+        for path in paths {
+            let run = try await ContractFiles.validate(["--asyncapi", path])
+            #expect(run.status == 1, "\(path) should fail: \(run.output)")
+        }
+    }
+
+    @Test(
         "results, captures and dead-letter records built by the Swift models validate against their schemas",
         .timeLimit(.minutes(2)))
     func swiftBuiltEventsValidate() async throws {
