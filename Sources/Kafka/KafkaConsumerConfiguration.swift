@@ -33,10 +33,15 @@ public struct KafkaConsumerConfiguration: Sendable {
     }
 
     /// The bounded buffer between the poll thread and the application.
+    ///
+    /// When `highWatermark` records wait for the application, fetching pauses: the poll thread stops
+    /// taking records from librdkafka (it keeps serving rebalances, logs and statistics), and librdkafka
+    /// stops fetching once its own queue holds `queued.max.messages.kbytes` (pass it through
+    /// ``additionalProperties`` to bound that memory more tightly). Fetching resumes at `lowWatermark`.
     public struct EventBuffer: Sendable {
-        /// When this many records wait for the application, fetching pauses. Default 1,000.
+        /// Records buffered before fetching pauses. Default 1,000.
         public var highWatermark: Int = 1000
-        /// When the application has drained the buffer down to this many records, fetching resumes. Default 250.
+        /// Records left in the buffer when fetching resumes. Default 250.
         public var lowWatermark: Int = 250
         public init() {}
     }

@@ -12,7 +12,12 @@ public struct KafkaConsumerEvents: AsyncSequence, Sendable {
 
         /// The next event; `nil` after the consumer closed. Throws `CancellationError` when the task is cancelled.
         public mutating func next() async throws -> KafkaConsumerEvent? {
-            try await core.nextEvent()
+            try await core.nextEvent(isolation: nil)
+        }
+
+        /// The next event, taken on the caller's actor (no executor hop per event).
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> KafkaConsumerEvent? {
+            try await core.nextEvent(isolation: actor)
         }
     }
 

@@ -53,8 +53,6 @@ extension KafkaError.Code {
     public static let invalidArgument = Self("invalid_argument")
     /// Some partitions of a multi-partition request failed; `message` names them.
     public static let partitionErrors = Self("partition_errors")
-    /// A JSON or protocol value could not be decoded.
-    public static let decoding = Self("decoding")
 }
 
 extension KafkaError {

@@ -3,7 +3,6 @@ enum KafkaLoggingKeys {
     static let facility = "kafka.facility"
     static let error = "kafka.error"
     static let reason = "kafka.reason"
-    static let topic = "kafka.topic"
     static let partitions = "kafka.partitions"
     static let protocolName = "kafka.rebalance_protocol"
     static let group = "kafka.group"

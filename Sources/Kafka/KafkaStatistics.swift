@@ -2,8 +2,8 @@ import Foundation
 
 /// librdkafka's statistics (`statistics.interval.ms`), reduced to what metrics need.
 ///
-/// Lag and watermarks come from the broker's ListOffsets answers; see the broker notes in
-/// `docs/BENCHMARKS.md` for brokers that report them wrongly.
+/// Lag and high watermarks come from the broker's ListOffsets answers, so they are only as right as the
+/// broker (the tansu test broker answers ListOffsets(latest) wrongly).
 public struct KafkaStatistics: Sendable, Hashable {
     /// One broker connection.
     public struct Broker: Sendable, Hashable {

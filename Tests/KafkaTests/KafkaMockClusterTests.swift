@@ -15,10 +15,11 @@ struct KafkaMockClusterTests {
         let partition = KafkaTopicPartition(topic: topic, partition: 0)
         _ = try await KafkaTest.producer(servers: mock.bootstrapServers).send(KafkaTest.outgoing(10, topic: topic))
 
-        let consumer = try KafkaConsumer(
-            configuration: KafkaTest.consumerConfiguration(servers: mock.bootstrapServers, group: TestEnvironment.uniqueName("mock")),
-            logger: KafkaTest.logger
-        )
+        // A long session, so a loaded machine cannot expel the member: this test is about the coordinator.
+        var configuration = KafkaTest.consumerConfiguration(servers: mock.bootstrapServers, group: TestEnvironment.uniqueName("mock"))
+        configuration.sessionTimeout = .seconds(45)
+        configuration.heartbeatInterval = .seconds(3)
+        let consumer = try KafkaConsumer(configuration: configuration, logger: KafkaTest.logger)
         try consumer.subscribe(topics: [topic])
         #expect(try await KafkaTest.records(10, from: consumer).count == 10)
 

@@ -228,7 +228,8 @@ final class ConsumerCore: Sendable {
 
     // MARK: Application side
 
-    func nextEvent() async throws -> KafkaConsumerEvent? {
+    /// The next event, taken on `actor` (the caller's isolation) so the common case does not switch executors.
+    func nextEvent(isolation actor: isolated (any Actor)?) async throws -> KafkaConsumerEvent? {
         let ready = flow.withLock { state in
             let (next, resumeFetching) = state.next(waiter: nil)
             if resumeFetching { roomAvailable.signal() }

@@ -60,45 +60,34 @@ final class ProducerCore: Sendable {
         let error = record.topic.withCString { topic in
             record.value.withUnsafeBytes { value in
                 withOptionalBytes(record.key) { key in
-                    var values: [rd_kafka_vu_t] = []
-                    values.reserveCapacity(7)
-                    var entry = rd_kafka_vu_t()
-                    entry.vtype = RD_KAFKA_VTYPE_TOPIC
-                    entry.u.cstr = topic
-                    values.append(entry)
-                    if let partition = record.partition {
-                        entry = rd_kafka_vu_t()
-                        entry.vtype = RD_KAFKA_VTYPE_PARTITION
-                        entry.u.i32 = partition
-                        values.append(entry)
+                    // Up to seven arguments, on the stack: no allocation per record.
+                    withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 7) { arguments in
+                        var count = 0
+                        func append(_ type: rd_kafka_vtype_t, _ set: (inout rd_kafka_vu_t) -> Void) {
+                            var entry = rd_kafka_vu_t()
+                            entry.vtype = type
+                            set(&entry)
+                            arguments.initializeElement(at: count, to: entry)
+                            count += 1
+                        }
+                        append(RD_KAFKA_VTYPE_TOPIC) { $0.u.cstr = topic }
+                        if let partition = record.partition { append(RD_KAFKA_VTYPE_PARTITION) { $0.u.i32 = partition } }
+                        append(RD_KAFKA_VTYPE_VALUE) {
+                            $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
+                            $0.u.mem.size = value.count
+                        }
+                        if let key {
+                            append(RD_KAFKA_VTYPE_KEY) {
+                                $0.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
+                                $0.u.mem.size = key.count
+                            }
+                        }
+                        append(RD_KAFKA_VTYPE_MSGFLAGS) { $0.u.i = RD_KAFKA_MSG_F_COPY }
+                        append(RD_KAFKA_VTYPE_OPAQUE) { $0.u.ptr = opaque }
+                        if let headers { append(RD_KAFKA_VTYPE_HEADERS) { $0.u.headers = headers } }
+                        defer { arguments.baseAddress!.deinitialize(count: count) }
+                        return rd_kafka_produceva(client.handle, arguments.baseAddress, count)
                     }
-                    entry = rd_kafka_vu_t()
-                    entry.vtype = RD_KAFKA_VTYPE_VALUE
-                    entry.u.mem.ptr = UnsafeMutableRawPointer(mutating: value.baseAddress)
-                    entry.u.mem.size = value.count
-                    values.append(entry)
-                    if let key {
-                        entry = rd_kafka_vu_t()
-                        entry.vtype = RD_KAFKA_VTYPE_KEY
-                        entry.u.mem.ptr = UnsafeMutableRawPointer(mutating: key.baseAddress)
-                        entry.u.mem.size = key.count
-                        values.append(entry)
-                    }
-                    entry = rd_kafka_vu_t()
-                    entry.vtype = RD_KAFKA_VTYPE_MSGFLAGS
-                    entry.u.i = RD_KAFKA_MSG_F_COPY
-                    values.append(entry)
-                    entry = rd_kafka_vu_t()
-                    entry.vtype = RD_KAFKA_VTYPE_OPAQUE
-                    entry.u.ptr = opaque
-                    values.append(entry)
-                    if let headers {
-                        entry = rd_kafka_vu_t()
-                        entry.vtype = RD_KAFKA_VTYPE_HEADERS
-                        entry.u.headers = headers
-                        values.append(entry)
-                    }
-                    return rd_kafka_produceva(client.handle, values, values.count)
                 }
             }
         }

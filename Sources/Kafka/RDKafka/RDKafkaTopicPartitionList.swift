@@ -80,8 +80,6 @@ final class RDKafkaTopicPartitionList {
 
 /// librdkafka's logical offsets.
 enum RDKafkaOffset {
-    static let beginning: Int64 = -2
-    static let end: Int64 = -1
-    static let stored: Int64 = -1000
+    /// `RD_KAFKA_OFFSET_INVALID`: no offset (use the committed one).
     static let invalid: Int64 = -1001
 }
