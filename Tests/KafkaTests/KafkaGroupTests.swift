@@ -125,7 +125,7 @@ final class HelperConsumer: @unchecked Sendable {  // Process is configured befo
     private let output: URL
 
     init(servers: String, topic: String, group: String) throws {
-        let binary = try Self.executable()
+        let binary = try BuiltExecutable.url(named: "KafkaTestConsumer")
         output = FileManager.default.temporaryDirectory.appendingPathComponent("kafka-helper-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         process = Process()
@@ -133,16 +133,6 @@ final class HelperConsumer: @unchecked Sendable {  // Process is configured befo
         process.arguments = [servers, topic, group]
         process.standardOutput = try FileHandle(forWritingTo: output)
         try process.run()
-    }
-
-    /// `KafkaTestConsumer` next to the running test bundle (both live in `.build/<triple>/debug`).
-    private static func executable() throws -> URL {
-        let candidates = [Bundle.main.executableURL, URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()]
-            .compactMap { $0?.deletingLastPathComponent().appendingPathComponent("KafkaTestConsumer") }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw KafkaTest.Timeout(description: "KafkaTestConsumer not found next to the test bundle (\(candidates.map(\.path))); run `swift build --build-tests`")
-        }
-        return found
     }
 
     var text: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }

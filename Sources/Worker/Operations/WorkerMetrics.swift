@@ -9,10 +9,8 @@ import Synchronization
 /// and partition numbers. Never transaction ids, event ids or anything personal.
 public final class WorkerMetrics: ProcessingMetrics, Sendable {
     private let factory: any MetricsFactory
-    /// Metric objects by label set, so each label combination is created once.
-    private let counters = Mutex<[String: Counter]>([:])
-    private let gauges = Mutex<[String: Gauge]>([:])
-    private let timers = Mutex<[String: Timer]>([:])
+    /// Metric objects by kind and label set, so each combination is created once.
+    private let handles = Mutex<[String: AnyObject]>([:])
 
     public init(factory: any MetricsFactory) {
         self.factory = factory
@@ -90,37 +88,27 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
 
     // MARK: Handles
 
-    private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
-        dimensions.reduce(label) { $0 + "|" + $1.0 + "=" + $1.1 }
+    private func handle<Metric: AnyObject>(
+        _ label: String, _ dimensions: [(String, String)], make: (String, [(String, String)]) -> Metric
+    ) -> Metric {
+        let key = dimensions.reduce("\(Metric.self)|\(label)") { $0 + "|" + $1.0 + "=" + $1.1 }
+        return handles.withLock { cache in
+            if let existing = cache[key] as? Metric { return existing }
+            let made = make(label, dimensions)
+            cache[key] = made
+            return made
+        }
     }
 
     private func counter(_ label: String, _ dimensions: [(String, String)] = []) -> Counter {
-        counters.withLock { cache in
-            let key = Self.key(label, dimensions)
-            if let existing = cache[key] { return existing }
-            let made = Counter(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = made
-            return made
-        }
+        handle(label, dimensions) { Counter(label: $0, dimensions: $1, factory: factory) }
     }
 
     private func gauge(_ label: String, _ dimensions: [(String, String)] = []) -> Gauge {
-        gauges.withLock { cache in
-            let key = Self.key(label, dimensions)
-            if let existing = cache[key] { return existing }
-            let made = Gauge(label: label, dimensions: dimensions, factory: factory)
-            cache[key] = made
-            return made
-        }
+        handle(label, dimensions) { Gauge(label: $0, dimensions: $1, factory: factory) }
     }
 
     private func timer(_ label: String, _ dimensions: [(String, String)] = []) -> Timer {
-        timers.withLock { cache in
-            let key = Self.key(label, dimensions)
-            if let existing = cache[key] { return existing }
-            let made = Timer(label: label, dimensions: dimensions, preferredDisplayUnit: .seconds, factory: factory)
-            cache[key] = made
-            return made
-        }
+        handle(label, dimensions) { Timer(label: $0, dimensions: $1, preferredDisplayUnit: .seconds, factory: factory) }
     }
 }

@@ -185,18 +185,8 @@ public struct CaptureHandler: ProcessingHandler {
     // MARK: - Dead letters
 
     private func deadLetter(_ record: KafkaRecord, poison: CaptureIntake.Poison, received: Timestamp, logger: Logger) async throws {
-        let letter = DeadLetterRecord(
-            reason: DeadLetterRecord.Reason(code: poison.reason, message: poison.error.message, field: poison.error.field),
-            source: DeadLetterRecord.Source(topic: record.topic, partition: Int(record.partition), offset: record.offset),
-            failedAt: Timestamp(Date()),
-            attempts: 0,
-            transactionId: poison.transactionId,
-            eventId: poison.eventId,
-            key: record.key,
-            value: record.value,
-            headers: record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) }
-        )
-        try await publisher.deadLetter(letter)
+        let reason = DeadLetterRecord.Reason(code: poison.reason, message: poison.error.message, field: poison.error.field)
+        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: 0, transactionID: poison.transactionId, eventID: poison.eventId))
         metrics.recordDeadLetter(reason: poison.reason)
         logger.warning(
             "poison capture dead-lettered",
@@ -221,19 +211,24 @@ public struct CaptureHandler: ProcessingHandler {
     /// reason so it can be redriven once the cause is fixed.
     private func deadLetterFailure(_ record: KafkaRecord, capture: CaptureSubmitted, result: VerificationResult, logger: Logger) async throws {
         let error = result.error
-        let letter = DeadLetterRecord(
-            reason: DeadLetterRecord.Reason(code: error?.code.rawValue ?? "failed", message: error?.message ?? "the capture could not be completed"),
+        let reason = DeadLetterRecord.Reason(code: error?.code.rawValue ?? "failed", message: error?.message ?? "the capture could not be completed")
+        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: result.attempts, transactionID: capture.transactionId, eventID: capture.eventId))
+        metrics.recordDeadLetter(reason: reason.code)
+        logger.error("capture failed and was dead-lettered", metadata: [WorkerLoggingKeys.reason: "\(reason.code)"])
+    }
+
+    /// The dead-letter record of `record`: its original key, value and headers, and the reason.
+    private static func letter(_ record: KafkaRecord, reason: DeadLetterRecord.Reason, attempts: Int, transactionID: String?, eventID: String?) -> DeadLetterRecord {
+        DeadLetterRecord(
+            reason: reason,
             source: DeadLetterRecord.Source(topic: record.topic, partition: Int(record.partition), offset: record.offset),
             failedAt: Timestamp(Date()),
-            attempts: result.attempts,
-            transactionId: capture.transactionId,
-            eventId: capture.eventId,
+            attempts: attempts,
+            transactionId: transactionID,
+            eventId: eventID,
             key: record.key,
             value: record.value,
             headers: record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) }
         )
-        try await publisher.deadLetter(letter)
-        metrics.recordDeadLetter(reason: letter.reason.code)
-        logger.error("capture failed and was dead-lettered", metadata: [WorkerLoggingKeys.reason: "\(letter.reason.code)"])
     }
 }
