@@ -1,5 +1,5 @@
 # The two commands that matter: `make demo` and `make test`. See README.md.
-.PHONY: setup build test demo services-up services-down bench chaos clean
+.PHONY: setup build test demo services-up services-down bench-kafka bench-engine bench-simulator clean
 
 setup:
 	scripts/setup
@@ -19,11 +19,14 @@ services-up:
 services-down:
 	@scripts/services down
 
-bench:
-	scripts/bench
+bench-kafka:
+	scripts/bench-kafka
 
-chaos:
-	scripts/chaos
+bench-engine:
+	scripts/bench-engine
+
+bench-simulator:
+	scripts/bench-simulator
 
 clean:
 	scripts/services down
