@@ -15,6 +15,8 @@ struct LedgerRecorder: Sendable {
 
     init(maxCalls: Int) { self.maxCalls = max(1, maxCalls) }
 
+    var totalCalls: Int { totals.calls }
+
     mutating func record(_ call: SimulatorCall, transactionId: String?, reply: SimulatorReply) {
         let step = call.step.rawValue
         totals.calls += 1
@@ -36,7 +38,8 @@ struct LedgerRecorder: Sendable {
             .init(
                 sequence: totals.calls, step: step, transactionId: transactionId,
                 clientTransactionId: call.clientTransactionId, requestId: call.requestId,
-                outcome: reply.outcome, status: reply.status))
+                outcome: reply.outcome, status: reply.status, hadBearer: call.authorization != nil,
+                traceparent: call.traceparent))
         if calls.count - callsHead > maxCalls {
             callsHead += 1
             if callsHead > maxCalls { calls.removeFirst(callsHead); callsHead = 0 }

@@ -9,6 +9,8 @@ struct SimulatorCall: Sendable {
     /// Whether a `Content-Type` was sent that is not JSON (415).
     var unsupportedMediaType = false
     var query: [String: String] = [:]
+    /// The W3C `traceparent` header, if any (recorded in the ledger so callers can check propagation).
+    var traceparent: String?
 
     var clientTransactionId: String? { body?.clientTransactionId }
     var requestId: String? { body?.requestId }

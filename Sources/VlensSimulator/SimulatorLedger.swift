@@ -36,9 +36,13 @@ public struct SimulatorLedger: Sendable, Hashable, Codable {
         public var requestId: String?
         public var outcome: String
         public var status: Int
+        /// Whether the call carried `Authorization: Bearer`, and its `traceparent` header.
+        public var hadBearer: Bool
+        public var traceparent: String?
 
         enum CodingKeys: String, CodingKey {
-            case sequence, step, outcome, status
+            case sequence, step, outcome, status, traceparent
+            case hadBearer = "had_bearer"
             case transactionId = "transaction_id", clientTransactionId = "client_transaction_id"
             case requestId = "request_id"
         }

@@ -12,6 +12,7 @@ import Darwin
 extension VlensSimulatorServer {
     static let apiKeyField = HTTPFields.Element.Name("ApiKey")!  // HTTPField itself is not re-exported
     static let retryAfterField = HTTPFields.Element.Name("Retry-After")!
+    static let traceparentField = HTTPFields.Element.Name("traceparent")!
 
     func makeRouter() -> Router<SimulatorRequestContext> {
         let router = Router(context: SimulatorRequestContext.self)
@@ -33,6 +34,7 @@ extension VlensSimulatorServer {
     func serve(_ step: SimulatorStep, _ request: Request, _ context: SimulatorRequestContext) async throws -> Response {
         var request = request
         var call = SimulatorCall(step: step, apiKey: request.headers[Self.apiKeyField], authorization: request.headers[.authorization])
+        call.traceparent = request.headers[Self.traceparentField]
         if step.isAdmin {
             for (key, value) in request.uri.queryParameters { call.query[String(key)] = String(value) }
         } else {

@@ -121,6 +121,19 @@ public final class VlensSimulatorServer: Service, Sendable {
         }
     }
 
+    /// Waits until the ledger has recorded at least `calls` calls (or `timeout` passes) and returns it.
+    ///
+    /// A client that gave up (deadline, reset) may finish before the simulator has even read the request;
+    /// tests that inspect the ledger after such a call wait here first.
+    public func ledger(afterCalls calls: Int, timeout: Duration = .seconds(10)) async throws -> SimulatorLedger {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while engine.withLock({ $0.ledger.totalCalls }) < calls, clock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return ledger()
+    }
+
     /// Forgets transactions, the ledger, issued tokens and runtime fault changes.
     public func reset() { engine.withLock { $0.reset() } }
 

@@ -110,12 +110,20 @@ struct VlensClientEndpointTests {
         }
     }
 
-    @Test("a bearer header goes only with a user token; the ApiKey always")
+    @Test("a bearer header goes only with a user token; the ApiKey always; traceparent passes through")
     func headers() async throws {
         try await ClientFixture.withClient { server, client in
+            let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+            _ = try await client.verifyIDFront(
+                image: SimulatorImages.front(person: "gus"),
+                context: VlensCallContext(clientTransactionId: "cap-trace", requestId: "r", traceparent: traceparent))
+            let traced = try #require(server.ledger(clientTransactionId: "cap-trace").calls.first)
+            #expect(traced.traceparent == traceparent && traced.hadBearer == false && traced.outcome == "ok")
+
             let user = server.issueToken(emailOrPhoneNumber: "u@example.com")
             let owned = try await client.verifyIDFront(
-                image: SimulatorImages.front(person: "fay"), context: ClientFixture.context(token: user.token))
+                image: SimulatorImages.front(person: "fay"), context: ClientFixture.context("cap-fay", token: user.token))
+            #expect(server.ledger(clientTransactionId: "cap-fay").calls.first?.hadBearer == true)
             // Owned by the user: an API-key-only call on it is refused, which shows the first call carried the bearer.
             let anonymous = await ClientFixture.vlensError {
                 try await client.verifyIDBack(

@@ -116,7 +116,8 @@ struct VlensClientErrorTests {
         ) { server, client in
             let error = await frontError(SimulatorImages.front(person: "a"), client)
             #expect(error?.code == .timeout && error?.isRetryable == true)
-            #expect(server.ledger().totals.byOutcome["hung"] == 1)
+            let ledger = try await server.ledger(afterCalls: 1)
+            #expect(ledger.totals.byOutcome["hung"] == 1)
         }
     }
 

@@ -48,13 +48,15 @@ struct SimulatorFaultAndLedgerTests {
             await #expect(throws: HTTPClientError.deadlineExceeded) {
                 _ = try await http.client.execute(request, timeout: .milliseconds(300))
             }
+            let afterHang = try await server.ledger(afterCalls: 1)
+            #expect(afterHang.totals.byOutcome["hung"] == 1)
             server.setFaults(SimulatorFaults(resetRate: 1, rateLimit: .unlimited))
             await #expect(throws: (any Error).self) {
                 let response = try await http.client.execute(request, timeout: .seconds(5))
                 _ = try await response.body.collect(upTo: 1 << 20)
             }
-            #expect(server.ledger().totals.byOutcome["hung"] == 1)
-            #expect(server.ledger().totals.byOutcome["reset"] == 1)
+            let afterReset = try await server.ledger(afterCalls: 2)
+            #expect(afterReset.totals.byOutcome["reset"] == 1)
         }
     }
 
