@@ -51,11 +51,13 @@ struct WorkflowResilienceTests {
                 defer { group.cancelAll() }
                 // Wait until the group settled: three members owning all ten partitions.
                 let deadline = ContinuousClock.now + .seconds(60)
-                while ContinuousClock.now < deadline {
+                var settled = false
+                while ContinuousClock.now < deadline, !settled {
                     let owned = applications.list.withLock { $0.map(\.health.snapshot.assignedPartitions) }
-                    if owned.count == 3, owned.allSatisfy({ $0 > 0 }), owned.reduce(0, +) == 10 { break }
-                    try await Task.sleep(for: .milliseconds(200))
+                    settled = owned.count == 3 && owned.allSatisfy { $0 > 0 } && owned.reduce(0, +) == 10
+                    if !settled { try await Task.sleep(for: .milliseconds(200)) }
                 }
+                try #require(settled, "the three workers did not settle on the ten partitions within 60 s")
                 try await Task.sleep(for: .seconds(1))
 
                 // One capture per transaction, spread evenly over the partitions: the test measures
