@@ -100,6 +100,20 @@ struct ConsumerFlowStateTests {
         if case .record(let record) = third.event { #expect(record.offset == 1) } else { Issue.record("expected a record") }
     }
 
+    @Test("records purged by an application pause while fetching is internally paused restart fetching once the buffer is empty")
+    func purgeWhileInternallyPausedResumes() {
+        var state = ConsumerFlowState(highWatermark: 2, lowWatermark: 1)
+        _ = state.assigned([p0])
+        _ = drainOne(&state)
+        _ = state.receive([record(p0, 0), record(p0, 1)])
+        #expect(state.internallyPaused)
+        _ = state.pause([p0])
+        #expect(state.bufferedRecords == 0)
+        let waited = state.next(waiter: nil)
+        #expect(waited.resumeFetching, "nothing else would ever wake the poll thread")
+        #expect(!state.internallyPaused)
+    }
+
     @Test("an application pause withholds buffered and in-flight records and rewinds the partition on resume")
     func applicationPause() {
         var state = ConsumerFlowState(highWatermark: 10, lowWatermark: 2)

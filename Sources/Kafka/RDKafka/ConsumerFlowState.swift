@@ -119,7 +119,9 @@ struct ConsumerFlowState {
             precondition(waiter == nil, "KafkaConsumer.events supports one iterator at a time")
             waiter = newWaiter
         }
-        return (.wait, false)
+        // An application pause, seek or revoke may have purged the buffer below the low watermark
+        // while fetching was internally paused: waiting on an empty buffer must restart fetching.
+        return (.wait, internalResumeIfDrained())
     }
 
     /// The parked `next()` call was cancelled.
