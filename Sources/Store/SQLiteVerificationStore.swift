@@ -25,11 +25,17 @@ public final class SQLiteVerificationStore: VerificationStore {
         let connection: SQLiteConnection
         do {
             connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            _ = try await connection.query("PRAGMA journal_mode=WAL")
-            _ = try await connection.query("PRAGMA synchronous=NORMAL")
-            _ = try await connection.query("PRAGMA busy_timeout=5000")
         } catch {
             throw StoreError(code: .unavailable, message: "cannot open the SQLite store \(path): \(error)")
+        }
+        do {
+            // The busy timeout first: other connections to the same file may hold a lock right now.
+            _ = try await connection.query("PRAGMA busy_timeout=5000")
+            _ = try await connection.query("PRAGMA journal_mode=WAL")
+            _ = try await connection.query("PRAGMA synchronous=NORMAL")
+        } catch {
+            try? await connection.close()
+            throw StoreError(code: .unavailable, message: "cannot prepare the SQLite store \(path): \(error)", isRetryable: true)
         }
         return SQLiteVerificationStore(connection: connection, logger: logger)
     }

@@ -38,6 +38,7 @@ struct WorkflowResilienceTests {
         var faults = SimulatorFaults(rateLimit: RateLimit(perSecond: 10, perMinute: nil))
         faults.latency = .fixed(milliseconds: 20)
         try await WorkflowHarness.run(
+            store: .postgres,
             partitions: 10,
             faults: faults,
             environment: ["VLENS_RATE_LIMIT_RPS": "10", "VLENS_RATE_LIMIT_RPM": "unlimited"],
