@@ -14,6 +14,7 @@ struct BenchKafkaCommand: AsyncParsableCommand {
     @Option var records: Int = 10_000
     @Option var sleepMilliseconds: Int = 200
     @Option var maxInFlight: Int = 256
+    @Option(help: "Records the engine holds before pausing.") var maxQueued: Int = 1024
     @Option(help: "Stop measuring after this many seconds even if records remain.") var windowSeconds: Int = 60
 
     /// Counts handled records and when the first started and the last finished.
@@ -64,6 +65,7 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         var configuration = ProcessingConfiguration()
         configuration.ordering = mode
         configuration.maxInFlightRecords = maxInFlight
+        configuration.maxQueuedRecords = maxQueued
         let meter = Meter()
         let engine = ProcessingEngine(
             source: KafkaProcessingSource(consumer: consumer),

@@ -89,6 +89,8 @@ struct KafkaEngineIntegrationTests {
             seen[line.key, default: []].insert(line.sequence)
         }
         #expect(violations.isEmpty, "\(violations.prefix(5))")
+        let perInstance = Dictionary(grouping: handled, by: \.instance).mapValues(\.count)
+        print("engine kill test: \(handled.count) handled lines for \(total) records, per instance \(perInstance)")
         for key in 0..<Self.keys {
             #expect(seen["key\(key)"] == Set(1...Self.sequencesPerKey), "key\(key) missing records")
         }
