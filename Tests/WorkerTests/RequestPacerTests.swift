@@ -48,6 +48,17 @@ struct RequestPacerTests {
         #expect(pacer.adaptiveFactor == 1)
     }
 
+    @Test("calls sent late are held back so no window holds more than the share, whatever the slots said")
+    func admitsByActualSends() {
+        var pacer = RequestPacer(limit: RateLimit(perSecond: 10, perMinute: nil))
+        pacer.setShare(0.4)  // 4 per second
+        // Four calls bunched at the same instant (their slots were used late): a fifth must wait a second.
+        for _ in 0..<4 { #expect(pacer.admit(now: start) == nil) }
+        let retry = pacer.admit(now: start + .milliseconds(100))
+        #expect(retry.map { $0 >= start + .seconds(1) } == true)
+        #expect(pacer.admit(now: start + .milliseconds(1010)) == nil)
+    }
+
     @Test("unlimited never waits")
     func unlimited() {
         var pacer = RequestPacer(limit: .unlimited)

@@ -19,9 +19,40 @@ public struct RequestPacer: Sendable {
     public private(set) var adaptiveFactor: Double = 1
     private var nextSlot: ContinuousClock.Instant?
     private var blockedUntil: ContinuousClock.Instant?
+    /// When calls were actually sent, oldest first, for the last minute.
+    private var sent: [ContinuousClock.Instant] = []
 
     public init(limit: RateLimit) {
         self.limit = limit
+    }
+
+    /// Per limit: at most `count` calls in any `window`, for this instance's share (see ``interval``).
+    private var windows: [(count: Int, window: Duration)] {
+        var result: [(count: Int, window: Duration)] = []
+        for (count, window) in [(limit.perSecond, 1.0), (limit.perMinute, 60.0)] {
+            guard let count, count > 0 else { continue }
+            let quota = count * share * adaptiveFactor
+            result.append(quota >= 1 ? (Int(quota.rounded(.down)), .seconds(window)) : (1, .seconds(window / quota)))
+        }
+        return result
+    }
+
+    /// Admits a call about to be sent now, judged by when earlier calls were actually sent (a
+    /// reserved slot can be used late, which would bunch calls up). Returns `nil` and records the
+    /// send when the call may go, else the instant to ask again.
+    public mutating func admit(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        let horizon = now - .seconds(61)
+        if let stale = sent.firstIndex(where: { $0 > horizon }) { sent.removeFirst(stale) } else { sent.removeAll() }
+        for (count, window) in windows {
+            let recent = sent.reversed().prefix { $0 > now - window }
+            if recent.count >= count {
+                // The oldest of the last `count` sends must leave the window first.
+                let oldest = Array(recent)[count - 1]
+                return oldest + window + .milliseconds(5)
+            }
+        }
+        sent.append(now)
+        return nil
     }
 
     /// The time between two calls at the current share and factor; `nil` when unlimited.

@@ -35,13 +35,17 @@ final class TenantGateway: Sendable {
         }
     }
 
-    /// Waits for this instance's next slot under the tenant's rate limit.
+    /// Waits for this instance's next slot under the tenant's rate limit, then until the calls
+    /// actually sent in the last second and minute leave room.
     func awaitRateLimit() async throws {
-        let now = ContinuousClock.now
-        let slot = pacer.withLock { $0.reserve(now: now) }
-        guard slot > now else { return }
-        metrics.recordRateLimiterWait(tenant: name, duration: slot - now)
-        try await Task.sleep(until: slot, clock: .continuous)
+        let start = ContinuousClock.now
+        let slot = pacer.withLock { $0.reserve(now: start) }
+        if slot > start { try await Task.sleep(until: slot, clock: .continuous) }
+        while let retryAt = pacer.withLock({ $0.admit(now: .now) }) {
+            try await Task.sleep(until: retryAt, clock: .continuous)
+        }
+        let waited = ContinuousClock.now - start
+        if waited > .milliseconds(1) { metrics.recordRateLimiterWait(tenant: name, duration: waited) }
     }
 
     /// Vlens answered (success or a business rejection).
