@@ -92,9 +92,6 @@ extension WorkerConfiguration {
             source.report("CAPTURE_TOPIC", "equals RESULT_TOPIC or DEAD_LETTER_TOPIC", fix: "give the capture, result and dead-letter topics distinct names")
         }
         kafka.exactlyOnce = source.bool("KAFKA_EXACTLY_ONCE", default: false)
-        if kafka.exactlyOnce {
-            source.report("KAFKA_EXACTLY_ONCE", "asks for the transactional mode, which this version does not implement yet", fix: "unset it; results are published at least once with deterministic ids, so consumers can deduplicate")
-        }
         kafka.sessionTimeout = source.milliseconds("KAFKA_SESSION_TIMEOUT_MS", default: kafka.sessionTimeout, range: 6000...300_000)
         for (name, value) in source.variables(withPrefix: "KAFKA_PROPERTY_") {
             let property = name.dropFirst("KAFKA_PROPERTY_".count).lowercased().replacingOccurrences(of: "_", with: ".")

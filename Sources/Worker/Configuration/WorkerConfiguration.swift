@@ -15,8 +15,8 @@ public struct WorkerConfiguration: Sendable {
         public var resultTopic: String = "identity.verification-result.v1"
         /// `DEAD_LETTER_TOPIC`. Default `identity.capture-submitted.v1.dlq`.
         public var deadLetterTopic: String = "identity.capture-submitted.v1.dlq"
-        /// `KAFKA_EXACTLY_ONCE`: publish results and commit offsets in one Kafka transaction. Default false;
-        /// `true` is refused at start-up until the transactional mode is implemented.
+        /// `KAFKA_EXACTLY_ONCE`: publish results and commit offsets in one Kafka transaction
+        /// (`transactional.id` = group id + instance id). Default false.
         public var exactlyOnce: Bool = false
         /// `KAFKA_SESSION_TIMEOUT_MS`. Default 10 s.
         public var sessionTimeout: Duration = .seconds(10)

@@ -41,6 +41,7 @@ public struct CaptureHandler: ProcessingHandler {
         logger[metadataKey: WorkerLoggingKeys.partition] = "\(record.partition)"
         logger[metadataKey: WorkerLoggingKeys.offset] = "\(record.offset)"
         let received = Timestamp(Date())
+        publisher.begin(record)
         switch intake.accept(record) {
         case .failure(let poison):
             try await deadLetter(record, poison: poison, received: received, logger: logger)
@@ -58,7 +59,7 @@ public struct CaptureHandler: ProcessingHandler {
         let capture = accepted.capture
         if let stored = try await timed("result", { try await store.result(forCapture: capture.eventId) }) {
             let result = try VerificationResult.decode(stored.result)
-            try await publisher.publish(result, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+            try await publisher.publish(result, bytes: stored.result, for: record, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
             metrics.recordRepublished(step: capture.step.rawValue)
             logger.info("capture already resolved: stored result re-published, Vlens not called", metadata: [WorkerLoggingKeys.outcome: "\(result.outcome)"])
             return
@@ -68,7 +69,7 @@ public struct CaptureHandler: ProcessingHandler {
         switch machine.onCapture(capture) {
         case .resolve(let resolution):
             let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
-            try await complete(capture, result: result, machine: nil, accepted: accepted, logger: logger)
+            try await complete(capture, result: result, machine: nil, accepted: accepted, record: record, logger: logger)
 
         case .callVlens(let call):
             guard let gateway = gateways.gateway(for: capture.tenant) else {
@@ -89,7 +90,7 @@ public struct CaptureHandler: ProcessingHandler {
             if call.step == .liveness, let rejection = faceCheck.rejection(faces: capture.images.faces ?? [], images: resolved.faces) {
                 let resolution = machine.onStepOutcome(.rejected(rejection))
                 let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
-                try await complete(capture, result: result, machine: machine, accepted: accepted, logger: logger)
+                try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, logger: logger)
                 return
             }
 
@@ -116,7 +117,7 @@ public struct CaptureHandler: ProcessingHandler {
             if resolution.outcome == .failed {
                 try await deadLetterFailure(record, capture: capture, result: result, logger: logger)
             }
-            try await complete(capture, result: result, machine: machine, accepted: accepted, logger: logger)
+            try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, logger: logger)
         }
     }
 
@@ -147,13 +148,13 @@ public struct CaptureHandler: ProcessingHandler {
     }
 
     /// Stores the result (and the new transaction state) atomically, then publishes the stored bytes.
-    private func complete(_ capture: CaptureSubmitted, result: VerificationResult, machine: TransactionStateMachine?, accepted: CaptureIntake.Accepted, logger: Logger) async throws {
+    private func complete(_ capture: CaptureSubmitted, result: VerificationResult, machine: TransactionStateMachine?, accepted: CaptureIntake.Accepted, record: KafkaRecord, logger: Logger) async throws {
         let bytes = try result.encodedJSON()
         let state = try machine.map { Array(try JSONEncoder().encode($0)) }
         let key = CaptureKey(captureEventID: capture.eventId, transactionID: capture.transactionId, step: capture.step.rawValue)
         let stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
         let published = stored.result == bytes ? result : try VerificationResult.decode(stored.result)
-        try await publisher.publish(published, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+        try await publisher.publish(published, bytes: stored.result, for: record, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
         metrics.recordResult(step: capture.step.rawValue, outcome: "\(published.outcome)")
         logger.info(
             "capture resolved",
@@ -186,7 +187,7 @@ public struct CaptureHandler: ProcessingHandler {
 
     private func deadLetter(_ record: KafkaRecord, poison: CaptureIntake.Poison, received: Timestamp, logger: Logger) async throws {
         let reason = DeadLetterRecord.Reason(code: poison.reason, message: poison.error.message, field: poison.error.field)
-        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: 0, transactionID: poison.transactionId, eventID: poison.eventId))
+        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: 0, transactionID: poison.transactionId, eventID: poison.eventId), for: record)
         metrics.recordDeadLetter(reason: poison.reason)
         logger.warning(
             "poison capture dead-lettered",
@@ -203,7 +204,7 @@ public struct CaptureHandler: ProcessingHandler {
             state: state,
             timings: timings(received)
         )
-        try await publisher.publish(result, bytes: try result.encodedJSON(), traceparent: nil, tracestate: nil)
+        try await publisher.publish(result, bytes: try result.encodedJSON(), for: record, traceparent: nil, tracestate: nil)
         metrics.recordResult(step: poison.step?.rawValue ?? "unknown", outcome: "invalid")
     }
 
@@ -212,7 +213,7 @@ public struct CaptureHandler: ProcessingHandler {
     private func deadLetterFailure(_ record: KafkaRecord, capture: CaptureSubmitted, result: VerificationResult, logger: Logger) async throws {
         let error = result.error
         let reason = DeadLetterRecord.Reason(code: error?.code.rawValue ?? "failed", message: error?.message ?? "the capture could not be completed")
-        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: result.attempts, transactionID: capture.transactionId, eventID: capture.eventId))
+        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: result.attempts, transactionID: capture.transactionId, eventID: capture.eventId), for: record)
         metrics.recordDeadLetter(reason: reason.code)
         logger.error("capture failed and was dead-lettered", metadata: [WorkerLoggingKeys.reason: "\(reason.code)"])
     }
