@@ -57,19 +57,28 @@ public struct CaptureHandler: ProcessingHandler {
 
     private func process(_ accepted: CaptureIntake.Accepted, record: KafkaRecord, received: Timestamp, logger: Logger) async throws {
         let capture = accepted.capture
+        var redrive: String?
         if let stored = try await timed("result", { try await store.result(forCapture: capture.eventId) }) {
             let result = try VerificationResult.decode(stored.result)
-            try await publisher.publish(result, bytes: stored.result, for: record, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
-            metrics.recordRepublished(step: capture.step.rawValue)
-            logger.info("capture already resolved: stored result re-published, Vlens not called", metadata: [WorkerLoggingKeys.outcome: "\(result.outcome)"])
-            return
+            if result.outcome == .failed, let deadLetter = record.header(DeadLetterRecord.redrivenFromHeader) {
+                // A redriven failed capture is attempted again, under a new result id.
+                _ = try await timed("discard", { try await store.discardResult(forCapture: capture.eventId) })
+                redrive = deadLetter
+                logger.info("redriven failed capture: attempting it again")
+            } else {
+                try await publisher.publish(result, bytes: stored.result, for: record, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+                metrics.recordRepublished(step: capture.step.rawValue)
+                logger.info("capture already resolved: stored result re-published, Vlens not called", metadata: [WorkerLoggingKeys.outcome: "\(result.outcome)"])
+                return
+            }
         }
 
         var machine = try await loadMachine(capture.transactionId)
+        if redrive != nil { machine.reopenAfterFailure() }
         switch machine.onCapture(capture) {
         case .resolve(let resolution):
             let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
-            try await complete(capture, result: result, machine: nil, accepted: accepted, record: record, logger: logger)
+            try await complete(capture, result: result, machine: nil, accepted: accepted, record: record, redrive: redrive, logger: logger)
 
         case .callVlens(let call):
             guard let gateway = gateways.gateway(for: capture.tenant) else {
@@ -90,7 +99,7 @@ public struct CaptureHandler: ProcessingHandler {
             if call.step == .liveness, let rejection = faceCheck.rejection(faces: capture.images.faces ?? [], images: resolved.faces) {
                 let resolution = machine.onStepOutcome(.rejected(rejection))
                 let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
-                try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, logger: logger)
+                try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, redrive: redrive, logger: logger)
                 return
             }
 
@@ -117,7 +126,7 @@ public struct CaptureHandler: ProcessingHandler {
             if resolution.outcome == .failed {
                 try await deadLetterFailure(record, capture: capture, result: result, logger: logger)
             }
-            try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, logger: logger)
+            try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, redrive: redrive, logger: logger)
         }
     }
 
@@ -148,7 +157,10 @@ public struct CaptureHandler: ProcessingHandler {
     }
 
     /// Stores the result (and the new transaction state) atomically, then publishes the stored bytes.
-    private func complete(_ capture: CaptureSubmitted, result: VerificationResult, machine: TransactionStateMachine?, accepted: CaptureIntake.Accepted, record: KafkaRecord, logger: Logger) async throws {
+    /// `redrive` names the dead letter a re-attempted failed capture came from.
+    private func complete(_ capture: CaptureSubmitted, result: VerificationResult, machine: TransactionStateMachine?, accepted: CaptureIntake.Accepted, record: KafkaRecord, redrive: String?, logger: Logger) async throws {
+        var result = result
+        if let redrive { result.eventId = VerificationResult.eventID(forCapture: capture.eventId, redrivenFrom: redrive) }
         let bytes = try result.encodedJSON()
         let state = try machine.map { Array(try JSONEncoder().encode($0)) }
         let key = CaptureKey(captureEventID: capture.eventId, transactionID: capture.transactionId, step: capture.step.rawValue)
