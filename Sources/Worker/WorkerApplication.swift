@@ -110,6 +110,9 @@ public struct WorkerApplication: Sendable {
         let delivery: ResultPublisher.Delivery = outbox.map { .transactional($0) } ?? .immediate(producer)
 
         let gateways = makeGateways(httpClient: httpClient, metrics: metrics)
+        let exporter = configuration.tracing.otlpEndpoint.map {
+            OTLPSpanExporter(endpoint: $0, serviceName: configuration.tracing.serviceName, httpClient: httpClient, logger: logger)
+        }
         let handler = CaptureHandler(
             intake: CaptureIntake(maxEventBytes: configuration.input.maxEventBytes),
             store: store,
@@ -121,6 +124,7 @@ public struct WorkerApplication: Sendable {
             includeExtractedData: configuration.input.includeExtractedData,
             instanceID: configuration.instanceID,
             metrics: metrics,
+            tracer: WorkerTracer(exporter: exporter),
             logger: logger
         )
 
@@ -150,8 +154,13 @@ public struct WorkerApplication: Sendable {
 
         // Graceful shutdown runs in reverse order: the engine drains and commits first, then
         // the watcher stops, the producer flushes, and the operations server goes last.
+        var services: [any Service] = [operations]
+        if let exporter { services.append(exporter) }
+        services += [ProducerFlushService(producer: producer), watcher] as [any Service]
+        if let outbox { services.append(outbox) }
+        services.append(engine)
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [operations, ProducerFlushService(producer: producer), watcher] + (outbox.map { [$0] } ?? []) + [engine],
+            services: services,
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger
         )

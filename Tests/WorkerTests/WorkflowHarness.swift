@@ -113,18 +113,21 @@ struct WorkflowHarness: Sendable {
 
     /// Runs one worker instance in-process until cancelled.
     ///
-    /// - Parameter onStart: receives the application (for its health) before it runs.
+    /// - Parameters:
+    ///   - onStart: receives the application (for its health) before it runs.
+    ///   - onHTTPRunning: receives the operations server's port.
     func runWorker(
         environment extra: [String: String] = [:],
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        onStart: @Sendable (WorkerApplication) -> Void = { _ in }
+        onStart: @Sendable (WorkerApplication) -> Void = { _ in },
+        onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let configuration = try await WorkerConfiguration.load(environment: environment.merging(extra) { _, new in new })
         var logger = Logger(label: "worker")
         logger.logLevel = .warning
         let application = WorkerApplication(configuration: configuration, logger: logger, registry: registry)
         onStart(application)
-        try await application.run(handleSignals: false)
+        try await application.run(handleSignals: false, onHTTPRunning: onHTTPRunning)
     }
 
     /// Publishes a capture as a platform would: keyed by transaction id, with CloudEvents headers.

@@ -68,8 +68,13 @@ extension WorkerConfiguration {
             source.report("LOG_LEVEL", "is not a log level", fix: "use trace, debug, info, notice, warning, error or critical")
         }
 
+        var tracing = Tracing()
+        tracing.otlpEndpoint = source.url("OTEL_EXPORTER_OTLP_ENDPOINT", schemes: ["http", "https"])
+        tracing.serviceName = source.string("OTEL_SERVICE_NAME", default: tracing.serviceName)
+
         guard let kafka, let vlens else { return nil }
         var configuration = WorkerConfiguration(kafka: kafka, vlens: vlens, processing: processing, input: input)
+        configuration.tracing = tracing
         configuration.storeURL = storeURL
         configuration.httpHost = httpHost
         configuration.httpPort = httpPort

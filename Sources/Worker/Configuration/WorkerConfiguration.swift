@@ -91,6 +91,19 @@ public struct WorkerConfiguration: Sendable {
     public var httpPort: Int = 8080
     /// `LOG_LEVEL`. Default `info`.
     public var logLevel: String = "info"
+    public var tracing = Tracing()
     /// `WORKER_INSTANCE_ID`: names this instance in in-flight markers. Default the host name and PID.
     public var instanceID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+}
+
+extension WorkerConfiguration {
+    /// Trace export. Context propagation (`traceparent` from the capture through the Vlens call
+    /// into the result) is always on.
+    public struct Tracing: Sendable {
+        /// `OTEL_EXPORTER_OTLP_ENDPOINT`: an OpenTelemetry collector's OTLP/HTTP base URL, e.g.
+        /// `http://otel-collector:4318`; spans are exported when set. Default unset.
+        public var otlpEndpoint: URL?
+        /// `OTEL_SERVICE_NAME`. Default `vlens-worker`.
+        public var serviceName = "vlens-worker"
+    }
 }

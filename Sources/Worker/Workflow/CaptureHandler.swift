@@ -3,6 +3,7 @@ import Kafka
 import Logging
 import Processing
 import Store
+import Tracing
 import Verification
 
 /// The worker's main job for one `capture-submitted` record, run by the processing engine
@@ -33,6 +34,7 @@ public struct CaptureHandler: ProcessingHandler {
     let includeExtractedData: Bool
     let instanceID: String
     let metrics: WorkerMetrics
+    let tracer: WorkerTracer
     let logger: Logger
 
     public func handle(_ record: KafkaRecord) async throws {
@@ -42,10 +44,23 @@ public struct CaptureHandler: ProcessingHandler {
         logger[metadataKey: WorkerLoggingKeys.offset] = "\(record.offset)"
         let received = Timestamp(Date())
         publisher.begin(record)
+
+        // The capture's trace continues here; the result carries this span's context.
+        var trace = InstrumentationContext.topLevel
+        tracer.extract(record, into: &trace, using: KafkaRecordExtractor())
+        let span = tracer.startSpan("process capture", context: trace, ofKind: .consumer)
+        defer { span.end() }
+        span.attributes["messaging.kafka.partition"] = Int(record.partition)
+        span.attributes["messaging.kafka.offset"] = Int(record.offset)
+
         switch intake.accept(record) {
         case .failure(let poison):
+            span.attributes["vlens_worker.dead_letter_reason"] = poison.reason
             try await deadLetter(record, poison: poison, received: received, logger: logger)
-        case .success(let accepted):
+        case .success(var accepted):
+            span.attributes["vlens_worker.step"] = accepted.capture.step.rawValue
+            accepted.trace = span.context
+            accepted.traceparent = span.traceParent?.description
             logger[metadataKey: WorkerLoggingKeys.transactionID] = "\(accepted.capture.transactionId)"
             logger[metadataKey: WorkerLoggingKeys.eventID] = "\(accepted.capture.eventId)"
             logger[metadataKey: WorkerLoggingKeys.step] = "\(accepted.capture.step)"
@@ -111,7 +126,12 @@ public struct CaptureHandler: ProcessingHandler {
                     metadata: [WorkerLoggingKeys.attempts: "\(previous.attempts)"]
                 )
             }
-            let report = try await runner.run(call, capture: capture, images: resolved, gateway: gateway, traceparent: accepted.traceparent)
+            let report = try await tracer.withSpan("vlens \(call.step)", context: accepted.trace, ofKind: .client) { span in
+                span.attributes["vlens_worker.step"] = capture.step.rawValue
+                let report = try await runner.run(call, capture: capture, images: resolved, gateway: gateway, traceparent: span.traceParent?.description)
+                span.attributes["vlens_worker.attempts"] = report.attempts
+                return report
+            }
             let resolution = machine.onStepOutcome(report.outcome)
             let response = report.response
             let result = VerificationResult(
