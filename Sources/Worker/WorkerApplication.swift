@@ -116,7 +116,7 @@ public struct WorkerApplication: Sendable {
         let handler = CaptureHandler(
             intake: CaptureIntake(maxEventBytes: configuration.input.maxEventBytes),
             store: store,
-            publisher: ResultPublisher(delivery: delivery, resultTopic: kafka.resultTopic, deadLetterTopic: kafka.deadLetterTopic),
+            publisher: ResultPublisher(delivery: delivery, resultTopic: kafka.resultTopic, deadLetterTopic: kafka.deadLetterTopic, maxDeadLetterValueBytes: configuration.input.maxDeadLetterValueBytes),
             images: ImageResolver(policy: configuration.input.claimCheck, httpClient: httpClient),
             faceCheck: FacePreCheck(),
             runner: VlensStepRunner(retry: configuration.vlens.retry, metrics: metrics),

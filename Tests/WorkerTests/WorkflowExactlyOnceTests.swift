@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Prometheus
 import Testing
 import Verification
 
@@ -12,6 +13,14 @@ import Verification
 @Suite("Workflow: exactly-once mode", .timeLimit(.minutes(3)))
 struct WorkflowExactlyOnceTests {
     static let exactlyOnce = ["KAFKA_EXACTLY_ONCE": "true", "WORKER_INSTANCE_ID": "eos-a"]
+
+    /// The worker's `vlens_worker_results_total`, summed over its labels.
+    static func resolvedCount(_ registry: PrometheusCollectorRegistry) -> Int {
+        registry.emitToString().split(separator: "\n")
+            .filter { $0.hasPrefix("vlens_worker_results_total{") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+            .reduce(0) { $0 + Int($1) }
+    }
 
     @Test("a full flow and a poison event are published through transactions")
     func flowAndPoison() async throws {
@@ -38,12 +47,14 @@ struct WorkflowExactlyOnceTests {
         try await WorkflowHarness.run(startWorker: false) { harness in
             let captures = [CaptureFactory().front(), CaptureFactory().front(), CaptureFactory().back()]
             // The first worker never reaches its commit interval, then stops as a crash would.
+            let registry = PrometheusCollectorRegistry()
             let first = Task {
-                try await harness.runWorker(environment: Self.exactlyOnce.merging(["COMMIT_INTERVAL_MS": "600000"]) { $1 })
+                try await harness.runWorker(environment: Self.exactlyOnce.merging(["COMMIT_INTERVAL_MS": "600000"]) { $1 }, registry: registry)
             }
             for capture in captures { try await harness.submit(capture) }
+            // Wait until it resolved (stored) all three, so none is mid-call when it stops.
             let deadline = ContinuousClock.now + .seconds(60)
-            while harness.simulator.ledger().calls.count < captures.count, ContinuousClock.now < deadline {
+            while Self.resolvedCount(registry) < captures.count, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(harness.simulator.ledger().calls.count == captures.count)

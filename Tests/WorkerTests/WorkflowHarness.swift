@@ -40,9 +40,10 @@ struct WorkflowHarness: Sendable {
         faults: SimulatorFaults = SimulatorFaults(rateLimit: .unlimited),
         environment extra: [String: String] = [:],
         startWorker: Bool = true,
+        bootstrapServers: String? = nil,
         _ body: @Sendable (WorkflowHarness) async throws -> T
     ) async throws -> T {
-        let servers = try TestEnvironment.kafkaBootstrapServers()
+        let servers = try bootstrapServers ?? TestEnvironment.kafkaBootstrapServers()
         let prefix = TestEnvironment.uniqueName("e2e")
         let logger = Logger(label: "e2e")
         let admin = try KafkaAdmin(bootstrapServers: servers, logger: logger)
@@ -79,7 +80,9 @@ struct WorkflowHarness: Sendable {
                     "INCLUDE_EXTRACTED_DATA": "true",
                 ]
                 environment.merge(extra) { _, new in new }
-                let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: servers), logger: logger)
+                var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: servers)
+                producerConfiguration.messageMaxBytes = 32 << 20
+                let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
                 let results = try TopicCollector(servers: servers, topic: "\(prefix).results")
                 let deadLetters = try TopicCollector(servers: servers, topic: "\(prefix).dlq")
                 let harness = WorkflowHarness(

@@ -46,6 +46,11 @@ struct RedriveCommand: AsyncParsableCommand {
                 tally.withLock { $0.skipped[reason, default: 0] += 1 }
                 return
             }
+            // A dead letter without its value cannot be put back; the original is at its source offset.
+            guard record.header(DeadLetterRecord.HeaderName.valueOmittedBytes) == nil else {
+                tally.withLock { $0.skipped["\(reason) (value omitted)", default: 0] += 1 }
+                return
+            }
             if let producer {
                 let headers = DeadLetterRecord.redriveHeaders(
                     record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) },

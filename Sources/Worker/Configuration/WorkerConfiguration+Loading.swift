@@ -45,6 +45,7 @@ extension WorkerConfiguration {
 
         var input = Input()
         input.maxEventBytes = source.int("MAX_EVENT_BYTES", default: input.maxEventBytes, range: 1024...1 << 30)
+        input.maxDeadLetterValueBytes = source.int("DEAD_LETTER_MAX_VALUE_BYTES", default: input.maxDeadLetterValueBytes, range: 0...1 << 30)
         let schemes = source.list("CLAIM_CHECK_ALLOWED_SCHEMES").map { $0.lowercased() }
         if let unknown = schemes.first(where: { $0 != "https" && $0 != "http" }) {
             source.report("CLAIM_CHECK_ALLOWED_SCHEMES", "contains the unsupported scheme \"\(unknown)\"", fix: "list only https and/or http")

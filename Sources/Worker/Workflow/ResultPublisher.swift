@@ -21,11 +21,14 @@ public struct ResultPublisher: Sendable {
     let deadLetterTopic: String
     /// The CloudEvents `ce_source` of results.
     let source: String
+    /// Dead letters with a larger original value carry no value (see ``deadLetter(_:for:)``).
+    let maxDeadLetterValueBytes: Int
 
-    public init(delivery: Delivery, resultTopic: String, deadLetterTopic: String, source: String = "/vlens-worker") {
+    public init(delivery: Delivery, resultTopic: String, deadLetterTopic: String, maxDeadLetterValueBytes: Int = 1_000_000, source: String = "/vlens-worker") {
         self.delivery = delivery
         self.resultTopic = resultTopic
         self.deadLetterTopic = deadLetterTopic
+        self.maxDeadLetterValueBytes = maxDeadLetterValueBytes
         self.source = source
     }
 
@@ -50,14 +53,16 @@ public struct ResultPublisher: Sendable {
     }
 
     /// Publishes a dead-letter record: the original key, value and headers, plus `dlq_*` headers
-    /// with the reason.
+    /// with the reason. A value larger than `maxDeadLetterValueBytes` (which the dead-letter
+    /// topic would refuse) is left out and its size given in `dlq_value_omitted_bytes`; the
+    /// original stays at its source offset.
     func deadLetter(_ record: DeadLetterRecord, for input: KafkaRecord) async throws {
-        try await send(KafkaOutgoingRecord(
-            topic: deadLetterTopic,
-            key: record.key,
-            value: record.value,
-            headers: record.kafkaHeaders.map { KafkaHeader(key: $0.name, value: $0.value) }
-        ), for: input)
+        var headers = record.kafkaHeaders.map { KafkaHeader(key: $0.name, value: $0.value) }
+        let omitted = record.value.count > maxDeadLetterValueBytes
+        if omitted {
+            headers.append(KafkaHeader(key: DeadLetterRecord.HeaderName.valueOmittedBytes, value: Array(String(record.value.count).utf8)))
+        }
+        try await send(KafkaOutgoingRecord(topic: deadLetterTopic, key: record.key, value: omitted ? [] : record.value, headers: headers), for: input)
     }
 
     private func send(_ output: KafkaOutgoingRecord, for input: KafkaRecord) async throws {
