@@ -29,7 +29,7 @@ struct ChaosReport: Codable, Sendable {
             handle.write(line)
             try? handle.close()
         } else {
-            FileManager.default.createFile(atPath: path, contents: line)
+            _ = FileManager.default.createFile(atPath: path, contents: line)
         }
         print("chaos \(scenario) [\(profile)]: captures \(captures), results \(results), duplicates \(duplicates), duplicate Vlens calls \(duplicateVlensCalls), dead letters \(deadLetters), max recovery \(maxRecoverySeconds.map { String(format: "%.1f s", $0) } ?? "-")")
     }
