@@ -2,27 +2,28 @@ import NIOCore
 
 /// Writes a flat JSON object straight into a `ByteBuffer`. Base64 images go in with one copy: they need no
 /// escaping, which a single scan confirms (strings that do need it are escaped correctly, byte by byte).
-struct JSONBodyWriter {
+/// Package-visible for the micro-benchmarks (`Sources/VlensMicroBench`).
+package struct JSONBodyWriter {
     private(set) var buffer: ByteBuffer
     private var isEmpty = true
 
-    init(allocator: ByteBufferAllocator = ByteBufferAllocator(), capacity: Int) {
+    package init(allocator: ByteBufferAllocator = ByteBufferAllocator(), capacity: Int) {
         buffer = allocator.buffer(capacity: capacity + 2)
         buffer.writeInteger(UInt8(ascii: "{"))
     }
 
-    mutating func field(_ key: StaticString, _ value: String?) {
+    package mutating func field(_ key: StaticString, _ value: String?) {
         guard let value else { return }
         writeKey(key)
         writeString(value)
     }
 
-    mutating func field(_ key: StaticString, _ value: Bool) {
+    package mutating func field(_ key: StaticString, _ value: Bool) {
         writeKey(key)
         buffer.writeStaticString(value ? "true" : "false")
     }
 
-    mutating func finish() -> ByteBuffer {
+    package mutating func finish() -> ByteBuffer {
         buffer.writeInteger(UInt8(ascii: "}"))
         return buffer
     }

@@ -1,0 +1,94 @@
+import Foundation
+import Kafka
+import Logging
+import Verification
+
+extension ScenarioRun {
+    /// What the window saw.
+    struct Measured: Sendable {
+        var samples: [Sample]
+        var windowStart: Date
+        var windowEnd: Date
+        /// CPU seconds of all workers over the window.
+        var cpuSeconds: Double
+    }
+
+    /// Keeps `outstanding` captures waiting, answers each result with the transaction's next capture,
+    /// and samples the workers' CPU time at the window's edges.
+    func measure(workers: [WorkerProcess], builder: CaptureBuilder, topics: BenchTopics, runID: String, logger: Logger) async throws -> Measured {
+        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: scenario.bootstrapServers)
+        producerConfiguration.clientID = "vlens-bench"
+        producerConfiguration.messageMaxBytes = 64 << 20
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: scenario.bootstrapServers, groupID: topics.resultGroup)
+        consumerConfiguration.sessionTimeout = .seconds(6)
+        consumerConfiguration.heartbeatInterval = .seconds(1)
+        consumerConfiguration.autoOffsetReset = .earliest
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
+        try consumer.subscribe(topics: [topics.results])
+
+        let state = Shared(LoopState(load: ClosedLoopLoad(runID: runID)))
+        let (outgoing, queue) = AsyncStream.makeStream(of: KafkaOutgoingRecord.self)
+        /// Builds and queues `next`, unless the window has closed.
+        @Sendable func send(_ next: ClosedLoopLoad.Next) throws {
+            let built = try builder.build(transactionId: next.transactionId, step: next.step, person: next.person)
+            let stopping = state.withLock { state in
+                if !state.stopping { state.load.sent(next, eventId: built.eventId, at: built.submittedAt) }
+                return state.stopping
+            }
+            if !stopping { queue.yield(built.record) }
+        }
+
+        let started = Date()
+        let windowStart = started.addingTimeInterval(scenario.warmup)
+        let windowEnd = windowStart.addingTimeInterval(scenario.duration)
+        var cpuAtStart = 0.0
+        var cpuAtEnd = 0.0
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await withThrowingDiscardingTaskGroup { sends in
+                    for await record in outgoing { sends.addTask { _ = try await producer.send(record) } }
+                }
+            }
+            group.addTask {
+                for try await event in consumer.events {
+                    switch event {
+                    case .record(let record):
+                        guard let result = try? VerificationResult.decode(record.value) else { continue }
+                        let next: ClosedLoopLoad.Next? = state.withLock { state in
+                            guard let resolved = state.load.resolved(result.causationId) else { return nil }
+                            let (done, next) = resolved
+                            let completed = result.timings.completedAt.date
+                            state.samples.append(Sample(
+                                eventId: result.causationId, completedAt: completed,
+                                e2eMs: completed.timeIntervalSince(done.submittedAt) * 1000,
+                                workerMs: Double(result.timings.totalMs), outcome: "\(result.outcome)"))
+                            return state.stopping ? nil : next
+                        }
+                        if let next { try send(next) }
+                    case .revoked(let revocation):
+                        revocation.acknowledge()
+                    case .assigned:
+                        break
+                    }
+                }
+            }
+            for _ in 0..<scenario.outstanding {
+                try send(state.withLock { $0.load.newTransaction() })
+            }
+            try await Task.sleep(for: .seconds(windowStart.timeIntervalSinceNow))
+            cpuAtStart = workers.compactMap(\.sample?.cpuSeconds).reduce(0, +)
+            try await Task.sleep(for: .seconds(windowEnd.timeIntervalSinceNow))
+            cpuAtEnd = workers.compactMap(\.sample?.cpuSeconds).reduce(0, +)
+            // Let results completed inside the window arrive (delivery and the consumer's fetch).
+            try await Task.sleep(for: .milliseconds(1500))
+            state.withLock { $0.stopping = true }
+            queue.finish()
+            group.cancelAll()
+        }
+        try? await consumer.close()
+        try? await producer.flush(timeout: .seconds(10))
+        let samples = state.withLock { $0.samples }.filter { $0.completedAt >= windowStart && $0.completedAt < windowEnd }
+        return Measured(samples: samples, windowStart: windowStart, windowEnd: windowEnd, cpuSeconds: cpuAtEnd - cpuAtStart)
+    }
+}
