@@ -1,5 +1,5 @@
 # The two commands that matter: `make demo` and `make test`. See README.md.
-.PHONY: setup build test demo services-up services-down bench-kafka bench-engine bench-simulator clean
+.PHONY: setup build test demo services-up services-down bench bench-kafka bench-engine bench-simulator clean
 
 setup:
 	scripts/setup
@@ -18,6 +18,9 @@ services-up:
 
 services-down:
 	@scripts/services down
+
+bench:
+	scripts/bench
 
 bench-kafka:
 	scripts/bench-kafka

@@ -24,7 +24,7 @@ struct DriveCommand: AsyncParsableCommand {
     @Option(help: "Serve images as claim checks from this base URL (files written to --claim-check-dir).") var claimCheckURL: String?
     @Option(help: "Where to write claim-check image files.") var claimCheckDir: String?
     @Option(help: "Decoded bytes of each image.") var imageBytes = 300_000
-    @Option(help: "Seconds from the first capture to the measuring window.") var warmup = 3.0
+    @Option(help: "Seconds from the first capture to the measuring window.") var warmup = 4.0
     @Option(help: "Seconds of the measuring window.") var duration = 12.0
     @Option(help: "Directory for the workers' logs.") var logDirectory = "bench/out/logs"
 

@@ -13,20 +13,31 @@ extension ScenarioRun {
         var cpuSeconds: Double
     }
 
+    /// The driver's Kafka clients: a producer for captures, a consumer of the results. The consumer
+    /// subscribes before the workers start, so its group join overlaps theirs.
+    struct Clients: Sendable {
+        var producer: KafkaProducer
+        var consumer: KafkaConsumer
+
+        init(scenario: Scenario, topics: BenchTopics, logger: Logger) throws {
+            var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: scenario.bootstrapServers)
+            producerConfiguration.clientID = "vlens-bench"
+            producerConfiguration.messageMaxBytes = 64 << 20
+            producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+            var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: scenario.bootstrapServers, groupID: topics.resultGroup)
+            consumerConfiguration.sessionTimeout = .seconds(6)
+            consumerConfiguration.heartbeatInterval = .seconds(1)
+            consumerConfiguration.autoOffsetReset = .earliest
+            consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
+            try consumer.subscribe(topics: [topics.results])
+        }
+    }
+
     /// Keeps `outstanding` captures waiting, answers each result with the transaction's next capture,
     /// and samples the workers' CPU time at the window's edges.
-    func measure(workers: [WorkerProcess], builder: CaptureBuilder, topics: BenchTopics, runID: String, logger: Logger) async throws -> Measured {
-        var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: scenario.bootstrapServers)
-        producerConfiguration.clientID = "vlens-bench"
-        producerConfiguration.messageMaxBytes = 64 << 20
-        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
-        var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: scenario.bootstrapServers, groupID: topics.resultGroup)
-        consumerConfiguration.sessionTimeout = .seconds(6)
-        consumerConfiguration.heartbeatInterval = .seconds(1)
-        consumerConfiguration.autoOffsetReset = .earliest
-        let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
-        try consumer.subscribe(topics: [topics.results])
-
+    func measure(workers: [WorkerProcess], clients: Clients, builder: CaptureBuilder, runID: String) async throws -> Measured {
+        let producer = clients.producer
+        let consumer = clients.consumer
         let state = Shared(LoopState(load: ClosedLoopLoad(runID: runID)))
         let (outgoing, queue) = AsyncStream.makeStream(of: KafkaOutgoingRecord.self)
         /// Builds and queues `next`, unless the window has closed.

@@ -56,6 +56,7 @@ struct ScenarioRun: Sendable {
         let simulator = SimulatorAdmin(baseURL: scenario.simulatorURL, httpClient: httpClient)
         try await simulator.reset()
 
+        let clients = try Clients(scenario: scenario, topics: topics, logger: logger)
         try FileManager.default.createDirectory(at: scenario.logDirectory, withIntermediateDirectories: true)
         let workers = try (0..<scenario.instances).map { instance in
             try WorkerProcess(
@@ -66,7 +67,7 @@ struct ScenarioRun: Sendable {
         }
         do {
             try await waitUntilReady(workers, httpClient: httpClient)
-            let measured = try await measure(workers: workers, builder: builder, topics: topics, runID: runID, logger: logger)
+            let measured = try await measure(workers: workers, clients: clients, builder: builder, runID: runID)
             let ledger = try await simulator.ledger()
             let peakRSS = workers.compactMap(\.sample?.peakRSSBytes).max() ?? 0
             for worker in workers { await worker.stop(grace: .seconds(8)) }

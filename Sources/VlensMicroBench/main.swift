@@ -37,7 +37,8 @@ benchmark("vlens-body") {
 }
 
 benchmark("encode-result") {
-    precondition(try Fixtures.result.encodedJSON().count > 0)
+    let bytes = try Fixtures.result.encodedJSON()
+    precondition(bytes.count > 0)
 }
 
 benchmark("base64-roundtrip") {
