@@ -53,53 +53,54 @@ extension ScenarioRun {
         let started = Date()
         let windowStart = started.addingTimeInterval(scenario.warmup)
         let windowEnd = windowStart.addingTimeInterval(scenario.duration)
-        var cpuAtStart = 0.0
-        var cpuAtEnd = 0.0
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await withThrowingDiscardingTaskGroup { sends in
-                    for await record in outgoing { sends.addTask { _ = try await producer.send(record) } }
-                }
+        // The sender and the result loop are left behind, cancelled, when the window closes: a cancelled
+        // `consumer.events` or a pending delivery must not hold the run (the process exits after it).
+        let sender = Task {
+            try await withThrowingDiscardingTaskGroup { sends in
+                for await record in outgoing { sends.addTask { _ = try await producer.send(record) } }
             }
-            group.addTask {
-                for try await event in consumer.events {
-                    switch event {
-                    case .record(let record):
-                        guard let result = try? VerificationResult.decode(record.value) else { continue }
-                        let next: ClosedLoopLoad.Next? = state.withLock { state in
-                            guard let resolved = state.load.resolved(result.causationId) else { return nil }
-                            let (done, next) = resolved
-                            let completed = result.timings.completedAt.date
-                            state.samples.append(Sample(
-                                eventId: result.causationId, completedAt: completed,
-                                e2eMs: completed.timeIntervalSince(done.submittedAt) * 1000,
-                                workerMs: Double(result.timings.totalMs), outcome: "\(result.outcome)"))
-                            return state.stopping ? nil : next
-                        }
-                        if let next { try send(next) }
-                    case .revoked(let revocation):
-                        revocation.acknowledge()
-                    case .assigned:
-                        break
-                    }
-                }
-            }
-            for _ in 0..<scenario.outstanding {
-                try send(state.withLock { $0.load.newTransaction() })
-            }
-            try await Task.sleep(for: .seconds(windowStart.timeIntervalSinceNow))
-            cpuAtStart = workers.compactMap(\.sample?.cpuSeconds).reduce(0, +)
-            try await Task.sleep(for: .seconds(windowEnd.timeIntervalSinceNow))
-            cpuAtEnd = workers.compactMap(\.sample?.cpuSeconds).reduce(0, +)
-            // Let results completed inside the window arrive (delivery and the consumer's fetch).
-            try await Task.sleep(for: .milliseconds(1500))
-            state.withLock { $0.stopping = true }
-            queue.finish()
-            group.cancelAll()
         }
-        try? await consumer.close()
-        try? await producer.flush(timeout: .seconds(10))
+        let results = Task {
+            for try await event in consumer.events {
+                switch event {
+                case .record(let record):
+                    guard let result = try? VerificationResult.decode(record.value) else { continue }
+                    let next: ClosedLoopLoad.Next? = state.withLock { state in
+                        guard let resolved = state.load.resolved(result.causationId) else { return nil }
+                        let (done, next) = resolved
+                        let completed = result.timings.completedAt.date
+                        state.samples.append(Sample(
+                            eventId: result.causationId, completedAt: completed,
+                            e2eMs: completed.timeIntervalSince(done.submittedAt) * 1000,
+                            workerMs: Double(result.timings.totalMs), outcome: "\(result.outcome)"))
+                        return state.stopping ? nil : next
+                    }
+                    if let next { try send(next) }
+                case .revoked(let revocation):
+                    revocation.acknowledge()
+                case .assigned:
+                    break
+                }
+            }
+        }
+        defer {
+            results.cancel()
+            sender.cancel()
+        }
+        for _ in 0..<scenario.outstanding {
+            try send(state.withLock { $0.load.newTransaction() })
+        }
+        try await Task.sleep(for: .seconds(windowStart.timeIntervalSinceNow))
+        let cpuAtStart = workers.compactMap(\.sample?.cpuSeconds).reduce(0, +)
+        progress("window open")
+        try await Task.sleep(for: .seconds(windowEnd.timeIntervalSinceNow))
+        let cpuAtEnd = workers.compactMap(\.sample?.cpuSeconds).reduce(0, +)
+        // Let results completed inside the window arrive (delivery and the consumer's fetch).
+        try await Task.sleep(for: .milliseconds(1500))
+        state.withLock { $0.stopping = true }
+        queue.finish()
         let samples = state.withLock { $0.samples }.filter { $0.completedAt >= windowStart && $0.completedAt < windowEnd }
+        progress("window closed: \(samples.count) results in it")
         return Measured(samples: samples, windowStart: windowStart, windowEnd: windowEnd, cpuSeconds: cpuAtEnd - cpuAtStart)
     }
 }

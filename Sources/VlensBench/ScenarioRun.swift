@@ -67,15 +67,22 @@ struct ScenarioRun: Sendable {
         }
         do {
             try await waitUntilReady(workers, httpClient: httpClient)
+            progress("\(workers.count) worker(s) ready")
             let measured = try await measure(workers: workers, clients: clients, builder: builder, runID: runID)
             let ledger = try await simulator.ledger()
             let peakRSS = workers.compactMap(\.sample?.peakRSSBytes).max() ?? 0
             for worker in workers { await worker.stop(grace: .seconds(8)) }
+            progress("workers stopped")
             return figures(measured, ledger: ledger, peakRSS: peakRSS)
         } catch {
             for worker in workers { await worker.stop(grace: .seconds(3)) }
             throw error
         }
+    }
+
+    /// A progress line on stderr (stdout carries the figures).
+    func progress(_ message: String) {
+        FileHandle.standardError.write(Data("[vlens-bench] \(scenario.name): \(message)\n".utf8))
     }
 
     /// Every worker has joined the group and holds partitions (so the group has settled).

@@ -5,11 +5,10 @@ import Foundation
 final class WorkerProcess: Sendable {
     let pid: Int32
     let httpPort: Int
-    // Process is not Sendable; it is only asked whether it runs, which it answers thread-safely.
-    nonisolated(unsafe) private let process: Process
+    private let process: Process
 
     init(executable: String, environment: [String: String], httpPort: Int, logFile: URL) throws {
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
