@@ -26,9 +26,9 @@ def number(value, digits=1):
 
 def scenario_rows():
     yield ("| scenario | ordering | instances × in-flight | images | store | captures/s | Little bound | ratio "
-           "| e2e p50 ms | e2e p99 ms | worker p50 ms | CPU s / 1,000 | peak RSS MB | Vlens calls / capture "
-           "| 429s | share of rate | outcomes |")
-    yield "|" + "---|" * 17
+           "| e2e p50 ms | e2e p99 ms | worker p50 ms | worker CPU s / 1,000 | peak RSS MB | Vlens calls / capture "
+           "| 429s | share of rate | machine busy cores | outcomes |")
+    yield "|" + "---|" * 18
     for s in scenarios:
         outcomes = ", ".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items()))
         share = None if s.get("rateShare") is None else 100 * s["rateShare"]
@@ -38,7 +38,7 @@ def scenario_rows():
                f"| {number(s['capturesPerSecond'] / s['littleBound'], 2)} | {number(s['e2eP50Ms'], 0)} "
                f"| {number(s['e2eP99Ms'], 0)} | {number(s['workerP50Ms'], 0)} | {number(s['cpuSecondsPer1000'])} "
                f"| {number(s['peakRSSMB'], 0)} | {number(s['vlensCallsPerCapture'], 2)} | {s['responses429']} "
-               f"| {'–' if share is None else number(share, 0) + ' %'} | {outcomes} |")
+               f"| {'–' if share is None else number(share, 0) + ' %'} | {number(s.get('machineBusyCores'), 2)} | {outcomes} |")
 
 
 def micro_rows():
@@ -50,12 +50,12 @@ def micro_rows():
         parts = line.split()
         if len(parts) == 3 and parts[0] == "bytes":
             sizes[parts[1]] = int(parts[2])
-    yield "| micro-benchmark | bytes per operation | median time | MB/s per core |"
-    yield "|---|---:|---:|---:|"
+    yield "| micro-benchmark | bytes per operation | median time | MB/s per core | operations/s per core |"
+    yield "|---|---:|---:|---:|---:|"
     for b in json.load(open(path))["benchmarks"]:
         size = sizes.get(b["name"], 0)
         ns = float(b["time"])
-        yield f"| {b['name']} | {size:,} | {ns / 1e6:,.3f} ms | {size / ns * 1e3:,.0f} |"
+        yield f"| {b['name']} | {size:,} | {ns / 1e6:,.3f} ms | {size / ns * 1e3:,.0f} | {1e9 / ns:,.0f} |"
 
 
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -84,6 +84,8 @@ for mode, colour in (("key", "tab:blue"), ("partition", "tab:orange")):
     axes.plot([p[0] for p in points], [p[1] for p in points], "o-", color=colour, label=f"{mode} mode (measured)")
     axes.plot([p[0] for p in points], [p[2] for p in points], ":", color=colour, label=f"{mode} mode: Little's-law bound")
 axes.set_xscale("log", base=2)
+ticks = sorted({s["maxInFlight"] for s in sweep})
+axes.set_xticks(ticks, [str(t) for t in ticks])
 axes.set_yscale("log")
 axes.set_xlabel("MAX_IN_FLIGHT (one worker)")
 axes.set_ylabel("captures per second")

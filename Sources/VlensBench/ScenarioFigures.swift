@@ -28,6 +28,8 @@ struct ScenarioFigures: Codable, Sendable {
     var workerP50Ms: Double
     var cpuSecondsPer1000: Double
     var peakRSSMB: Double
+    /// The machine's busy cores over the window (workers, simulator, broker, store, driver).
+    var machineBusyCores: Double
     var vlensCallsPerCapture: Double
     var responses429: Int
     /// Vlens calls per second over the window, as a share of the rate limit.

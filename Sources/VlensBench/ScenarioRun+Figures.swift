@@ -2,7 +2,7 @@ import Foundation
 import VlensSimulator
 
 extension ScenarioRun {
-    func figures(_ measured: Measured, ledger: SimulatorLedger, peakRSS: Int) -> ScenarioFigures {
+    func figures(_ measured: Measured, ledger: SimulatorLedger) -> ScenarioFigures {
         let samples = measured.samples
         let count = samples.count
         let window = measured.windowEnd.timeIntervalSince(measured.windowStart)
@@ -30,7 +30,8 @@ extension ScenarioRun {
             e2eP99Ms: percentile(samples.map(\.e2eMs), 0.99),
             workerP50Ms: percentile(samples.map(\.workerMs), 0.5),
             cpuSecondsPer1000: count > 0 ? measured.cpuSeconds / Double(count) * 1000 : 0,
-            peakRSSMB: Double(peakRSS) / 1_048_576,
+            peakRSSMB: Double(measured.peakRSSBytes) / 1_048_576,
+            machineBusyCores: measured.machineBusyCores,
             vlensCallsPerCapture: count > 0 ? Double(calls) / Double(count) : 0,
             responses429: ledger.rateLimitedCalls,
             rateShare: scenario.rateLimitRps.map { callsPerSecond / $0 },

@@ -11,6 +11,10 @@ extension ScenarioRun {
         var windowEnd: Date
         /// CPU seconds of all workers over the window.
         var cpuSeconds: Double
+        /// The whole machine's busy cores over the window (all processes, the driver's too).
+        var machineBusyCores: Double
+        /// The largest worker's peak resident set at the window's end.
+        var peakRSSBytes: Int
     }
 
     /// The driver's Kafka clients: a producer for captures, a consumer of the results. The consumer
@@ -92,15 +96,22 @@ extension ScenarioRun {
         }
         try await Task.sleep(for: .seconds(windowStart.timeIntervalSinceNow))
         let cpuAtStart = workers.compactMap(\.sample?.cpuSeconds).reduce(0, +)
+        let machineAtStart = MachineCPU.busySeconds()
         progress("window open")
         try await Task.sleep(for: .seconds(windowEnd.timeIntervalSinceNow))
-        let cpuAtEnd = workers.compactMap(\.sample?.cpuSeconds).reduce(0, +)
+        let endSamples = workers.compactMap(\.sample)
+        let machineAtEnd = MachineCPU.busySeconds()
+        guard endSamples.count == workers.count else { throw BenchError("a worker exited during the window; see \(scenario.logDirectory.path)") }
+        let cpuAtEnd = endSamples.map(\.cpuSeconds).reduce(0, +)
         // Let results completed inside the window arrive (delivery and the consumer's fetch).
         try await Task.sleep(for: .milliseconds(1500))
         state.withLock { $0.stopping = true }
         queue.finish()
         let samples = state.withLock { $0.samples }.filter { $0.completedAt >= windowStart && $0.completedAt < windowEnd }
         progress("window closed: \(samples.count) results in it")
-        return Measured(samples: samples, windowStart: windowStart, windowEnd: windowEnd, cpuSeconds: cpuAtEnd - cpuAtStart)
+        return Measured(
+            samples: samples, windowStart: windowStart, windowEnd: windowEnd, cpuSeconds: cpuAtEnd - cpuAtStart,
+            machineBusyCores: (machineAtEnd - machineAtStart) / scenario.duration,
+            peakRSSBytes: endSamples.map(\.peakRSSBytes).max() ?? 0)
     }
 }

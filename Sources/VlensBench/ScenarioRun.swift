@@ -70,10 +70,12 @@ struct ScenarioRun: Sendable {
             progress("\(workers.count) worker(s) ready")
             let measured = try await measure(workers: workers, clients: clients, builder: builder, runID: runID)
             let ledger = try await simulator.ledger()
-            let peakRSS = workers.compactMap(\.sample?.peakRSSBytes).max() ?? 0
+            for (index, worker) in workers.enumerated() where !worker.isRunning {
+                progress("worker \(index) exited before it was stopped; see its log")
+            }
             for worker in workers { await worker.stop(grace: .seconds(8)) }
             progress("workers stopped")
-            return figures(measured, ledger: ledger, peakRSS: peakRSS)
+            return figures(measured, ledger: ledger)
         } catch {
             for worker in workers { await worker.stop(grace: .seconds(3)) }
             throw error
