@@ -1,5 +1,5 @@
 # The two commands that matter: `make demo` and `make test`. See README.md.
-.PHONY: setup build test demo services-up services-down bench bench-kafka bench-engine bench-simulator clean
+.PHONY: setup build test chaos validate-deploy demo services-up services-down bench bench-kafka bench-engine bench-simulator clean
 
 setup:
 	scripts/setup
@@ -9,6 +9,12 @@ build: setup
 
 test:
 	scripts/test
+
+chaos:
+	scripts/chaos
+
+validate-deploy:
+	scripts/validate-deploy
 
 demo:
 	scripts/demo

@@ -227,6 +227,7 @@ let package = Package(
                 "Worker", "Kafka", "Verification", "Store", "VlensSimulator", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
     ],

@@ -27,4 +27,9 @@ public struct KafkaRecord: Sendable, Hashable {
 
     /// The partition this record came from.
     public var topicPartition: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
+
+    /// The last header named `key`, as UTF-8 text; `nil` when absent or null.
+    public func header(_ key: String) -> String? {
+        headers.last { $0.key == key }?.value.map { String(decoding: $0, as: UTF8.self) }
+    }
 }

@@ -16,21 +16,34 @@ extension ProcessingEngine {
 
     /// Commits, for the partitions (every owned one when nil), the offset below which all records
     /// completed, where it moved since the last commit. Commits never overlap, so they never regress.
-    func commitCompleted(only partitions: Set<KafkaTopicPartition>?) async {
+    /// Returns false when the commit failed.
+    @discardableResult
+    func commitCompleted(only partitions: Set<KafkaTopicPartition>?) async -> Bool {
         await commitLock.withLock {
             let offsets = state.withLock { $0.offsetsToCommit(only: partitions) }
-            guard !offsets.isEmpty else { return }
+            guard !offsets.isEmpty else { return true }
             do {
                 try await source.commit(offsets)
                 state.withLock { $0.onCommitted(offsets) }
+                return true
             } catch {
                 logger.warning(
                     "Commit failed; it is tried again at the next commit",
                     metadata: [
                         ProcessingLoggingKeys.partitions: "\(offsets.keys.sorted { $0.description < $1.description })",
-                        ProcessingLoggingKeys.errorType: "\(type(of: error))",
+                        ProcessingLoggingKeys.errorType: "\((error as? KafkaError)?.code.description ?? "\(type(of: error))")",
                     ])
+                return false
             }
+        }
+    }
+
+    /// Commits until it succeeds or `deadline` passes. A commit that races a rebalance fails (the
+    /// group's generation moved on); once the consumer has rejoined, the retry commits what this
+    /// instance still owns, and the revocation's own commit covers what moved.
+    func commitPersistently(until deadline: ContinuousClock.Instant) async {
+        while await !commitCompleted(only: nil), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(200))
         }
     }
 

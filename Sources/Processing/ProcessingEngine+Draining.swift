@@ -55,13 +55,14 @@ extension ProcessingEngine {
         logger.info("Processing engine shutting down: stop fetching, drain running records, commit")
         let action = state.withLock { $0.onShutdown() }
         await perform(action)
+        let deadline = ContinuousClock.now + configuration.shutdownDrainTimeout
         let drained = await waitForDrain(of: nil, timeout: configuration.shutdownDrainTimeout)
         if !drained {
             logger.warning(
                 "Records still running at the shutdown deadline; they stay uncommitted",
                 metadata: [ProcessingLoggingKeys.running: "\(state.withLock { $0.runningRecords })"])
         }
-        await commitCompleted(only: nil)
+        await commitPersistently(until: max(deadline, ContinuousClock.now + .seconds(5)))
         do {
             try await source.close()
         } catch {

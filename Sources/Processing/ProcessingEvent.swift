@@ -2,13 +2,14 @@ import Kafka
 
 /// One event a ``ProcessingSource`` delivers: a record, newly assigned partitions, or a revocation.
 public struct ProcessingEvent<Record: ProcessingRecord>: Sendable {
-    enum Kind: Sendable {
+    /// What the event carries.
+    public enum Kind: Sendable {
         case record(Record)
         case assigned([KafkaTopicPartition])
         case revoked(ProcessingRevocation)
     }
 
-    let kind: Kind
+    public let kind: Kind
 
     /// A record to handle.
     public static func record(_ record: Record) -> Self { Self(kind: .record(record)) }

@@ -178,6 +178,12 @@ public final class PostgresVerificationStore: VerificationStore {
         }
     }
 
+    public func discardResult(forCapture captureEventID: String) async throws -> Bool {
+        try await mapErrors {
+            try await client.query("DELETE FROM capture_results WHERE capture_event_id = \(captureEventID) RETURNING capture_event_id", logger: logger).collect().count > 0
+        }
+    }
+
     private func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()

@@ -168,6 +168,13 @@ public final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
+    public func discardResult(forCapture captureEventID: String) async throws -> Bool {
+        try await lock.withLock {
+            let rows = try await query("DELETE FROM capture_results WHERE capture_event_id = ? RETURNING capture_event_id", [.text(captureEventID)])
+            return !rows.isEmpty
+        }
+    }
+
     // MARK: - Statements (callers hold the lock)
 
     private func fetchResult(_ captureEventID: String) async throws -> StoredResult? {

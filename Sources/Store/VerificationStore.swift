@@ -37,6 +37,9 @@ public protocol VerificationStore: Sendable {
 
     /// Deletes results completed before `date` (retention). Returns how many were deleted.
     func purgeResults(completedBefore date: Date) async throws -> Int
+    /// Deletes one capture's stored result, so the capture can be attempted again (a `failed`
+    /// capture redriven from the dead-letter topic). Returns whether there was one.
+    func discardResult(forCapture captureEventID: String) async throws -> Bool
 }
 
 /// Identifies one capture event and what it belongs to.

@@ -91,6 +91,9 @@ extension DeadLetterRecord {
         public static let sourceOffset = "dlq_source_offset"
         public static let failedAt = "dlq_failed_at"
         public static let attempts = "dlq_attempts"
+        /// Set when the original value was too large for the dead-letter topic and left out: its
+        /// size in bytes. The original stays readable at `dlq_source_*` while the topic retains it.
+        public static let valueOmittedBytes = "dlq_value_omitted_bytes"
     }
 
     /// The headers the worker adds, in a fixed order.

@@ -75,6 +75,15 @@ public struct TransactionStateMachine: Hashable, Sendable {
         return nil
     }
 
+    /// Re-opens a transaction that `failed` (Vlens could not be reached or refused our
+    /// credentials), so a redriven capture is decided afresh. Other verdicts stay final.
+    public mutating func reopenAfterFailure() {
+        guard progress.verdict == .failed else { return }
+        var reopened = progress
+        reopened.verdict = nil
+        state = .idle(reopened)
+    }
+
     /// A capture arrived: what to do with it.
     public mutating func onCapture(_ capture: CaptureSubmitted) -> CaptureAction {
         onCapture(step: capture.step, vlensTransactionId: capture.vlensTransactionId)

@@ -11,9 +11,22 @@ extension VerificationResult {
     /// The same capture always gets the same result id, in any language
     /// (Python: `uuid.uuid5(namespace, "verification-result:" + capture_event_id)`).
     public static func eventID(forCapture captureEventId: String) -> String {
+        nameBasedID("verification-result:\(captureEventId)")
+    }
+
+    /// The result eventId of a `failed` capture that was redriven from the dead-letter topic and
+    /// attempted again: the name is `"verification-result:" + captureEventId + "#redrive:" +
+    /// deadLetter`, where `deadLetter` is the dead letter's `topic/partition/offset`. The new
+    /// result thus differs from the failed one, and redriving the same dead letter twice gives
+    /// the same id.
+    public static func eventID(forCapture captureEventId: String, redrivenFrom deadLetter: String) -> String {
+        nameBasedID("verification-result:\(captureEventId)#redrive:\(deadLetter)")
+    }
+
+    private static func nameBasedID(_ name: String) -> String {
         var hasher = Insecure.SHA1()
         withUnsafeBytes(of: eventIDNamespace.uuid) { hasher.update(bufferPointer: $0) }
-        hasher.update(data: Array("verification-result:\(captureEventId)".utf8))
+        hasher.update(data: Array(name.utf8))
         var bytes = Array(hasher.finalize().prefix(16))
         bytes[6] = (bytes[6] & 0x0F) | 0x50
         bytes[8] = (bytes[8] & 0x3F) | 0x80

@@ -7,6 +7,13 @@ struct SimulatorEngine: Sendable {
         case reset
         case hang(seconds: Int)
         case status(Int, retryAfterSeconds: Int?)
+        /// A 200 whose body is unusable.
+        case malformed(MalformedBody)
+    }
+
+    /// How a ``Fault/malformed(_:)`` answer is broken.
+    enum MalformedBody: String, Sendable {
+        case huge, truncated, notJSON = "not_json"
     }
 
     let configuration: SimulatorConfiguration
@@ -51,6 +58,9 @@ struct SimulatorEngine: Sendable {
             (faults.error503Rate, .status(503, retryAfterSeconds: nil)),
             (faults.error429Rate, .status(429, retryAfterSeconds: faults.retryAfterSeconds)),
             (faults.error429NoRetryAfterRate, .status(429, retryAfterSeconds: nil)),
+            (faults.hugeResponseRate, .malformed(.huge)),
+            (faults.truncatedResponseRate, .malformed(.truncated)),
+            (faults.nonJSONResponseRate, .malformed(.notJSON)),
         ]
         for (rate, fault) in candidates where rate > 0 && (rate >= 1 || Double.random(in: 0..<1) < rate) {
             if let budget = faults.budget { faults.budget = budget - 1 }
@@ -65,6 +75,7 @@ struct SimulatorEngine: Sendable {
         switch fault {
         case .reset: reply = SimulatorReply(status: 0, body: .null, outcome: "reset")
         case .hang: reply = SimulatorReply(status: 0, body: .null, outcome: "hung")
+        case .malformed(let body): reply = SimulatorReply(status: 200, body: .null, outcome: "fault_\(body.rawValue)")
         case .status(let status, let retryAfter):
             let message = status == 429 ? "Too many requests" : "Internal server error"
             reply = .envelope(

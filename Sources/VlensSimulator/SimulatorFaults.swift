@@ -2,7 +2,7 @@
 /// `PUT /_simulator/faults` (the same JSON this type encodes to).
 ///
 /// Rates are probabilities in `0...1`, drawn independently per call in the order reset, hang, 500,
-/// 503, 429, 429-without-Retry-After. `steps` limits injection to some steps; `budget` stops
+/// 503, 429, 429-without-Retry-After, huge, truncated, not JSON. `steps` limits injection to some steps; `budget` stops
 /// injecting after that many faults (so "fail the next two calls" is `rate 1, budget 2`).
 public struct SimulatorFaults: Sendable, Hashable, Codable {
     public var latency: LatencyDistribution
@@ -18,6 +18,11 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
     public var hangSeconds: Int
     /// Connections reset (TCP RST) instead of answering.
     public var resetRate: Double
+    /// 200 answers that are unusable: a body larger than any client should read (40 MB), a JSON
+    /// body cut off half-way, or an HTML page. The step is not processed (a broken proxy).
+    public var hugeResponseRate: Double
+    public var truncatedResponseRate: Double
+    public var nonJSONResponseRate: Double
     /// Step names to inject into (`id_front`, `id_back`, `liveness`, `link`, `user_images`, `step_image`); `nil`: all.
     public var steps: [String]?
     /// Faults left to inject; `nil`: no limit. Decremented by each injected error, hang or reset.
@@ -35,6 +40,9 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         hangRate: Double = 0,
         hangSeconds: Int = 3600,
         resetRate: Double = 0,
+        hugeResponseRate: Double = 0,
+        truncatedResponseRate: Double = 0,
+        nonJSONResponseRate: Double = 0,
         steps: [String]? = nil,
         budget: Int? = nil,
         rateLimit: RateLimit = .vlensDefault
@@ -48,6 +56,9 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         self.hangRate = hangRate
         self.hangSeconds = hangSeconds
         self.resetRate = resetRate
+        self.hugeResponseRate = hugeResponseRate
+        self.truncatedResponseRate = truncatedResponseRate
+        self.nonJSONResponseRate = nonJSONResponseRate
         self.steps = steps
         self.budget = budget
         self.rateLimit = rateLimit
@@ -59,6 +70,8 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         case error429Rate = "error_429_rate", error429NoRetryAfterRate = "error_429_no_retry_after_rate"
         case retryAfterSeconds = "retry_after_seconds", hangRate = "hang_rate", hangSeconds = "hang_seconds"
         case resetRate = "reset_rate", rateLimit = "rate_limit"
+        case hugeResponseRate = "huge_response_rate", truncatedResponseRate = "truncated_response_rate"
+        case nonJSONResponseRate = "non_json_response_rate"
     }
 
     /// Decodes leniently: absent keys take their defaults, so `{"error_503_rate":1}` is a complete document.
@@ -74,6 +87,9 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         self.hangRate = try c.decodeIfPresent(Double.self, forKey: .hangRate) ?? 0
         self.hangSeconds = try c.decodeIfPresent(Int.self, forKey: .hangSeconds) ?? defaults.hangSeconds
         self.resetRate = try c.decodeIfPresent(Double.self, forKey: .resetRate) ?? 0
+        self.hugeResponseRate = try c.decodeIfPresent(Double.self, forKey: .hugeResponseRate) ?? 0
+        self.truncatedResponseRate = try c.decodeIfPresent(Double.self, forKey: .truncatedResponseRate) ?? 0
+        self.nonJSONResponseRate = try c.decodeIfPresent(Double.self, forKey: .nonJSONResponseRate) ?? 0
         self.steps = try c.decodeIfPresent([String].self, forKey: .steps)
         self.budget = try c.decodeIfPresent(Int.self, forKey: .budget)
         self.rateLimit = try c.decodeIfPresent(RateLimit.self, forKey: .rateLimit) ?? defaults.rateLimit

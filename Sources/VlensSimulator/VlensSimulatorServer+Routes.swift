@@ -65,6 +65,8 @@ extension VlensSimulatorServer {
                 return Response(status: .serviceUnavailable, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
             case .status:
                 return try Self.response(reply)
+            case .malformed(let body):
+                return Self.malformedResponse(body)
             }
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -79,6 +81,24 @@ extension VlensSimulatorServer {
         let data = try JSONEncoder().encode(reply.body)
         return Response(
             status: .init(code: reply.status), headers: headers, body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    /// A 200 answer no client can use: 40 MB of JSON string, a JSON body cut off, or an HTML page.
+    static func malformedResponse(_ body: SimulatorEngine.MalformedBody) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = body == .notJSON ? "text/html" : "application/json; charset=utf-8"
+        var buffer = ByteBuffer()
+        switch body {
+        case .huge:
+            buffer.writeString(#"{"data": ""#)
+            buffer.writeRepeatingByte(UInt8(ascii: "x"), count: 40 << 20)
+            buffer.writeString(#""}"#)
+        case .truncated:
+            buffer.writeString(#"{"data": {"transaction_id": "7f3e", "idFrontData": {"#)
+        case .notJSON:
+            buffer.writeString("<html><body><h1>Bad gateway</h1></body></html>")
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
     }
 
     /// Closes the connection with a TCP RST (SO_LINGER 0) instead of answering.

@@ -71,11 +71,7 @@ struct SubmitCommand: AsyncParsableCommand {
             getExtractedData: extractedData,
             images: captureImages
         )
-        var logger = Logger(label: "vlens-worker.submit")
-        logger.logLevel = .warning
-        var configuration = KafkaProducerConfiguration(bootstrapServers: environment.kafka.bootstrapServers)
-        configuration.messageMaxBytes = 64 << 20
-        let producer = try KafkaProducer(configuration: configuration, logger: logger)
+        let producer = try environment.makeProducer()
         let headers = capture.cloudEventHeaders(source: "/vlens-worker/submit").messageHeaders
         let report = try await producer.send(KafkaOutgoingRecord(
             topic: environment.kafka.captureTopic,

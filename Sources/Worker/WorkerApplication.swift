@@ -80,6 +80,9 @@ public struct WorkerApplication: Sendable {
         producerConfiguration.clientID = "vlens-worker-\(configuration.instanceID)"
         producerConfiguration.messageMaxBytes = max(configuration.input.maxEventBytes + 1 << 20, 1_000_000)
         producerConfiguration.additionalProperties = kafka.properties
+        if kafka.exactlyOnce {
+            producerConfiguration.transactionalID = "\(kafka.groupID)-\(configuration.instanceID)"
+        }
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
 
         let admin = try KafkaAdmin(bootstrapServers: kafka.bootstrapServers, additionalProperties: kafka.properties, logger: logger)
@@ -99,11 +102,21 @@ public struct WorkerApplication: Sendable {
         }
         try consumer.subscribe(topics: [kafka.captureTopic])
 
+        var outbox: TransactionalOutbox?
+        if kafka.exactlyOnce {
+            try await producer.initTransactions()
+            outbox = TransactionalOutbox(producer: producer, groupMetadata: { try consumer.groupMetadata() }, logger: logger)
+        }
+        let delivery: ResultPublisher.Delivery = outbox.map { .transactional($0) } ?? .immediate(producer)
+
         let gateways = makeGateways(httpClient: httpClient, metrics: metrics)
+        let exporter = configuration.tracing.otlpEndpoint.map {
+            OTLPSpanExporter(endpoint: $0, serviceName: configuration.tracing.serviceName, httpClient: httpClient, logger: logger)
+        }
         let handler = CaptureHandler(
             intake: CaptureIntake(maxEventBytes: configuration.input.maxEventBytes),
             store: store,
-            publisher: ResultPublisher(producer: producer, resultTopic: kafka.resultTopic, deadLetterTopic: kafka.deadLetterTopic),
+            publisher: ResultPublisher(delivery: delivery, resultTopic: kafka.resultTopic, deadLetterTopic: kafka.deadLetterTopic, maxDeadLetterValueBytes: configuration.input.maxDeadLetterValueBytes),
             images: ImageResolver(policy: configuration.input.claimCheck, httpClient: httpClient),
             faceCheck: FacePreCheck(),
             runner: VlensStepRunner(retry: configuration.vlens.retry, metrics: metrics),
@@ -111,6 +124,7 @@ public struct WorkerApplication: Sendable {
             includeExtractedData: configuration.input.includeExtractedData,
             instanceID: configuration.instanceID,
             metrics: metrics,
+            tracer: WorkerTracer(exporter: exporter),
             logger: logger
         )
 
@@ -122,7 +136,7 @@ public struct WorkerApplication: Sendable {
         processing.revocationDrainTimeout = configuration.processing.drainTimeout
         processing.shutdownDrainTimeout = configuration.processing.drainTimeout
         let engine = ProcessingEngine(
-            source: KafkaProcessingSource(consumer: consumer),
+            source: CaptureTopicSource(base: KafkaProcessingSource(consumer: consumer), outbox: outbox),
             handler: handler,
             configuration: processing,
             metrics: metrics,
@@ -140,8 +154,13 @@ public struct WorkerApplication: Sendable {
 
         // Graceful shutdown runs in reverse order: the engine drains and commits first, then
         // the watcher stops, the producer flushes, and the operations server goes last.
+        var services: [any Service] = [operations]
+        if let exporter { services.append(exporter) }
+        services += [ProducerFlushService(producer: producer), watcher] as [any Service]
+        if let outbox { services.append(outbox) }
+        services.append(engine)
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [operations, ProducerFlushService(producer: producer), watcher, engine],
+            services: services,
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger
         )

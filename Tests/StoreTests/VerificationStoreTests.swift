@@ -75,6 +75,18 @@ struct VerificationStoreTests {
         }
     }
 
+    @Test("a discarded result lets the capture complete again with a new result", arguments: StoreEngine.allCases)
+    func discardReopensCapture(engine: StoreEngine) async throws {
+        try await withFreshStore(engine) { store, _ in
+            _ = try await store.complete(capture, result: Array("failed".utf8), transactionState: nil, at: now)
+            #expect(try await store.discardResult(forCapture: capture.captureEventID))
+            #expect(try await store.result(forCapture: capture.captureEventID) == nil)
+            #expect(try await !store.discardResult(forCapture: capture.captureEventID))
+            let stored = try await store.complete(capture, result: Array("succeeded".utf8), transactionState: nil, at: now)
+            #expect(stored.result == Array("succeeded".utf8))
+        }
+    }
+
     @Test("migrating an up-to-date store again changes nothing and keeps data", arguments: StoreEngine.allCases)
     func migrationIsIdempotent(engine: StoreEngine) async throws {
         try await withFreshStore(engine) { store, url in

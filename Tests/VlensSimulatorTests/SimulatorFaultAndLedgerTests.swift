@@ -27,6 +27,35 @@ struct SimulatorFaultAndLedgerTests {
         }
     }
 
+    @Test("malformed answers: 200s with a 40 MB body, a truncated JSON body, or HTML; the step is not processed")
+    func malformedAnswers() async throws {
+        try await SimulatorHTTP.withSimulator { server, http in
+            server.setFaults(SimulatorFaults(hugeResponseRate: 1, budget: 1, rateLimit: .unlimited))
+            var request = HTTPClientRequest(url: http.baseURL + SimulatorHTTP.front)
+            request.method = .POST
+            request.headers.add(name: "ApiKey", value: http.apiKey)
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: #"{"image":"eA=="}"#))
+            let huge = try await http.client.execute(request, timeout: .seconds(30))
+            #expect(huge.status == .ok)
+            #expect(try await huge.body.collect(upTo: 64 << 20).readableBytes > 40_000_000)
+
+            server.setFaults(SimulatorFaults(truncatedResponseRate: 1, budget: 1, rateLimit: .unlimited))
+            let truncated = try await http.front(SimulatorImages.front(person: "a"))
+            #expect(truncated.status == 200 && truncated.json.isEmpty)
+
+            server.setFaults(SimulatorFaults(nonJSONResponseRate: 1, budget: 1, rateLimit: .unlimited))
+            let html = try await http.front(SimulatorImages.front(person: "a"))
+            #expect(html.status == 200 && html.headers["content-type"] == "text/html" && html.json.isEmpty)
+
+            let ledger = server.ledger()
+            #expect(ledger.totals.byOutcome["fault_huge"] == 1)
+            #expect(ledger.totals.byOutcome["fault_truncated"] == 1)
+            #expect(ledger.totals.byOutcome["fault_not_json"] == 1)
+            #expect(ledger.calls.allSatisfy { $0.transactionId == nil }, "no transaction was created")
+        }
+    }
+
     @Test("faults can be limited to some steps")
     func stepFilter() async throws {
         try await SimulatorHTTP.withSimulator { server, http in

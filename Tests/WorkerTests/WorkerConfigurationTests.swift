@@ -42,7 +42,7 @@ struct WorkerConfigurationTests {
         ("VLENS_BASE_URL", "ftp://vlens", "URL"),
         ("VLENS_RATE_LIMIT_RPS", "-3", "positive number"),
         ("KAFKA_EXACTLY_ONCE", "maybe", "boolean"),
-        ("KAFKA_EXACTLY_ONCE", "true", "not implement"),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318", "absolute"),
         ("STORE_URL", "mysql://db", "sqlite"),
         ("LOG_LEVEL", "loud", "log level"),
     ])

@@ -40,9 +40,10 @@ struct WorkflowHarness: Sendable {
         faults: SimulatorFaults = SimulatorFaults(rateLimit: .unlimited),
         environment extra: [String: String] = [:],
         startWorker: Bool = true,
+        bootstrapServers: String? = nil,
         _ body: @Sendable (WorkflowHarness) async throws -> T
     ) async throws -> T {
-        let servers = try TestEnvironment.kafkaBootstrapServers()
+        let servers = try bootstrapServers ?? TestEnvironment.kafkaBootstrapServers()
         let prefix = TestEnvironment.uniqueName("e2e")
         let logger = Logger(label: "e2e")
         let admin = try KafkaAdmin(bootstrapServers: servers, logger: logger)
@@ -79,7 +80,9 @@ struct WorkflowHarness: Sendable {
                     "INCLUDE_EXTRACTED_DATA": "true",
                 ]
                 environment.merge(extra) { _, new in new }
-                let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: servers), logger: logger)
+                var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: servers)
+                producerConfiguration.messageMaxBytes = 32 << 20
+                let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
                 let results = try TopicCollector(servers: servers, topic: "\(prefix).results")
                 let deadLetters = try TopicCollector(servers: servers, topic: "\(prefix).dlq")
                 let harness = WorkflowHarness(
@@ -113,18 +116,21 @@ struct WorkflowHarness: Sendable {
 
     /// Runs one worker instance in-process until cancelled.
     ///
-    /// - Parameter onStart: receives the application (for its health) before it runs.
+    /// - Parameters:
+    ///   - onStart: receives the application (for its health) before it runs.
+    ///   - onHTTPRunning: receives the operations server's port.
     func runWorker(
         environment extra: [String: String] = [:],
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        onStart: @Sendable (WorkerApplication) -> Void = { _ in }
+        onStart: @Sendable (WorkerApplication) -> Void = { _ in },
+        onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let configuration = try await WorkerConfiguration.load(environment: environment.merging(extra) { _, new in new })
         var logger = Logger(label: "worker")
         logger.logLevel = .warning
         let application = WorkerApplication(configuration: configuration, logger: logger, registry: registry)
         onStart(application)
-        try await application.run(handleSignals: false)
+        try await application.run(handleSignals: false, onHTTPRunning: onHTTPRunning)
     }
 
     /// Publishes a capture as a platform would: keyed by transaction id, with CloudEvents headers.

@@ -45,6 +45,7 @@ extension WorkerConfiguration {
 
         var input = Input()
         input.maxEventBytes = source.int("MAX_EVENT_BYTES", default: input.maxEventBytes, range: 1024...1 << 30)
+        input.maxDeadLetterValueBytes = source.int("DEAD_LETTER_MAX_VALUE_BYTES", default: input.maxDeadLetterValueBytes, range: 0...1 << 30)
         let schemes = source.list("CLAIM_CHECK_ALLOWED_SCHEMES").map { $0.lowercased() }
         if let unknown = schemes.first(where: { $0 != "https" && $0 != "http" }) {
             source.report("CLAIM_CHECK_ALLOWED_SCHEMES", "contains the unsupported scheme \"\(unknown)\"", fix: "list only https and/or http")
@@ -68,8 +69,13 @@ extension WorkerConfiguration {
             source.report("LOG_LEVEL", "is not a log level", fix: "use trace, debug, info, notice, warning, error or critical")
         }
 
+        var tracing = Tracing()
+        tracing.otlpEndpoint = source.url("OTEL_EXPORTER_OTLP_ENDPOINT", schemes: ["http", "https"])
+        tracing.serviceName = source.string("OTEL_SERVICE_NAME", default: tracing.serviceName)
+
         guard let kafka, let vlens else { return nil }
         var configuration = WorkerConfiguration(kafka: kafka, vlens: vlens, processing: processing, input: input)
+        configuration.tracing = tracing
         configuration.storeURL = storeURL
         configuration.httpHost = httpHost
         configuration.httpPort = httpPort
@@ -92,9 +98,6 @@ extension WorkerConfiguration {
             source.report("CAPTURE_TOPIC", "equals RESULT_TOPIC or DEAD_LETTER_TOPIC", fix: "give the capture, result and dead-letter topics distinct names")
         }
         kafka.exactlyOnce = source.bool("KAFKA_EXACTLY_ONCE", default: false)
-        if kafka.exactlyOnce {
-            source.report("KAFKA_EXACTLY_ONCE", "asks for the transactional mode, which this version does not implement yet", fix: "unset it; results are published at least once with deterministic ids, so consumers can deduplicate")
-        }
         kafka.sessionTimeout = source.milliseconds("KAFKA_SESSION_TIMEOUT_MS", default: kafka.sessionTimeout, range: 6000...300_000)
         for (name, value) in source.variables(withPrefix: "KAFKA_PROPERTY_") {
             let property = name.dropFirst("KAFKA_PROPERTY_".count).lowercased().replacingOccurrences(of: "_", with: ".")

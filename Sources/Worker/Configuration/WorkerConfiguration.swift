@@ -15,8 +15,8 @@ public struct WorkerConfiguration: Sendable {
         public var resultTopic: String = "identity.verification-result.v1"
         /// `DEAD_LETTER_TOPIC`. Default `identity.capture-submitted.v1.dlq`.
         public var deadLetterTopic: String = "identity.capture-submitted.v1.dlq"
-        /// `KAFKA_EXACTLY_ONCE`: publish results and commit offsets in one Kafka transaction. Default false;
-        /// `true` is refused at start-up until the transactional mode is implemented.
+        /// `KAFKA_EXACTLY_ONCE`: publish results and commit offsets in one Kafka transaction
+        /// (`transactional.id` = group id + instance id). Default false.
         public var exactlyOnce: Bool = false
         /// `KAFKA_SESSION_TIMEOUT_MS`. Default 10 s.
         public var sessionTimeout: Duration = .seconds(10)
@@ -74,6 +74,9 @@ public struct WorkerConfiguration: Sendable {
     public struct Input: Sendable {
         /// `MAX_EVENT_BYTES`: larger capture events are dead-lettered. Default 16 MiB.
         public var maxEventBytes: Int = 16 << 20
+        /// `DEAD_LETTER_MAX_VALUE_BYTES`: dead letters of larger events carry no value (the dead-letter
+        /// topic would refuse them) but `dlq_value_omitted_bytes`. Default 1,000,000 (fits Kafka's default `max.message.bytes`).
+        public var maxDeadLetterValueBytes: Int = 1_000_000
         /// `CLAIM_CHECK_ALLOWED_HOSTS`, `CLAIM_CHECK_ALLOWED_SCHEMES`, `CLAIM_CHECK_ALLOW_PRIVATE_ADDRESSES`, `MAX_IMAGE_BYTES`.
         public var claimCheck = ClaimCheckPolicy()
         /// `INCLUDE_EXTRACTED_DATA`: put OCR data in results when the capture asks. Default false.
@@ -91,6 +94,19 @@ public struct WorkerConfiguration: Sendable {
     public var httpPort: Int = 8080
     /// `LOG_LEVEL`. Default `info`.
     public var logLevel: String = "info"
+    public var tracing = Tracing()
     /// `WORKER_INSTANCE_ID`: names this instance in in-flight markers. Default the host name and PID.
     public var instanceID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+}
+
+extension WorkerConfiguration {
+    /// Trace export. Context propagation (`traceparent` from the capture through the Vlens call
+    /// into the result) is always on.
+    public struct Tracing: Sendable {
+        /// `OTEL_EXPORTER_OTLP_ENDPOINT`: an OpenTelemetry collector's OTLP/HTTP base URL, e.g.
+        /// `http://otel-collector:4318`; spans are exported when set. Default unset.
+        public var otlpEndpoint: URL?
+        /// `OTEL_SERVICE_NAME`. Default `vlens-worker`.
+        public var serviceName = "vlens-worker"
+    }
 }

@@ -3,6 +3,7 @@ import Kafka
 import Logging
 import Processing
 import Store
+import Tracing
 import Verification
 
 /// The worker's main job for one `capture-submitted` record, run by the processing engine
@@ -33,6 +34,7 @@ public struct CaptureHandler: ProcessingHandler {
     let includeExtractedData: Bool
     let instanceID: String
     let metrics: WorkerMetrics
+    let tracer: WorkerTracer
     let logger: Logger
 
     public func handle(_ record: KafkaRecord) async throws {
@@ -41,10 +43,24 @@ public struct CaptureHandler: ProcessingHandler {
         logger[metadataKey: WorkerLoggingKeys.partition] = "\(record.partition)"
         logger[metadataKey: WorkerLoggingKeys.offset] = "\(record.offset)"
         let received = Timestamp(Date())
+        publisher.begin(record)
+
+        // The capture's trace continues here; the result carries this span's context.
+        var trace = InstrumentationContext.topLevel
+        tracer.extract(record, into: &trace, using: KafkaRecordExtractor())
+        let span = tracer.startSpan("process capture", context: trace, ofKind: .consumer)
+        defer { span.end() }
+        span.attributes["messaging.kafka.partition"] = Int(record.partition)
+        span.attributes["messaging.kafka.offset"] = Int(record.offset)
+
         switch intake.accept(record) {
         case .failure(let poison):
+            span.attributes["vlens_worker.dead_letter_reason"] = poison.reason
             try await deadLetter(record, poison: poison, received: received, logger: logger)
-        case .success(let accepted):
+        case .success(var accepted):
+            span.attributes["vlens_worker.step"] = accepted.capture.step.rawValue
+            accepted.trace = span.context
+            accepted.traceparent = span.traceParent?.description
             logger[metadataKey: WorkerLoggingKeys.transactionID] = "\(accepted.capture.transactionId)"
             logger[metadataKey: WorkerLoggingKeys.eventID] = "\(accepted.capture.eventId)"
             logger[metadataKey: WorkerLoggingKeys.step] = "\(accepted.capture.step)"
@@ -56,19 +72,28 @@ public struct CaptureHandler: ProcessingHandler {
 
     private func process(_ accepted: CaptureIntake.Accepted, record: KafkaRecord, received: Timestamp, logger: Logger) async throws {
         let capture = accepted.capture
+        var redrive: String?
         if let stored = try await timed("result", { try await store.result(forCapture: capture.eventId) }) {
             let result = try VerificationResult.decode(stored.result)
-            try await publisher.publish(result, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
-            metrics.recordRepublished(step: capture.step.rawValue)
-            logger.info("capture already resolved: stored result re-published, Vlens not called", metadata: [WorkerLoggingKeys.outcome: "\(result.outcome)"])
-            return
+            if result.outcome == .failed, let deadLetter = record.header(DeadLetterRecord.redrivenFromHeader) {
+                // A redriven failed capture is attempted again, under a new result id.
+                _ = try await timed("discard", { try await store.discardResult(forCapture: capture.eventId) })
+                redrive = deadLetter
+                logger.info("redriven failed capture: attempting it again")
+            } else {
+                try await publisher.publish(result, bytes: stored.result, for: record, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+                metrics.recordRepublished(step: capture.step.rawValue)
+                logger.info("capture already resolved: stored result re-published, Vlens not called", metadata: [WorkerLoggingKeys.outcome: "\(result.outcome)"])
+                return
+            }
         }
 
         var machine = try await loadMachine(capture.transactionId)
+        if redrive != nil { machine.reopenAfterFailure() }
         switch machine.onCapture(capture) {
         case .resolve(let resolution):
             let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
-            try await complete(capture, result: result, machine: nil, accepted: accepted, logger: logger)
+            try await complete(capture, result: result, machine: nil, accepted: accepted, record: record, redrive: redrive, logger: logger)
 
         case .callVlens(let call):
             guard let gateway = gateways.gateway(for: capture.tenant) else {
@@ -89,7 +114,7 @@ public struct CaptureHandler: ProcessingHandler {
             if call.step == .liveness, let rejection = faceCheck.rejection(faces: capture.images.faces ?? [], images: resolved.faces) {
                 let resolution = machine.onStepOutcome(.rejected(rejection))
                 let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
-                try await complete(capture, result: result, machine: machine, accepted: accepted, logger: logger)
+                try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, redrive: redrive, logger: logger)
                 return
             }
 
@@ -101,7 +126,12 @@ public struct CaptureHandler: ProcessingHandler {
                     metadata: [WorkerLoggingKeys.attempts: "\(previous.attempts)"]
                 )
             }
-            let report = try await runner.run(call, capture: capture, images: resolved, gateway: gateway, traceparent: accepted.traceparent)
+            let report = try await tracer.withSpan("vlens \(call.step)", context: accepted.trace, ofKind: .client) { span in
+                span.attributes["vlens_worker.step"] = capture.step.rawValue
+                let report = try await runner.run(call, capture: capture, images: resolved, gateway: gateway, traceparent: span.traceParent?.description)
+                span.attributes["vlens_worker.attempts"] = report.attempts
+                return report
+            }
             let resolution = machine.onStepOutcome(report.outcome)
             let response = report.response
             let result = VerificationResult(
@@ -116,7 +146,7 @@ public struct CaptureHandler: ProcessingHandler {
             if resolution.outcome == .failed {
                 try await deadLetterFailure(record, capture: capture, result: result, logger: logger)
             }
-            try await complete(capture, result: result, machine: machine, accepted: accepted, logger: logger)
+            try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, redrive: redrive, logger: logger)
         }
     }
 
@@ -147,13 +177,16 @@ public struct CaptureHandler: ProcessingHandler {
     }
 
     /// Stores the result (and the new transaction state) atomically, then publishes the stored bytes.
-    private func complete(_ capture: CaptureSubmitted, result: VerificationResult, machine: TransactionStateMachine?, accepted: CaptureIntake.Accepted, logger: Logger) async throws {
+    /// `redrive` names the dead letter a re-attempted failed capture came from.
+    private func complete(_ capture: CaptureSubmitted, result: VerificationResult, machine: TransactionStateMachine?, accepted: CaptureIntake.Accepted, record: KafkaRecord, redrive: String?, logger: Logger) async throws {
+        var result = result
+        if let redrive { result.eventId = VerificationResult.eventID(forCapture: capture.eventId, redrivenFrom: redrive) }
         let bytes = try result.encodedJSON()
         let state = try machine.map { Array(try JSONEncoder().encode($0)) }
         let key = CaptureKey(captureEventID: capture.eventId, transactionID: capture.transactionId, step: capture.step.rawValue)
         let stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
         let published = stored.result == bytes ? result : try VerificationResult.decode(stored.result)
-        try await publisher.publish(published, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+        try await publisher.publish(published, bytes: stored.result, for: record, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
         metrics.recordResult(step: capture.step.rawValue, outcome: "\(published.outcome)")
         logger.info(
             "capture resolved",
@@ -186,7 +219,7 @@ public struct CaptureHandler: ProcessingHandler {
 
     private func deadLetter(_ record: KafkaRecord, poison: CaptureIntake.Poison, received: Timestamp, logger: Logger) async throws {
         let reason = DeadLetterRecord.Reason(code: poison.reason, message: poison.error.message, field: poison.error.field)
-        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: 0, transactionID: poison.transactionId, eventID: poison.eventId))
+        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: 0, transactionID: poison.transactionId, eventID: poison.eventId), for: record)
         metrics.recordDeadLetter(reason: poison.reason)
         logger.warning(
             "poison capture dead-lettered",
@@ -203,7 +236,7 @@ public struct CaptureHandler: ProcessingHandler {
             state: state,
             timings: timings(received)
         )
-        try await publisher.publish(result, bytes: try result.encodedJSON(), traceparent: nil, tracestate: nil)
+        try await publisher.publish(result, bytes: try result.encodedJSON(), for: record, traceparent: nil, tracestate: nil)
         metrics.recordResult(step: poison.step?.rawValue ?? "unknown", outcome: "invalid")
     }
 
@@ -212,7 +245,7 @@ public struct CaptureHandler: ProcessingHandler {
     private func deadLetterFailure(_ record: KafkaRecord, capture: CaptureSubmitted, result: VerificationResult, logger: Logger) async throws {
         let error = result.error
         let reason = DeadLetterRecord.Reason(code: error?.code.rawValue ?? "failed", message: error?.message ?? "the capture could not be completed")
-        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: result.attempts, transactionID: capture.transactionId, eventID: capture.eventId))
+        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: result.attempts, transactionID: capture.transactionId, eventID: capture.eventId), for: record)
         metrics.recordDeadLetter(reason: reason.code)
         logger.error("capture failed and was dead-lettered", metadata: [WorkerLoggingKeys.reason: "\(reason.code)"])
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Tracing
 import Verification
 
 /// Turns a Kafka record into a capture, or into the reason it is poison.
@@ -25,6 +26,8 @@ struct CaptureIntake: Sendable {
         var capture: CaptureSubmitted
         var traceparent: String?
         var tracestate: String?
+        /// The trace context of the span processing this capture.
+        var trace = InstrumentationContext.topLevel
     }
 
     var maxEventBytes: Int

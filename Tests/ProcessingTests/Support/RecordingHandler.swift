@@ -1,3 +1,4 @@
+import TestSupport
 import Processing
 
 /// A handler with seeded random behaviour per record and attempt: returns at once, yields, or

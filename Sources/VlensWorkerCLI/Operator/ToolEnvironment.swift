@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Kafka
+import Logging
 import Worker
 
 /// The Kafka settings the operator tools share with the worker: the same environment variables,
@@ -17,5 +19,14 @@ struct ToolEnvironment {
         if let topic = environment["RESULT_TOPIC"], !topic.isEmpty { kafka.resultTopic = topic }
         if let topic = environment["DEAD_LETTER_TOPIC"], !topic.isEmpty { kafka.deadLetterTopic = topic }
         return ToolEnvironment(kafka: kafka)
+    }
+
+    /// A producer for the operator tools: idempotent, large records allowed.
+    func makeProducer() throws -> KafkaProducer {
+        var logger = Logger(label: "vlens-worker.tool")
+        logger.logLevel = .warning
+        var configuration = KafkaProducerConfiguration(bootstrapServers: kafka.bootstrapServers)
+        configuration.messageMaxBytes = 64 << 20
+        return try KafkaProducer(configuration: configuration, logger: logger)
     }
 }

@@ -1,12 +1,12 @@
 /// A small seeded random generator, so every property-test run can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
+public struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,7 +15,7 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     /// A generator derived from several values, for per-record decisions independent of scheduling.
-    static func derived(_ values: UInt64...) -> SplitMix64 {
+    public static func derived(_ values: UInt64...) -> SplitMix64 {
         var generator = SplitMix64(seed: 0x5EED)
         for value in values {
             generator = SplitMix64(seed: generator.next() ^ value)

@@ -1,0 +1,74 @@
+import Kafka
+import Processing
+
+/// The engine's view of the capture topic: the Kafka consumer, committing either directly or —
+/// in the exactly-once mode — through the ``TransactionalOutbox``, which publishes the committed
+/// records' outputs in the same transaction.
+struct CaptureTopicSource: ProcessingSource {
+    typealias Record = KafkaRecord
+
+    let base: KafkaProcessingSource
+    /// Set in the exactly-once mode.
+    let outbox: TransactionalOutbox?
+
+    func makeEvents() -> Events {
+        Events(base: base.makeEvents(), outbox: outbox)
+    }
+
+    func pause(_ partitions: [KafkaTopicPartition]) async throws {
+        try await base.pause(partitions)
+    }
+
+    func resume(_ partitions: [KafkaTopicPartition]) async throws {
+        try await base.resume(partitions)
+    }
+
+    func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws {
+        if let outbox {
+            try await outbox.commit(offsets)
+        } else {
+            try await base.commit(offsets)
+        }
+    }
+
+    func close() async throws {
+        try await base.close()
+    }
+
+    /// The consumer's events; in the exactly-once mode, outputs still waiting on a partition are
+    /// dropped when it is revoked (after the engine's final commit) or newly assigned, because its
+    /// uncommitted records will be consumed again.
+    struct Events: AsyncSequence {
+        typealias Element = ProcessingEvent<KafkaRecord>
+        typealias Failure = any Error
+
+        let base: KafkaProcessingSource.Events
+        let outbox: TransactionalOutbox?
+
+        func makeAsyncIterator() -> Iterator {
+            Iterator(base: base.makeAsyncIterator(), outbox: outbox)
+        }
+
+        struct Iterator: AsyncIteratorProtocol {
+            var base: KafkaProcessingSource.Events.Iterator
+            let outbox: TransactionalOutbox?
+
+            mutating func next() async throws -> ProcessingEvent<KafkaRecord>? {
+                let event = try await base.next()
+                guard let outbox, let event else { return event }
+                switch event.kind {
+                case .assigned(let partitions):
+                    outbox.discard(partitions)
+                    return event
+                case .revoked(let revocation):
+                    return .revoked(ProcessingRevocation(partitions: revocation.partitions) {
+                        outbox.discard(revocation.partitions)
+                        await revocation.acknowledge()
+                    })
+                case .record:
+                    return event
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// A tansu broker of the test's own, on a free port, started from the checkout's `.tools/bin/tansu`.
+public final class OwnBroker: Sendable {
+    public let bootstrapServers: String
+    private let pid: pid_t
+    private let process: ProcessBox
+
+    public init() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let tansu = root.appendingPathComponent(".tools/bin/tansu")
+        guard FileManager.default.isExecutableFile(atPath: tansu.path) else {
+            throw OwnBroker.Failure(description: "\(tansu.path) is missing; run scripts/setup")
+        }
+        let port = try Self.freePort()
+        let process = Process()
+        process.executableURL = tansu
+        process.arguments = ["broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["RUST_LOG"] = nil  // info level writes megabytes per second
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = ProcessBox(process: process)
+        pid = process.processIdentifier
+        bootstrapServers = "127.0.0.1:\(port)"
+        let deadline = ContinuousClock.now + .seconds(15)
+        while !Self.accepts(port: port) {
+            guard ContinuousClock.now < deadline else {
+                stop()
+                throw OwnBroker.Failure(description: "tansu did not open port \(port) within 15 s")
+            }
+            usleep(50_000)
+        }
+    }
+
+    public func signal(_ signal: Int32) {
+        kill(pid, signal)
+    }
+
+    /// Continues the broker (in case it is stopped), then kills it and waits for it. SIGKILL, because a
+    /// child spawned from a test thread may inherit a signal mask that blocks SIGTERM; its data is in memory anyway.
+    public func stop() {
+        kill(pid, SIGCONT)
+        guard process.process.isRunning else { return }
+        kill(pid, SIGKILL)
+        process.process.waitUntilExit()
+    }
+
+    /// The broker could not be started.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    private static func freePort() throws -> UInt16 {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(socketFD, generic, length) == 0 && getsockname(socketFD, generic, &length) == 0
+            }
+        }
+        guard bound else { throw OwnBroker.Failure(description: "no free port") }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    private static func accepts(port: UInt16) -> Bool {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}
+
+/// Holds the broker's `Process`, which is only queried and signalled after it started.
+private struct ProcessBox: @unchecked Sendable {  // Process is thread-safe for isRunning/terminate/wait after run()
+    let process: Process
+}

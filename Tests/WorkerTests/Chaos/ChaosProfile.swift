@@ -1,0 +1,29 @@
+import Foundation
+
+/// How hard the chaos suite pushes: `short` in CI (`make test`), `full` with `make chaos`
+/// (`CHAOS_PROFILE=full`).
+struct ChaosProfile: Sendable {
+    var name: String
+    /// Transactions per scenario (three captures each).
+    var transactions: Int
+    /// How long the load is spread over.
+    var loadDuration: Duration
+    /// Workers SIGKILLed in the crash scenario, one every `killInterval`.
+    var kills: Int
+    var killInterval: Duration
+    var brokerStall: Duration
+    var vlensOutage: Duration
+    /// Fuzzed poison events in the poison scenario.
+    var poisonEvents: Int
+
+    static let short = ChaosProfile(
+        name: "short", transactions: 30, loadDuration: .seconds(20), kills: 2, killInterval: .seconds(10),
+        brokerStall: .seconds(10), vlensOutage: .seconds(20), poisonEvents: 40)
+    static let full = ChaosProfile(
+        name: "full", transactions: 120, loadDuration: .seconds(60), kills: 3, killInterval: .seconds(20),
+        brokerStall: .seconds(20), vlensOutage: .seconds(60), poisonEvents: 200)
+
+    static var current: ChaosProfile {
+        ProcessInfo.processInfo.environment["CHAOS_PROFILE"] == "full" ? .full : .short
+    }
+}

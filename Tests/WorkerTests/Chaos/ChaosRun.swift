@@ -1,0 +1,121 @@
+import Foundation
+import Synchronization
+import Testing
+import Verification
+
+/// One chaos scenario in progress: worker processes, the load, and the faults' timeline.
+final class ChaosRun: Sendable {
+    let name: String
+    let harness: WorkflowHarness
+    let profile: ChaosProfile
+    /// Transactions of the load; each submits front, back and liveness in that order.
+    let flows: [CaptureFactory]
+    let captures: [CaptureSubmitted]
+    private let state = Mutex(State())
+
+    private struct State {
+        var workers: [WorkerProcess] = []
+        var retiredLogs: [String] = []
+        var faultEnds: [Date] = []
+        var poisonCount = 0
+    }
+
+    init(_ name: String, harness: WorkflowHarness, profile: ChaosProfile = .current) {
+        self.name = name
+        self.harness = harness
+        self.profile = profile
+        flows = (0..<profile.transactions).map { _ in CaptureFactory() }
+        captures = flows.flatMap { [$0.front(), $0.back(), $0.liveness()] }
+    }
+
+    // MARK: Workers
+
+    /// Starts a `vlens-worker run` process with the harness's environment.
+    @discardableResult
+    func startWorker(_ extra: [String: String] = [:]) throws -> Int {
+        let worker = try WorkerProcess(environment: harness.environment.merging(extra) { $1 })
+        return state.withLock { $0.workers.append(worker); return $0.workers.count - 1 }
+    }
+
+    /// SIGKILLs worker `index` and starts a replacement in its place.
+    func killAndReplace(_ index: Int) throws {
+        let victim = state.withLock { $0.workers[index] }
+        victim.kill()
+        noteFaultEnded()
+        let replacement = try WorkerProcess(environment: harness.environment)
+        state.withLock { $0.retiredLogs.append(victim.log); $0.workers[index] = replacement }
+    }
+
+    /// SIGTERMs worker `index` (it drains, commits, leaves), starts a replacement and, as a
+    /// rolling update does, waits until the replacement owns partitions before going on.
+    ///
+    /// Waiting matters here beyond realism: tansu, the test broker, never completes a rebalance
+    /// whose leader leaves in the middle of it (the group stays without partitions); Apache Kafka
+    /// elects a new leader.
+    func restart(_ index: Int) async throws {
+        let leaving = state.withLock { $0.workers[index] }
+        let status = await leaving.terminate()
+        #expect(status == 0, "a worker stopped by SIGTERM exits 0")
+        noteFaultEnded()
+        let replacement = try WorkerProcess(environment: harness.environment)
+        state.withLock { $0.retiredLogs.append(leaving.log); $0.workers[index] = replacement }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !replacement.log.contains(#""msg":"Partitions assigned""#), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// Stops every worker (SIGTERM) and returns all their logs, including replaced ones. The logs
+    /// are also kept in `.run/chaos-logs/<scenario>/` for whoever investigates a failure.
+    func stopWorkers() async -> [String] {
+        let workers = state.withLock { $0.workers }
+        for worker in workers { _ = await worker.terminate() }
+        let logs = state.withLock { $0.retiredLogs } + workers.map(\.log)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let directory = root.appendingPathComponent(".run/chaos-logs/\(name.filter { $0.isLetter || $0.isNumber || $0 == " " }.replacingOccurrences(of: " ", with: "-"))")
+        try? FileManager.default.removeItem(at: directory)
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for (index, log) in logs.enumerated() {
+            try? log.write(to: directory.appendingPathComponent("worker-\(index).log"), atomically: true, encoding: .utf8)
+        }
+        return logs
+    }
+
+    /// Marks the end of a fault: recovery is measured from here.
+    func noteFaultEnded(at date: Date = Date()) {
+        state.withLock { $0.faultEnds.append(date) }
+    }
+
+    var faultEnds: [Date] { state.withLock { $0.faultEnds } }
+
+    // MARK: Load
+
+    /// Submits the load: each transaction's captures in order, transactions spread evenly over
+    /// the profile's load duration.
+    func submitLoad() async throws {
+        let pause = profile.loadDuration / max(flows.count, 1)
+        for index in flows.indices {
+            for capture in captures[(index * 3)..<(index * 3 + 3)] { try await harness.submit(capture) }
+            try await Task.sleep(for: pause)
+        }
+    }
+
+    /// Submits a poison event: it must be dead-lettered, nothing else.
+    func submitPoison(key: String?, value: [UInt8]) async throws {
+        try await harness.submitRaw(key: key, value: value)
+        state.withLock { $0.poisonCount += 1 }
+    }
+
+    var poisonCount: Int { state.withLock { $0.poisonCount } }
+
+    /// Waits until every capture of the load has a result.
+    func waitForAllResults(timeout: Duration) async throws {
+        let expected = Set(captures.map(\.eventId))
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if expected.isSubset(of: Set(harness.decodedResults().map(\.causationId))) { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+}
