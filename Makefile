@@ -1,5 +1,5 @@
 # The two commands that matter: `make demo` and `make test`. See README.md.
-.PHONY: setup build test chaos validate-deploy demo services-up services-down bench-kafka bench-engine bench-simulator clean
+.PHONY: setup build test chaos validate-deploy demo services-up services-down bench bench-kafka bench-engine bench-simulator clean
 
 setup:
 	scripts/setup
@@ -24,6 +24,9 @@ services-up:
 
 services-down:
 	@scripts/services down
+
+bench:
+	scripts/bench
 
 bench-kafka:
 	scripts/bench-kafka

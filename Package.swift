@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "vlens-worker", targets: ["VlensWorkerCLI"]),
         .executable(name: "vlens-simulator", targets: ["VlensSimulatorCLI"]),
+        .executable(name: "vlens-bench", targets: ["VlensBench"]),
         .library(name: "Kafka", targets: ["Kafka"]),
         .library(name: "VlensAPI", targets: ["VlensAPI"]),
         .library(name: "VlensSimulator", targets: ["VlensSimulator"]),
@@ -25,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/google/swift-benchmark", exact: "0.1.2"),
     ],
     targets: [
         // MARK: Kafka
@@ -148,6 +150,29 @@ let package = Package(
             dependencies: [
                 "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Benchmarks
+
+        // The load generator and driver of scripts/bench: real worker processes against the simulator.
+        .executableTarget(
+            name: "VlensBench",
+            dependencies: [
+                "Kafka", "Verification", "VlensSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Micro-benchmarks of the hot paths (event decoding, Vlens request body, result encoding).
+        .executableTarget(
+            name: "VlensMicroBench",
+            dependencies: [
+                "Verification", "VlensAPI",
+                .product(name: "Benchmark", package: "swift-benchmark"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
 

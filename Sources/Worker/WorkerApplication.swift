@@ -42,7 +42,7 @@ public struct WorkerApplication: Sendable {
             try await migrate(store)
             health.setStoreReachable(true)
 
-            let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+            let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.httpClientConfiguration(vlens: configuration.vlens))
             do {
                 try await runServices(store: store, httpClient: httpClient, metrics: metrics, handleSignals: handleSignals, onHTTPRunning: onHTTPRunning)
             } catch {

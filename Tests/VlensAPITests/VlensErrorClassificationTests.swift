@@ -86,4 +86,21 @@ struct VlensErrorClassificationTests {
         #expect(object["note"] as? String == "a\"b\\c\nd\u{01}é")
         #expect(object["getExtractedData"] as? Bool == true && object["missing"] == nil)
     }
+
+    @Test("the JSON body writer finds a character to escape anywhere in a long string")
+    func bodyWriterLongStrings() throws {
+        let image = String(repeating: "QUJD+/09", count: 32_768)
+        for position in [0, 31, 64, image.utf8.count / 2, image.utf8.count - 1] {
+            for special in ["\"", "\\", "\n"] {
+                var text = Array(image)
+                text[position] = Character(special)
+                let value = String(text)
+                var writer = JSONBodyWriter(capacity: value.utf8.count)
+                writer.field("image", value)
+                let body = writer.finish()
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])
+                #expect(object["image"] as? String == value, "\(special.debugDescription) at \(position)")
+            }
+        }
+    }
 }

@@ -1,0 +1,117 @@
+import Foundation
+import Kafka
+import Logging
+import Verification
+
+extension ScenarioRun {
+    /// What the window saw.
+    struct Measured: Sendable {
+        var samples: [Sample]
+        var windowStart: Date
+        var windowEnd: Date
+        /// CPU seconds of all workers over the window.
+        var cpuSeconds: Double
+        /// The whole machine's busy cores over the window (all processes, the driver's too).
+        var machineBusyCores: Double
+        /// The largest worker's peak resident set at the window's end.
+        var peakRSSBytes: Int
+    }
+
+    /// The driver's Kafka clients: a producer for captures, a consumer of the results. The consumer
+    /// subscribes before the workers start, so its group join overlaps theirs.
+    struct Clients: Sendable {
+        var producer: KafkaProducer
+        var consumer: KafkaConsumer
+
+        init(scenario: Scenario, topics: BenchTopics, logger: Logger) throws {
+            var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: scenario.bootstrapServers)
+            producerConfiguration.clientID = "vlens-bench"
+            producerConfiguration.messageMaxBytes = 64 << 20
+            producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+            var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: scenario.bootstrapServers, groupID: topics.resultGroup)
+            consumerConfiguration.sessionTimeout = .seconds(6)
+            consumerConfiguration.heartbeatInterval = .seconds(1)
+            consumerConfiguration.autoOffsetReset = .earliest
+            consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
+            try consumer.subscribe(topics: [topics.results])
+        }
+    }
+
+    /// Keeps `outstanding` captures waiting, answers each result with the transaction's next capture,
+    /// and samples the workers' CPU time at the window's edges.
+    func measure(workers: [WorkerProcess], clients: Clients, builder: CaptureBuilder, runID: String) async throws -> Measured {
+        let producer = clients.producer
+        let consumer = clients.consumer
+        let state = Shared(LoopState(load: ClosedLoopLoad(runID: runID)))
+        let (outgoing, queue) = AsyncStream.makeStream(of: KafkaOutgoingRecord.self)
+        /// Builds and queues `next`, unless the window has closed.
+        @Sendable func send(_ next: ClosedLoopLoad.Next) throws {
+            let built = try builder.build(transactionId: next.transactionId, step: next.step, person: next.person)
+            let stopping = state.withLock { state in
+                if !state.stopping { state.load.sent(next, eventId: built.eventId, at: built.submittedAt) }
+                return state.stopping
+            }
+            if !stopping { queue.yield(built.record) }
+        }
+
+        let started = Date()
+        let windowStart = started.addingTimeInterval(scenario.warmup)
+        let windowEnd = windowStart.addingTimeInterval(scenario.duration)
+        // The sender and the result loop are left behind, cancelled, when the window closes: a cancelled
+        // `consumer.events` or a pending delivery must not hold the run (the process exits after it).
+        let sender = Task {
+            try await withThrowingDiscardingTaskGroup { sends in
+                for await record in outgoing { sends.addTask { _ = try await producer.send(record) } }
+            }
+        }
+        let results = Task {
+            for try await event in consumer.events {
+                switch event {
+                case .record(let record):
+                    guard let result = try? VerificationResult.decode(record.value) else { continue }
+                    let next: ClosedLoopLoad.Next? = state.withLock { state in
+                        guard let resolved = state.load.resolved(result.causationId) else { return nil }
+                        let (done, next) = resolved
+                        let completed = result.timings.completedAt.date
+                        state.samples.append(Sample(
+                            eventId: result.causationId, completedAt: completed,
+                            e2eMs: completed.timeIntervalSince(done.submittedAt) * 1000,
+                            workerMs: Double(result.timings.totalMs), outcome: "\(result.outcome)"))
+                        return state.stopping ? nil : next
+                    }
+                    if let next { try send(next) }
+                case .revoked(let revocation):
+                    revocation.acknowledge()
+                case .assigned:
+                    break
+                }
+            }
+        }
+        defer {
+            results.cancel()
+            sender.cancel()
+        }
+        for _ in 0..<scenario.outstanding {
+            try send(state.withLock { $0.load.newTransaction() })
+        }
+        try await Task.sleep(for: .seconds(windowStart.timeIntervalSinceNow))
+        let cpuAtStart = workers.compactMap(\.sample?.cpuSeconds).reduce(0, +)
+        let machineAtStart = MachineCPU.busySeconds()
+        progress("window open")
+        try await Task.sleep(for: .seconds(windowEnd.timeIntervalSinceNow))
+        let endSamples = workers.compactMap(\.sample)
+        let machineAtEnd = MachineCPU.busySeconds()
+        guard endSamples.count == workers.count else { throw BenchError("a worker exited during the window; see \(scenario.logDirectory.path)") }
+        let cpuAtEnd = endSamples.map(\.cpuSeconds).reduce(0, +)
+        // Let results completed inside the window arrive (delivery and the consumer's fetch).
+        try await Task.sleep(for: .milliseconds(1500))
+        state.withLock { $0.stopping = true }
+        queue.finish()
+        let samples = state.withLock { $0.samples }.filter { $0.completedAt >= windowStart && $0.completedAt < windowEnd }
+        progress("window closed: \(samples.count) results in it")
+        return Measured(
+            samples: samples, windowStart: windowStart, windowEnd: windowEnd, cpuSeconds: cpuAtEnd - cpuAtStart,
+            machineBusyCores: (machineAtEnd - machineAtStart) / scenario.duration,
+            peakRSSBytes: endSamples.map(\.peakRSSBytes).max() ?? 0)
+    }
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Renders scripts/bench's figures: OUT/results.md (Markdown tables) and OUT/throughput.png.
+
+Usage: bench/report.py OUT LATENCY_PROFILE
+Reads OUT/scenarios.jsonl (one vlens-bench drive line per scenario), OUT/micro.json (swift-benchmark
+JSON), OUT/micro-sizes.txt ("bytes NAME N" lines) and OUT/machine.txt.
+"""
+import datetime
+import json
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+out, latency = sys.argv[1], sys.argv[2]
+scenarios = [json.loads(line) for line in open(os.path.join(out, "scenarios.jsonl")) if line.startswith("{")]
+machine = open(os.path.join(out, "machine.txt")).read().strip().splitlines()
+
+
+def number(value, digits=1):
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def scenario_rows():
+    yield ("| scenario | ordering | instances × in-flight | images | store | captures/s | Little bound | ratio "
+           "| e2e p50 ms | e2e p99 ms | worker p50 ms | worker CPU s / 1,000 | peak RSS MB | Vlens calls / capture "
+           "| 429s | share of rate | machine busy cores | outcomes |")
+    yield "|" + "---|" * 18
+    for s in scenarios:
+        outcomes = ", ".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items()))
+        share = None if s.get("rateShare") is None else 100 * s["rateShare"]
+        limit = "" if s.get("rateLimitRps") is None else f" (limit {s['rateLimitRps']:g}/s)"
+        yield (f"| {s['name']} | {s['ordering']} | {s['instances']} × {s['maxInFlight']} | {s['images']} | {s['store']} "
+               f"| **{number(s['capturesPerSecond'])}** | {number(s['littleBound'])}{limit} "
+               f"| {number(s['capturesPerSecond'] / s['littleBound'], 2)} | {number(s['e2eP50Ms'], 0)} "
+               f"| {number(s['e2eP99Ms'], 0)} | {number(s['workerP50Ms'], 0)} | {number(s['cpuSecondsPer1000'])} "
+               f"| {number(s['peakRSSMB'], 0)} | {number(s['vlensCallsPerCapture'], 2)} | {s['responses429']} "
+               f"| {'–' if share is None else number(share, 0) + ' %'} | {number(s.get('machineBusyCores'), 2)} | {outcomes} |")
+
+
+def micro_rows():
+    path = os.path.join(out, "micro.json")
+    if not os.path.exists(path):
+        return
+    sizes = {}
+    for line in open(os.path.join(out, "micro-sizes.txt")):
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "bytes":
+            sizes[parts[1]] = int(parts[2])
+    yield "| micro-benchmark | bytes per operation | median time | MB/s per core | operations/s per core |"
+    yield "|---|---:|---:|---:|---:|"
+    for b in json.load(open(path))["benchmarks"]:
+        size = sizes.get(b["name"], 0)
+        ns = float(b["time"])
+        yield f"| {b['name']} | {size:,} | {ns / 1e6:,.3f} ms | {size / ns * 1e3:,.0f} | {1e9 / ns:,.0f} |"
+
+
+now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+lines = [
+    "# vlens-worker benchmark results",
+    "",
+    f"Measured {now} with `make bench` (`scripts/bench`); {machine[0]}; {machine[-1]}.",
+    f"Vlens simulator latency `{latency}`. Throughput, latencies, CPU and calls are over the measuring window;",
+    "the Little bound is concurrency / latency (key mode: the in-flight limit; partition mode: the partitions),",
+    "capped by the rate limit.",
+    "",
+    *scenario_rows(),
+    "",
+    *micro_rows(),
+    "",
+]
+open(os.path.join(out, "results.md"), "w").write("\n".join(lines))
+print("\n".join(lines))
+
+sweep = [s for s in scenarios if s["name"].startswith(("key-f", "partition-f")) and s["images"] == "inline"]
+figure, axes = plt.subplots(figsize=(7, 4.2), dpi=110)
+for mode, colour in (("key", "tab:blue"), ("partition", "tab:orange")):
+    points = sorted((s["maxInFlight"], s["capturesPerSecond"], s["littleBound"]) for s in sweep if s["ordering"] == mode)
+    if not points:
+        continue
+    axes.plot([p[0] for p in points], [p[1] for p in points], "o-", color=colour, label=f"{mode} mode (measured)")
+    axes.plot([p[0] for p in points], [p[2] for p in points], ":", color=colour, label=f"{mode} mode: Little's-law bound")
+axes.set_xscale("log", base=2)
+ticks = sorted({s["maxInFlight"] for s in sweep})
+axes.set_xticks(ticks, [str(t) for t in ticks])
+axes.set_yscale("log")
+axes.set_xlabel("MAX_IN_FLIGHT (one worker)")
+axes.set_ylabel("captures per second")
+axes.set_title(f"vlens-worker throughput, Vlens latency {latency}\n{machine[0]}", fontsize=9)
+axes.grid(True, which="both", alpha=0.3)
+axes.legend(fontsize=8)
+figure.tight_layout()
+figure.savefig(os.path.join(out, "throughput.png"))
