@@ -50,6 +50,11 @@ public struct ClaimCheckPolicy: Sendable, Equatable {
         }
     }
 
+    /// Whether `host` is an IPv4 or IPv6 literal rather than a name.
+    static func isAddressLiteral(_ host: String) -> Bool {
+        host.contains(":") || host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { UInt8($0) != nil }
+    }
+
     /// Whether a host name or literal address is loopback, link-local, private or unspecified.
     static func isPrivateAddress(_ host: String) -> Bool {
         if host == "localhost" || host.hasSuffix(".localhost") { return true }

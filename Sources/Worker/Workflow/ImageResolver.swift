@@ -38,6 +38,16 @@ struct ImageResolver: Sendable {
         }
         guard let url = URL(string: claim.url) else { throw unusable("is not a URL", reason: "schema_invalid") }
         if let refusal = policy.refusal(for: url) { throw unusable(refusal, reason: "disallowed_image_host") }
+        // A name on the allow-list must not resolve to a private address either (DNS rebinding).
+        // The HTTP client resolves again when it connects, so a name that changes its answer in
+        // between is not caught; literal addresses were checked above.
+        if !policy.allowPrivateAddresses, let host = url.host, !ClaimCheckPolicy.isAddressLiteral(host) {
+            let addresses = await HostAddresses.resolve(host)
+            guard !addresses.isEmpty else { throw .transient("claim-check host did not resolve") }
+            if addresses.contains(where: ClaimCheckPolicy.isPrivateAddress) {
+                throw unusable("claim-check host resolves to a loopback, link-local or private address", reason: "disallowed_image_host")
+            }
+        }
         guard claim.sizeBytes <= policy.maxImageBytes else {
             throw unusable("sizeBytes exceeds the \(policy.maxImageBytes)-byte image limit (MAX_IMAGE_BYTES)")
         }
