@@ -47,7 +47,12 @@ struct PoisonFuzzer {
         let field = schemaFields.randomElement(using: &generator)!
         switch kind {
         case .wrongType:
-            let wrong: [Any] = [42, true, ["a", "b"], ["nested": 1], NSNull()]
+            // A value of another JSON type than the field's own (a boolean stays wrong only if it is not one).
+            let wrong: [Any] = switch field {
+            case "getExtractedData": [42, "yes", ["a"], NSNull()]
+            case "images": [42, true, "front.jpg", ["a"], NSNull()]
+            default: [42, true, ["a", "b"], ["nested": 1], NSNull()]
+            }
             object[field] = wrong.randomElement(using: &generator)!
             return Poison(kind: kind, key: key, value: Self.json(object), reasons: ["schema_invalid"])
         case .hugeString:
