@@ -60,6 +60,12 @@ let package = Package(
             ]
         ),
 
+        // librdkafka's mock cluster as a standalone broker on loopback: the suites' second Kafka implementation.
+        .executableTarget(
+            name: "KafkaMockBroker",
+            dependencies: ["CRdKafka"]
+        ),
+
         // MARK: Vlens
 
         .target(
@@ -181,6 +187,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
+                "Kafka",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

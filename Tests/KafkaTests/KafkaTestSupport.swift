@@ -38,8 +38,7 @@ enum KafkaTest {
     /// A new topic with a unique name.
     static func createTopic(_ prefix: String, partitions: Int, servers: String) async throws -> String {
         let topic = TestEnvironment.uniqueName(prefix)
-        let admin = try KafkaAdmin(bootstrapServers: servers, logger: logger)
-        try await admin.createTopic(topic, partitions: partitions)
+        try await TestTopics.create(topic, partitions: partitions, servers: servers)
         return topic
     }
 

@@ -46,9 +46,8 @@ struct WorkflowHarness: Sendable {
         let servers = try bootstrapServers ?? TestEnvironment.kafkaBootstrapServers()
         let prefix = TestEnvironment.uniqueName("e2e")
         let logger = Logger(label: "e2e")
-        let admin = try KafkaAdmin(bootstrapServers: servers, logger: logger)
         for suffix in ["captures", "results", "dlq"] {
-            try await admin.createTopic("\(prefix).\(suffix)", partitions: partitions)
+            try await TestTopics.create("\(prefix).\(suffix)", partitions: partitions, servers: servers)
         }
         let configuration = SimulatorConfiguration(
             apiKeys: [apiKey],

@@ -16,6 +16,8 @@ final class ConsumerCore: Sendable {
 
     let client: RDKafkaClient
     let configuration: KafkaConsumerConfiguration
+    /// Whether rebalances are incremental (cooperative-sticky); see ``isCooperative(_:)``.
+    private let isCooperative: Bool
     /// The buffer and flow-control state. Its lock is held while the non-blocking pause, resume and
     /// seek calls it decides on are made, so those calls happen in the order the state changed.
     private let flow: Mutex<ConsumerFlowState>
@@ -46,6 +48,7 @@ final class ConsumerCore: Sendable {
         var logger = logger
         logger[metadataKey: KafkaLoggingKeys.group] = "\(configuration.groupID)"
         self.configuration = configuration
+        self.isCooperative = Self.isCooperative(configuration)
         self.flow = Mutex(ConsumerFlowState(highWatermark: buffer.highWatermark, lowWatermark: buffer.lowWatermark))
         self.client = try RDKafkaClient(
             type: RD_KAFKA_CONSUMER, properties: configuration.properties, logger: logger,
@@ -134,7 +137,7 @@ final class ConsumerCore: Sendable {
     private func rebalance(_ error: rd_kafka_resp_err_t, _ list: RDKafkaTopicPartitionList) {
         flushPending()  // records fetched before the rebalance go first
         let partitions = list.partitions
-        let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+        let cooperative = isCooperative
         let metadata: Logger.Metadata = [
             KafkaLoggingKeys.partitions: "\(partitions.map(\.description).joined(separator: ","))",
             KafkaLoggingKeys.protocolName: "\(cooperative ? "cooperative" : "eager")",
@@ -175,8 +178,23 @@ final class ConsumerCore: Sendable {
             logger.error("rebalance failed", metadata: [KafkaLoggingKeys.error: "\(KafkaError.Code(error))"])
             let revocation = KafkaRevocation(partitions: Array(flow.withLock { $0.assignment }), isLost: true)
             flow.withLock { $0.revoked(revocation) }.1?.complete()
-            reportFailure(rd_kafka_assign(handle, nil), "unassign")
+            if cooperative {
+                reportFailure(rd_kafka_incremental_unassign(handle, list.pointer), "incremental unassign")
+            } else {
+                reportFailure(rd_kafka_assign(handle, nil), "unassign")
+            }
         }
+    }
+
+    /// Whether the group uses the cooperative protocol, from the configured assignors (librdkafka
+    /// refuses to mix cooperative and eager ones). Not `rd_kafka_rebalance_protocol()`: it answers
+    /// NULL once the group sub-system has terminated, which is exactly when `rd_kafka_consumer_close`
+    /// serves the final revoke, and "NONE" while a failed join has reset the assignor, which would
+    /// send a lost cooperative assignment down the eager path and leave librdkafka waiting for an
+    /// incremental unassign that never comes.
+    private static func isCooperative(_ configuration: KafkaConsumerConfiguration) -> Bool {
+        let strategies = configuration.properties["partition.assignment.strategy"] ?? ""
+        return strategies.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "cooperative-sticky" }
     }
 
     private var isClosing: Bool {
