@@ -8,6 +8,7 @@ import Foundation
 /// Commands:
 /// - `topic NAME PARTITIONS` creates a topic.
 /// - `errors API_KEY CODE[,CODE...]` fails the next requests of that API (numeric Kafka error codes).
+/// - `clear-errors API_KEY` drops the errors still queued for that API.
 /// - `broker ID up|down` takes a broker up or down.
 /// - `rtt ID MILLISECONDS` sets a broker's round-trip time.
 /// - `coordinator group|transaction KEY ID` moves a group's or transactional id's coordinator.
@@ -95,6 +96,9 @@ final class MockBrokerControl: Sendable {
                 return rd_kafka_resp_err_t(rawValue: value)
             }
             try cluster.pushRequestErrors(apiKey: try number(1, "an API key"), codes)
+        case "clear-errors":
+            guard words.count == 2 else { throw MockCluster.Failure(description: "usage: clear-errors API_KEY") }
+            try cluster.clearRequestErrors(apiKey: try number(1, "an API key"))
         case "broker":
             guard words.count == 3, ["up", "down"].contains(words[2]) else { throw MockCluster.Failure(description: "usage: broker ID up|down") }
             try cluster.setBroker(try number(1, "a broker id"), up: words[2] == "up")
@@ -107,7 +111,7 @@ final class MockBrokerControl: Sendable {
             }
             try cluster.setCoordinator(type: words[1], key: words[2], broker: try number(3, "a broker id"))
         default:
-            throw MockCluster.Failure(description: "unknown command \(words.first ?? "(empty)"); commands: topic, errors, broker, rtt, coordinator")
+            throw MockCluster.Failure(description: "unknown command \(words.first ?? "(empty)"); commands: topic, errors, clear-errors, broker, rtt, coordinator")
         }
     }
 }

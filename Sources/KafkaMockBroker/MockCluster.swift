@@ -62,6 +62,11 @@ final class MockCluster: @unchecked Sendable {  // the pointers are only passed 
         errors.withUnsafeBufferPointer { rd_kafka_mock_push_request_errors_array(cluster, apiKey, errors.count, $0.baseAddress) }
     }
 
+    /// Drops the errors still queued for `apiKey`.
+    func clearRequestErrors(apiKey: Int16) throws {
+        rd_kafka_mock_clear_request_errors(try handle, apiKey)
+    }
+
     func setBroker(_ broker: Int32, up: Bool) throws {
         try checked(up ? rd_kafka_mock_broker_set_up(handle, broker) : rd_kafka_mock_broker_set_down(handle, broker), "broker \(broker) \(up ? "up" : "down")")
     }

@@ -184,6 +184,35 @@ public final class PostgresVerificationStore: VerificationStore {
         }
     }
 
+    public func reportOwnership(_ ownership: PartitionOwnership, at date: Date, forgetBefore: Date) async throws {
+        let partitions = ownership.encodedPartitions
+        try await mapErrors {
+            try await client.query(
+                """
+                INSERT INTO partition_owners (group_id, topic, instance_id, partitions, seen_at)
+                VALUES (\(ownership.group), \(ownership.topic), \(ownership.instance), \(partitions), \(date))
+                ON CONFLICT (group_id, topic, instance_id) DO UPDATE SET partitions = excluded.partitions, seen_at = excluded.seen_at
+                """,
+                logger: logger
+            )
+            try await client.query("DELETE FROM partition_owners WHERE seen_at < \(forgetBefore)", logger: logger)
+        }
+    }
+
+    public func partitionOwners(group: String, topic: String, since: Date) async throws -> [PartitionOwnership] {
+        try await mapErrors {
+            let rows = try await client.query(
+                "SELECT instance_id, partitions FROM partition_owners WHERE group_id = \(group) AND topic = \(topic) AND seen_at >= \(since) ORDER BY instance_id",
+                logger: logger
+            )
+            var owners: [PartitionOwnership] = []
+            for try await (instance, partitions) in rows.decode((String, String).self) {
+                owners.append(PartitionOwnership(group: group, topic: topic, instance: instance, partitions: PartitionOwnership.decodePartitions(partitions)))
+            }
+            return owners
+        }
+    }
+
     private func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()

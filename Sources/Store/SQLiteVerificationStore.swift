@@ -175,6 +175,33 @@ public final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
+    public func reportOwnership(_ ownership: PartitionOwnership, at date: Date, forgetBefore: Date) async throws {
+        try await lock.withLock {
+            try await execute(
+                """
+                INSERT INTO partition_owners (group_id, topic, instance_id, partitions, seen_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (group_id, topic, instance_id) DO UPDATE SET partitions = excluded.partitions, seen_at = excluded.seen_at
+                """,
+                [.text(ownership.group), .text(ownership.topic), .text(ownership.instance), .text(ownership.encodedPartitions), .float(date.timeIntervalSince1970)]
+            )
+            try await execute("DELETE FROM partition_owners WHERE seen_at < ?", [.float(forgetBefore.timeIntervalSince1970)])
+        }
+    }
+
+    public func partitionOwners(group: String, topic: String, since: Date) async throws -> [PartitionOwnership] {
+        try await lock.withLock {
+            try await query(
+                "SELECT instance_id, partitions FROM partition_owners WHERE group_id = ? AND topic = ? AND seen_at >= ? ORDER BY instance_id",
+                [.text(group), .text(topic), .float(since.timeIntervalSince1970)]
+            ).map { row in
+                PartitionOwnership(
+                    group: group, topic: topic, instance: row.column("instance_id")?.string ?? "",
+                    partitions: PartitionOwnership.decodePartitions(row.column("partitions")?.string ?? "")
+                )
+            }
+        }
+    }
+
     // MARK: - Statements (callers hold the lock)
 
     private func fetchResult(_ captureEventID: String) async throws -> StoredResult? {

@@ -63,6 +63,32 @@ struct SchemaMigration: Sendable {
                 """,
             ]
         ),
+        SchemaMigration(
+            version: 2,
+            summary: "which instance processes which partitions (ownership heartbeats)",
+            sqlite: [
+                """
+                CREATE TABLE partition_owners (
+                    group_id TEXT NOT NULL,
+                    topic TEXT NOT NULL,
+                    instance_id TEXT NOT NULL,
+                    partitions TEXT NOT NULL,
+                    seen_at REAL NOT NULL,
+                    PRIMARY KEY (group_id, topic, instance_id))
+                """,
+            ],
+            postgres: [
+                """
+                CREATE TABLE partition_owners (
+                    group_id TEXT NOT NULL,
+                    topic TEXT NOT NULL,
+                    instance_id TEXT NOT NULL,
+                    partitions TEXT NOT NULL,
+                    seen_at TIMESTAMPTZ NOT NULL,
+                    PRIMARY KEY (group_id, topic, instance_id))
+                """,
+            ]
+        ),
     ]
 
     /// The newest schema version this build knows.

@@ -40,6 +40,12 @@ public protocol VerificationStore: Sendable {
     /// Deletes one capture's stored result, so the capture can be attempted again (a `failed`
     /// capture redriven from the dead-letter topic). Returns whether there was one.
     func discardResult(forCapture captureEventID: String) async throws -> Bool
+
+    /// Records which partitions an instance processes now (replacing its earlier report), and
+    /// forgets reports older than `forgetBefore`.
+    func reportOwnership(_ ownership: PartitionOwnership, at date: Date, forgetBefore: Date) async throws
+    /// The latest report of every instance of `group` on `topic` made at or after `since`.
+    func partitionOwners(group: String, topic: String, since: Date) async throws -> [PartitionOwnership]
 }
 
 /// Identifies one capture event and what it belongs to.

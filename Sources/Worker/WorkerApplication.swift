@@ -152,11 +152,17 @@ public struct WorkerApplication: Sendable {
             gateways: gateways, health: health, metrics: metrics, logger: logger
         )
 
+        let ownership = GroupOwnershipMonitor(
+            store: store, admin: admin, assignment: { consumer.assignment }, groupID: kafka.groupID,
+            captureTopic: kafka.captureTopic, instanceID: configuration.instanceID, bound: kafka.unownedPartitionAlert,
+            health: health, metrics: metrics, logger: logger
+        )
+
         // Graceful shutdown runs in reverse order: the engine drains and commits first, then
-        // the watcher stops, the producer flushes, and the operations server goes last.
+        // the watchers stop, the producer flushes, and the operations server goes last.
         var services: [any Service] = [operations]
         if let exporter { services.append(exporter) }
-        services += [ProducerFlushService(producer: producer), watcher] as [any Service]
+        services += [ProducerFlushService(producer: producer), ownership, watcher] as [any Service]
         if let outbox { services.append(outbox) }
         services.append(engine)
         var groupConfiguration = ServiceGroupConfiguration(

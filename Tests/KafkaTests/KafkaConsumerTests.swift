@@ -175,6 +175,30 @@ struct KafkaConsumerTests {
     }
 }
 
+extension KafkaConsumerTests {
+    @Test("a task cancelled before it waits for an event stops waiting at once on an idle consumer", .timeLimit(.minutes(1)))
+    func cancelledBeforeWaiting() async throws {
+        let servers = try TestEnvironment.kafkaBootstrapServers()
+        let topic = try await KafkaTest.createTopic("idle", partitions: 1, servers: servers)
+        let consumer = try KafkaConsumer(
+            configuration: KafkaTest.consumerConfiguration(servers: servers, group: TestEnvironment.uniqueName("idle")), logger: KafkaTest.logger
+        )
+        try consumer.subscribe(topics: [topic])
+        let finished = Mutex(false)
+        let waiting = Task {
+            withUnsafeCurrentTask { $0?.cancel() }  // cancelled before it asks: onCancel finds no waiter yet
+            var iterator = consumer.events.makeAsyncIterator()
+            _ = try? await iterator.next()
+            finished.withLock { $0 = true }
+        }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !finished.withLock({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(finished.withLock { $0 }, "the cancelled wait ended without an event")
+        try await consumer.close()  // ends the wait in any case, so a failure cannot hang the run
+        _ = await waiting.value
+    }
+}
+
 /// The result of an asynchronous commit, set from librdkafka's thread.
 final class AsyncCommitResult: Sendable {
     private let result = Mutex<Result<Void, KafkaError>?>(nil)

@@ -75,6 +75,32 @@ struct VerificationStoreTests {
         }
     }
 
+    @Test("ownership reports: each instance's latest counts, stale ones are left out, old ones forgotten", arguments: StoreEngine.allCases)
+    func ownershipReports(engine: StoreEngine) async throws {
+        try await withFreshStore(engine) { store, _ in
+            func report(_ instance: String, _ partitions: [Int32], at date: Date) async throws {
+                try await store.reportOwnership(
+                    PartitionOwnership(group: "g", topic: "captures", instance: instance, partitions: partitions),
+                    at: date, forgetBefore: date.addingTimeInterval(-3600)
+                )
+            }
+            try await report("a", [0, 3], at: now)
+            try await report("b", [1, 4], at: now)
+            try await report("a", [0, 2, 3], at: now.addingTimeInterval(10))  // replaces a's first report
+            try await store.reportOwnership(
+                PartitionOwnership(group: "other", topic: "captures", instance: "c", partitions: [5]), at: now.addingTimeInterval(10),
+                forgetBefore: now.addingTimeInterval(-3600)
+            )
+            let recent = try await store.partitionOwners(group: "g", topic: "captures", since: now.addingTimeInterval(5))
+            #expect(recent == [PartitionOwnership(group: "g", topic: "captures", instance: "a", partitions: [0, 2, 3])], "b's report is stale")
+            let all = try await store.partitionOwners(group: "g", topic: "captures", since: now)
+            #expect(all.map(\.instance) == ["a", "b"])
+            try await report("a", [], at: now.addingTimeInterval(7200))  // forgets everything older than an hour before
+            #expect(try await store.partitionOwners(group: "g", topic: "captures", since: .distantPast).map(\.instance) == ["a"])
+            #expect(try await store.partitionOwners(group: "other", topic: "captures", since: .distantPast).isEmpty)
+        }
+    }
+
     @Test("a discarded result lets the capture complete again with a new result", arguments: StoreEngine.allCases)
     func discardReopensCapture(engine: StoreEngine) async throws {
         try await withFreshStore(engine) { store, _ in

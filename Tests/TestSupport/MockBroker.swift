@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A librdkafka mock cluster in its own process (`KafkaMockBroker`, built by `swift build --build-tests`):
 /// the second Kafka-protocol implementation, with its own group coordinator. Tests start one of their
@@ -42,7 +43,11 @@ public final class MockBroker: Sendable {
         self.process = child
         self.bootstrapServers = servers
         self.control = control
+        Self.started.withLock { $0[servers] = control }
     }
+
+    /// Control ports of the mock brokers this process started, by bootstrap address.
+    private static let started = Mutex<[String: String]>([:])
 
     private init(bootstrapServers: String, control: String) {
         self.bootstrapServers = bootstrapServers
@@ -58,6 +63,12 @@ public final class MockBroker: Sendable {
         return MockBroker(bootstrapServers: servers, control: control)
     }
 
+    /// The mock broker at `servers`, if it is one: the shared one or one this process started.
+    public static func at(_ servers: String) -> MockBroker? {
+        if let shared, shared.bootstrapServers == servers { return shared }
+        return started.withLock { $0[servers] }.map { MockBroker(bootstrapServers: servers, control: $0) }
+    }
+
     /// Creates a topic (the mock's CreateTopics never completes, so it goes through the control port).
     public func createTopic(_ name: String, partitions: Int) throws {
         try command("topic \(name) \(partitions)")
@@ -71,11 +82,13 @@ public final class MockBroker: Sendable {
 
     /// Stops the launcher this instance started (not the shared one).
     public func stop() {
-        process?.stop()
+        guard let process else { return }
+        Self.started.withLock { _ = $0.removeValue(forKey: bootstrapServers) }
+        process.stop()
     }
 
     deinit {
-        process?.stop()
+        stop()
     }
 
     private static func exchange(_ line: String, with address: String) throws -> String {

@@ -5,7 +5,7 @@ import Logging
 /// tansu (or any real broker), through the control port on librdkafka's mock cluster.
 public enum TestTopics {
     public static func create(_ name: String, partitions: Int, servers: String) async throws {
-        if let mock = MockBroker.shared, mock.bootstrapServers == servers {
+        if let mock = MockBroker.at(servers) {
             try mock.createTopic(name, partitions: partitions)
             return
         }

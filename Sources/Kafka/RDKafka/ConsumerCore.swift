@@ -268,7 +268,11 @@ final class ConsumerCore: Sendable {
                 switch next {
                 case .event(let event): continuation.resume(returning: event)
                 case .finished(let error): continuation.resume(with: error.map { .failure($0) } ?? .success(nil))
-                case .wait: break  // parked; the poll thread completes it
+                case .wait:
+                    // Parked; the poll thread completes it. A task cancelled before it got here ran
+                    // `onCancel` when there was nothing to cancel yet: cancel the parked waiter now, or
+                    // it would wait for an event that may never come. `cancelWaiter` resumes it at most once.
+                    if Task.isCancelled { flow.withLock { $0.cancelWaiter() }?.complete() }
                 }
             }
         } onCancel: {

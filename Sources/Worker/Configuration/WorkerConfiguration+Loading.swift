@@ -99,6 +99,7 @@ extension WorkerConfiguration {
         }
         kafka.exactlyOnce = source.bool("KAFKA_EXACTLY_ONCE", default: false)
         kafka.sessionTimeout = source.milliseconds("KAFKA_SESSION_TIMEOUT_MS", default: kafka.sessionTimeout, range: 6000...300_000)
+        kafka.unownedPartitionAlert = source.milliseconds("UNOWNED_PARTITION_ALERT_MS", default: kafka.unownedPartitionAlert, range: 5000...86_400_000)
         for (name, value) in source.variables(withPrefix: "KAFKA_PROPERTY_") {
             let property = name.dropFirst("KAFKA_PROPERTY_".count).lowercased().replacingOccurrences(of: "_", with: ".")
             if property == "sasl.password" {

@@ -20,6 +20,9 @@ public struct WorkerConfiguration: Sendable {
         public var exactlyOnce: Bool = false
         /// `KAFKA_SESSION_TIMEOUT_MS`. Default 10 s.
         public var sessionTimeout: Duration = .seconds(10)
+        /// `UNOWNED_PARTITION_ALERT_MS`: a capture partition that no group member owns for this long is
+        /// reported (metric `vlens_worker_unowned_partitions`, `/health/ready` detail). Default 60 s.
+        public var unownedPartitionAlert: Duration = .seconds(60)
         /// `KAFKA_PROPERTY_<NAME>`: any librdkafka property, e.g. `KAFKA_PROPERTY_SECURITY_PROTOCOL=SASL_SSL`
         /// becomes `security.protocol`. `KAFKA_SASL_PASSWORD` / `KAFKA_SASL_PASSWORD_FILE` set `sasl.password`.
         public var properties: [String: String] = [:]

@@ -22,7 +22,7 @@ public enum OperationsServer {
         }
         router.get("/health/ready") { _, _ in
             let snapshot = health.snapshot
-            let body = #"{"status":"\#(snapshot.isReady ? "ready" : "not_ready")","groupJoined":\#(snapshot.groupJoined),"storeReachable":\#(snapshot.storeReachable),"assignedPartitions":\#(snapshot.assignedPartitions),"breaker":"\#(snapshot.breakerOpen ? "open" : "closed")"}"#
+            let body = #"{"status":"\#(snapshot.isReady ? "ready" : "not_ready")","groupJoined":\#(snapshot.groupJoined),"storeReachable":\#(snapshot.storeReachable),"assignedPartitions":\#(snapshot.assignedPartitions),"unownedPartitions":[\#(snapshot.unownedPartitions.map(String.init).joined(separator: ","))],"breaker":"\#(snapshot.breakerOpen ? "open" : "closed")"}"#
             return Response(
                 status: snapshot.isReady ? .ok : .serviceUnavailable,
                 headers: [.contentType: "application/json"],

@@ -10,6 +10,10 @@ public final class WorkerHealth: Sendable {
         public var storeReachable: Bool
         public var breakerOpen: Bool
         public var assignedPartitions: Int
+        /// Capture partitions that no group member has owned for longer than `UNOWNED_PARTITION_ALERT_MS`.
+        /// A detail for operators: it does not make this instance unready (restarting it would not help;
+        /// the group needs a rebalance or a look at the broker).
+        public var unownedPartitions: [Int32] = []
 
         public var isReady: Bool { groupJoined && storeReachable }
     }
@@ -30,6 +34,10 @@ public final class WorkerHealth: Sendable {
 
     public func setStoreReachable(_ reachable: Bool) {
         state.withLock { $0.storeReachable = reachable }
+    }
+
+    public func setUnownedPartitions(_ partitions: [Int32]) {
+        state.withLock { $0.unownedPartitions = partitions }
     }
 
     public func setBreakerOpen(_ open: Bool) {

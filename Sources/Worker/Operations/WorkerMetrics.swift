@@ -61,6 +61,11 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
         timer("vlens_worker_store_duration_seconds", [("operation", operation)]).record(duration: duration)
     }
 
+    /// Capture partitions that no member of the group has owned for longer than the alert bound.
+    func recordUnownedPartitions(_ count: Int) {
+        gauge("vlens_worker_unowned_partitions").record(count)
+    }
+
     func recordRebalance(assignedPartitions: Int) {
         counter("vlens_worker_rebalances_total").increment()
         gauge("vlens_worker_assigned_partitions").record(assignedPartitions)

@@ -82,6 +82,14 @@ final class ChaosRun: Sendable {
         return logs
     }
 
+    /// Each worker's assignment as its log tells it, named as in `.run/chaos-logs/` (retired workers
+    /// first, then the current ones).
+    func assignments() -> ChaosAssignments {
+        let (retired, current) = state.withLock { ($0.retiredLogs, $0.workers) }
+        let workers = retired.map { (isRunning: false, log: $0) } + current.map { (isRunning: $0.isRunning, log: $0.log) }
+        return ChaosAssignments(workers.enumerated().map { (name: "worker-\($0.offset)", isRunning: $0.element.isRunning, log: $0.element.log) })
+    }
+
     /// Marks the end of a fault: recovery is measured from here.
     func noteFaultEnded(at date: Date = Date()) {
         state.withLock { $0.faultEnds.append(date) }
@@ -109,13 +117,15 @@ final class ChaosRun: Sendable {
 
     var poisonCount: Int { state.withLock { $0.poisonCount } }
 
-    /// Waits until every capture of the load has a result.
-    func waitForAllResults(timeout: Duration) async throws {
+    /// Waits until every capture of the load has a result; returns whether they all got one.
+    @discardableResult
+    func waitForAllResults(timeout: Duration) async throws -> Bool {
         let expected = Set(captures.map(\.eventId))
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if expected.isSubset(of: Set(harness.decodedResults().map(\.causationId))) { return }
+            if expected.isSubset(of: Set(harness.decodedResults().map(\.causationId))) { return true }
             try await Task.sleep(for: .milliseconds(250))
         }
+        return false
     }
 }
