@@ -50,30 +50,17 @@ public struct ClaimCheckPolicy: Sendable, Equatable {
         }
     }
 
-    /// Whether `host` is an IPv4 or IPv6 literal rather than a name.
+    /// Whether `host` is an IPv4 or IPv6 literal rather than a name (see ``IPAddressScope/isLiteral(_:)``).
     static func isAddressLiteral(_ host: String) -> Bool {
-        host.contains(":") || host.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { UInt8($0) != nil }
+        IPAddressScope.isLiteral(host)
     }
 
-    /// Whether a host name or literal address is loopback, link-local, private or unspecified.
+    /// Whether a host name or literal address is outside the public internet: `localhost` names, and
+    /// literals in any special-purpose range (loopback, private, link-local, shared, documentation,
+    /// benchmarking, multicast, reserved; mapped, NAT64 and 6to4 forms by their IPv4 address).
+    /// Other names are judged by what they resolve to.
     static func isPrivateAddress(_ host: String) -> Bool {
         if host == "localhost" || host.hasSuffix(".localhost") { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        if parts.count == 4, let octets = Optional(parts.compactMap { UInt8($0) }), octets.count == 4 {
-            switch (octets[0], octets[1]) {
-            case (127, _), (10, _), (0, _): return true
-            case (169, 254): return true
-            case (172, 16...31): return true
-            case (192, 168): return true
-            case (100, 64...127): return true
-            default: return false
-            }
-        }
-        if host.contains(":") {
-            let lower = host.lowercased()
-            return lower == "::1" || lower == "::" || lower.hasPrefix("fe80") || lower.hasPrefix("fc") || lower.hasPrefix("fd")
-                || lower.hasPrefix("::ffff:127.") || lower.hasPrefix("::ffff:10.") || lower.hasPrefix("::ffff:169.254.") || lower.hasPrefix("::ffff:192.168.")
-        }
-        return false
+        return IPAddressScope.isNonPublic(host) ?? false
     }
 }
