@@ -42,6 +42,11 @@ final class WorkerProcess: @unchecked Sendable {
 
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
+    /// The log, or an error when it cannot be read: a check of the log must not pass on nothing.
+    func readLog() throws -> String {
+        try String(contentsOf: logFile, encoding: .utf8)
+    }
+
     deinit {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         try? FileManager.default.removeItem(at: logFile)

@@ -43,7 +43,8 @@ final class ChaosRun: Sendable {
         victim.kill()
         noteFaultEnded()
         let replacement = try WorkerProcess(environment: harness.environment)
-        state.withLock { $0.retiredLogs.append(victim.log); $0.workers[index] = replacement }
+        let victimLog = Self.log(of: victim)
+        state.withLock { $0.retiredLogs.append(victimLog); $0.workers[index] = replacement }
     }
 
     /// SIGTERMs worker `index` (it drains, commits, leaves), starts a replacement and, as a
@@ -58,7 +59,8 @@ final class ChaosRun: Sendable {
         #expect(status == 0, "a worker stopped by SIGTERM exits 0")
         noteFaultEnded()
         let replacement = try WorkerProcess(environment: harness.environment)
-        state.withLock { $0.retiredLogs.append(leaving.log); $0.workers[index] = replacement }
+        let leavingLog = Self.log(of: leaving)
+        state.withLock { $0.retiredLogs.append(leavingLog); $0.workers[index] = replacement }
         let deadline = ContinuousClock.now + .seconds(60)
         while !replacement.log.contains(#""msg":"Partitions assigned""#), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(200))
@@ -70,7 +72,7 @@ final class ChaosRun: Sendable {
     func stopWorkers() async -> [String] {
         let workers = state.withLock { $0.workers }
         for worker in workers { _ = await worker.terminate() }
-        let logs = state.withLock { $0.retiredLogs } + workers.map(\.log)
+        let logs = state.withLock { $0.retiredLogs } + workers.map(Self.log(of:))
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
         let directory = root.appendingPathComponent(".run/chaos-logs/\(name.filter { $0.isLetter || $0.isNumber || $0 == " " }.replacingOccurrences(of: " ", with: "-"))")
@@ -88,6 +90,16 @@ final class ChaosRun: Sendable {
         let (retired, current) = state.withLock { ($0.retiredLogs, $0.workers) }
         let workers = retired.map { (isRunning: false, log: $0) } + current.map { (isRunning: $0.isRunning, log: $0.log) }
         return ChaosAssignments(workers.enumerated().map { (name: "worker-\($0.offset)", isRunning: $0.element.isRunning, log: $0.element.log) })
+    }
+
+    /// A worker's log; an unreadable one is a failure, not a clean log.
+    static func log(of worker: WorkerProcess) -> String {
+        do {
+            return try worker.readLog()
+        } catch {
+            Issue.record("a worker log could not be read (\(error)); the privacy and assignment checks need it")
+            return ""
+        }
     }
 
     /// Marks the end of a fault: recovery is measured from here.
