@@ -55,15 +55,16 @@ public final class MockBroker: Sendable {
         process = nil
     }
 
-    /// The mock broker `scripts/services up` started, when the suites run on it (`KAFKA_MOCK_CONTROL` set).
+    /// The mock broker `scripts/services up` started (`KAFKA_MOCK_BOOTSTRAP_SERVERS`, `KAFKA_MOCK_CONTROL`).
     public static var shared: MockBroker? {
         let environment = ProcessInfo.processInfo.environment
         guard let control = environment["KAFKA_MOCK_CONTROL"], !control.isEmpty,
-              let servers = environment["KAFKA_BOOTSTRAP_SERVERS"] else { return nil }
+              let servers = environment["KAFKA_MOCK_BOOTSTRAP_SERVERS"], !servers.isEmpty else { return nil }
         return MockBroker(bootstrapServers: servers, control: control)
     }
 
     /// The mock broker at `servers`, if it is one: the shared one or one this process started.
+    /// (`KAFKA_BOOTSTRAP_SERVERS` set to the shared one's address runs a suite on the mock.)
     public static func at(_ servers: String) -> MockBroker? {
         if let shared, shared.bootstrapServers == servers { return shared }
         return started.withLock { $0[servers] }.map { MockBroker(bootstrapServers: servers, control: $0) }
