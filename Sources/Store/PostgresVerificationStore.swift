@@ -172,9 +172,25 @@ public final class PostgresVerificationStore: VerificationStore {
         }
     }
 
-    public func purgeResults(completedBefore date: Date) async throws -> Int {
+    public func purge(before date: Date, limit: Int) async throws -> StorePurge {
         try await mapErrors {
-            try await client.query("DELETE FROM capture_results WHERE completed_at < \(date) RETURNING capture_event_id", logger: logger).collect().count
+            func delete(_ table: String, _ column: String) async throws -> Int {
+                // Table and column names are this function's constants, never input.
+                var binds = PostgresBindings()
+                binds.append(date)
+                binds.append(limit)
+                let query = PostgresQuery(
+                    unsafeSQL: "DELETE FROM \(table) WHERE ctid IN (SELECT ctid FROM \(table) WHERE \(column) < $1 LIMIT $2) RETURNING 1",
+                    binds: binds
+                )
+                return try await client.query(query, logger: logger).collect().count
+            }
+            return StorePurge(
+                results: try await delete("capture_results", "completed_at"),
+                transactionStates: try await delete("transaction_states", "updated_at"),
+                inFlightMarkers: try await delete("in_flight_calls", "started_at"),
+                ownershipReports: try await delete("partition_owners", "seen_at")
+            )
         }
     }
 

@@ -33,6 +33,8 @@ public final class SQLiteVerificationStore: VerificationStore {
             _ = try await connection.query("PRAGMA busy_timeout=5000")
             _ = try await connection.query("PRAGMA journal_mode=WAL")
             _ = try await connection.query("PRAGMA synchronous=NORMAL")
+            // Deleted rows (retention) are overwritten, not left in free pages of the file.
+            _ = try await connection.query("PRAGMA secure_delete=ON")
         } catch {
             try? await connection.close()
             throw StoreError(code: .unavailable, message: "cannot prepare the SQLite store \(path): \(error)", isRetryable: true)
@@ -161,10 +163,24 @@ public final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
-    public func purgeResults(completedBefore date: Date) async throws -> Int {
+    public func purge(before date: Date, limit: Int) async throws -> StorePurge {
         try await lock.withLock {
-            let rows = try await query("DELETE FROM capture_results WHERE completed_at < ? RETURNING capture_event_id", [.float(date.timeIntervalSince1970)])
-            return rows.count
+            func delete(_ table: String, _ column: String) async throws -> Int {
+                try await query(
+                    "DELETE FROM \(table) WHERE rowid IN (SELECT rowid FROM \(table) WHERE \(column) < ? LIMIT ?) RETURNING 1",
+                    [.float(date.timeIntervalSince1970), .integer(limit)]
+                ).count
+            }
+            let purge = StorePurge(
+                results: try await delete("capture_results", "completed_at"),
+                transactionStates: try await delete("transaction_states", "updated_at"),
+                inFlightMarkers: try await delete("in_flight_calls", "started_at"),
+                ownershipReports: try await delete("partition_owners", "seen_at")
+            )
+            // secure_delete zeroed the freed pages; the checkpoint moves them out of the WAL file too,
+            // so no deleted row stays readable in either file.
+            if purge.total > 0 { try await execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+            return purge
         }
     }
 

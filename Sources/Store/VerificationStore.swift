@@ -35,8 +35,10 @@ public protocol VerificationStore: Sendable {
     /// Every in-flight marker: calls that started and have not completed.
     func inFlightMarkers() async throws -> [InFlightMarker]
 
-    /// Deletes results completed before `date` (retention). Returns how many were deleted.
-    func purgeResults(completedBefore date: Date) async throws -> Int
+    /// Retention: deletes at most `limit` rows of each table that were last written before `date`
+    /// (results, transaction states, in-flight markers, ownership reports). Returns the rows deleted
+    /// per table; call again while any table reports `limit`.
+    func purge(before date: Date, limit: Int) async throws -> StorePurge
     /// Deletes one capture's stored result, so the capture can be attempted again (a `failed`
     /// capture redriven from the dead-letter topic). Returns whether there was one.
     func discardResult(forCapture captureEventID: String) async throws -> Bool

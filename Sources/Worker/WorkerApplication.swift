@@ -162,7 +162,8 @@ public struct WorkerApplication: Sendable {
         // the watchers stop, the producer flushes, and the operations server goes last.
         var services: [any Service] = [operations]
         if let exporter { services.append(exporter) }
-        services += [ProducerFlushService(producer: producer), ownership, watcher] as [any Service]
+        let retention = RetentionService(store: store, retention: configuration.retention, metrics: metrics, logger: logger)
+        services += [ProducerFlushService(producer: producer), retention, ownership, watcher] as [any Service]
         if let outbox { services.append(outbox) }
         services.append(engine)
         var groupConfiguration = ServiceGroupConfiguration(

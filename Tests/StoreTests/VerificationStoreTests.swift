@@ -1,5 +1,5 @@
 import Foundation
-import Store
+@testable import Store
 import Testing
 
 /// The store contract, proven against real SQLite files and a real PostgreSQL server.
@@ -63,15 +63,59 @@ struct VerificationStoreTests {
         }
     }
 
-    @Test("results older than the retention horizon are purged", arguments: StoreEngine.allCases)
-    func purgeRemovesOldResults(engine: StoreEngine) async throws {
+    @Test("retention deletes results, states, markers and ownership reports past the horizon, in batches, and keeps the rest", arguments: StoreEngine.allCases)
+    func purgeRemovesOldRows(engine: StoreEngine) async throws {
         try await withFreshStore(engine) { store, _ in
-            _ = try await store.complete(capture, result: [1], transactionState: nil, at: now)
-            let recent = CaptureKey(captureEventID: "evt-recent", transactionID: "txn-2", step: "id_back")
-            _ = try await store.complete(recent, result: [2], transactionState: nil, at: now.addingTimeInterval(3600))
-            #expect(try await store.purgeResults(completedBefore: now.addingTimeInterval(60)) == 1)
-            #expect(try await store.result(forCapture: capture.captureEventID) == nil)
+            let old = now.addingTimeInterval(-40 * 86_400)
+            for index in 0..<5 {
+                let key = CaptureKey(captureEventID: "evt-old-\(index)", transactionID: "txn-old-\(index)", step: "id_front")
+                _ = try await store.beginCall(key, owner: "w", at: old)
+                _ = try await store.complete(key, result: Array("old \(index)".utf8), transactionState: [1], at: old)
+            }
+            _ = try await store.beginCall(CaptureKey(captureEventID: "evt-stuck", transactionID: "txn-stuck", step: "id_back"), owner: "w", at: old)
+            try await store.reportOwnership(PartitionOwnership(group: "g", topic: "t", instance: "gone", partitions: [0]), at: old, forgetBefore: .distantPast)
+            let recent = CaptureKey(captureEventID: "evt-recent", transactionID: "txn-recent", step: "id_back")
+            _ = try await store.complete(recent, result: [2], transactionState: [3], at: now)
+
+            let horizon = now.addingTimeInterval(-30 * 86_400)
+            let first = try await store.purge(before: horizon, limit: 3)
+            #expect(first == StorePurge(results: 3, transactionStates: 3, inFlightMarkers: 1, ownershipReports: 1))
+            #expect(first.mayHaveMore(limit: 3))
+            let second = try await store.purge(before: horizon, limit: 3)
+            #expect(second == StorePurge(results: 2, transactionStates: 2))
+            #expect(!second.mayHaveMore(limit: 3))
+            #expect(try await store.purge(before: horizon, limit: 3) == StorePurge())
+
+            #expect(try await store.result(forCapture: "evt-old-0") == nil)
+            #expect(try await store.transactionState("txn-old-4") == nil)
+            #expect(try await store.inFlightMarkers().isEmpty)
+            #expect(try await store.partitionOwners(group: "g", topic: "t", since: .distantPast).isEmpty)
             #expect(try await store.result(forCapture: recent.captureEventID) != nil)
+            #expect(try await store.transactionState("txn-recent") == [3])
+        }
+    }
+
+    @Test("after the retention purge, nothing of a purged result is left in the SQLite files")
+    func purgedDataLeavesNoTraceInSQLiteFiles() async throws {
+        let nationalID = "29901230123468"
+        try await withFreshStore(.sqlite) { store, url in
+            guard case .sqlite(let path) = url.kind else { Issue.record("not a SQLite store: \(url.redacted)"); return }
+            let old = now.addingTimeInterval(-40 * 86_400)
+            for index in 0..<50 {
+                let key = CaptureKey(captureEventID: "evt-\(index)", transactionID: "txn-\(index)", step: "id_front")
+                _ = try await store.complete(key, result: Array(#"{"extractedData":{"idNumber":"\#(nationalID)","first_name":"Mona"}}"#.utf8), transactionState: Array(nationalID.utf8), at: old)
+            }
+            #expect(Self.filesContain(path, nationalID), "the planted ID number is in the database files before the purge")
+            _ = try await store.purge(before: now.addingTimeInterval(-30 * 86_400), limit: 1000)
+            #expect(!Self.filesContain(path, nationalID), "no deleted row stays readable in the database or its WAL")
+        }
+    }
+
+    /// Whether the SQLite database or its `-wal` / `-shm` files contain `text`.
+    static func filesContain(_ path: String, _ text: String) -> Bool {
+        let needle = Data(text.utf8)
+        return ["", "-wal", "-shm"].contains { suffix in
+            (try? Data(contentsOf: URL(fileURLWithPath: path + suffix)))?.range(of: needle) != nil
         }
     }
 

@@ -62,6 +62,7 @@ extension WorkerConfiguration {
         if !(storeURL.hasPrefix("sqlite:") || storeURL.hasPrefix("postgres://") || storeURL.hasPrefix("postgresql://")) {
             source.report("STORE_URL", "is neither a sqlite: path nor a postgres:// URL", fix: "use sqlite:./data/vlens-worker.sqlite or postgres://user@host:5432/db")
         }
+        let retentionDays = source.int("RETENTION_DAYS", default: 30, range: 1...3650)
         let httpHost = source.string("HTTP_HOST", default: "0.0.0.0")
         let httpPort = source.int("HTTP_PORT", default: 8080, range: 0...65535)
         let logLevel = source.string("LOG_LEVEL", default: "info").lowercased()
@@ -77,6 +78,7 @@ extension WorkerConfiguration {
         var configuration = WorkerConfiguration(kafka: kafka, vlens: vlens, processing: processing, input: input)
         configuration.tracing = tracing
         configuration.storeURL = storeURL
+        configuration.retention = .seconds(retentionDays * 86_400)
         configuration.httpHost = httpHost
         configuration.httpPort = httpPort
         configuration.logLevel = logLevel

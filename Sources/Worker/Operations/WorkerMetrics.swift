@@ -61,6 +61,11 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
         timer("vlens_worker_store_duration_seconds", [("operation", operation)]).record(duration: duration)
     }
 
+    /// Rows the retention purge deleted, by table.
+    func recordPurged(table: String, rows: Int) {
+        counter("vlens_worker_retention_purged_rows_total", [("table", table)]).increment(by: rows)
+    }
+
     /// Capture partitions that no member of the group has owned for longer than the alert bound.
     func recordUnownedPartitions(_ count: Int) {
         gauge("vlens_worker_unowned_partitions").record(count)
