@@ -69,6 +69,18 @@ struct SimulatorEngine: Sendable {
         return nil
     }
 
+    /// Draws whether a call that is processed then loses its reply (consuming the budget), or `nil`.
+    mutating func drawReplyLoss(for step: SimulatorStep) -> Fault? {
+        if let steps = faults.steps, !steps.contains(step.rawValue) { return nil }
+        if let budget = faults.budget, budget <= 0 { return nil }
+        let candidates: [(Double, Fault)] = [(faults.replyLostResetRate, .reset), (faults.replyLostHangRate, .hang(seconds: faults.hangSeconds))]
+        for (rate, fault) in candidates where rate > 0 && (rate >= 1 || Double.random(in: 0..<1) < rate) {
+            if let budget = faults.budget { faults.budget = budget - 1 }
+            return fault
+        }
+        return nil
+    }
+
     /// Records a call that a fault answered (or swallowed).
     mutating func recordFault(_ call: SimulatorCall, _ fault: Fault) -> SimulatorReply {
         let reply: SimulatorReply
@@ -88,10 +100,13 @@ struct SimulatorEngine: Sendable {
     }
 
     /// Applies authentication, the rate limit and the step's rules to a call, and records it.
-    mutating func handle(_ call: SimulatorCall, nowMilliseconds: Int64) -> SimulatorReply {
+    ///
+    /// - Parameter replyLost: the reply will not reach the client (a ``drawReplyLoss(for:)`` fault);
+    ///   the ledger marks the call.
+    mutating func handle(_ call: SimulatorCall, nowMilliseconds: Int64, replyLost: Bool = false) -> SimulatorReply {
         var transactionId = call.body?.transactionId
         let reply = evaluate(call, nowMilliseconds: nowMilliseconds, transactionId: &transactionId)
-        ledger.record(call, transactionId: transactionId, reply: reply)
+        ledger.record(call, transactionId: transactionId, reply: reply, replyLost: replyLost)
         return reply
     }
 

@@ -2,7 +2,8 @@
 /// `PUT /_simulator/faults` (the same JSON this type encodes to).
 ///
 /// Rates are probabilities in `0...1`, drawn independently per call in the order reset, hang, 500,
-/// 503, 429, 429-without-Retry-After, huge, truncated, not JSON. `steps` limits injection to some steps; `budget` stops
+/// 503, 429, 429-without-Retry-After, huge, truncated, not JSON; a call none of those hit may then
+/// lose its reply after it was processed (reset, hang). `steps` limits injection to some steps; `budget` stops
 /// injecting after that many faults (so "fail the next two calls" is `rate 1, budget 2`).
 public struct SimulatorFaults: Sendable, Hashable, Codable {
     public var latency: LatencyDistribution
@@ -23,6 +24,11 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
     public var hugeResponseRate: Double
     public var truncatedResponseRate: Double
     public var nonJSONResponseRate: Double
+    /// Calls Vlens processes and whose answer is then lost: the connection is reset after the step
+    /// ran, or the answer never comes (until `hangSeconds`). The ledger records the call as processed,
+    /// with `reply_lost`: a client that tries again makes a real second call.
+    public var replyLostResetRate: Double
+    public var replyLostHangRate: Double
     /// Step names to inject into (`id_front`, `id_back`, `liveness`, `link`, `user_images`, `step_image`); `nil`: all.
     public var steps: [String]?
     /// Faults left to inject; `nil`: no limit. Decremented by each injected error, hang or reset.
@@ -43,6 +49,8 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         hugeResponseRate: Double = 0,
         truncatedResponseRate: Double = 0,
         nonJSONResponseRate: Double = 0,
+        replyLostResetRate: Double = 0,
+        replyLostHangRate: Double = 0,
         steps: [String]? = nil,
         budget: Int? = nil,
         rateLimit: RateLimit = .vlensDefault
@@ -59,6 +67,8 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         self.hugeResponseRate = hugeResponseRate
         self.truncatedResponseRate = truncatedResponseRate
         self.nonJSONResponseRate = nonJSONResponseRate
+        self.replyLostResetRate = replyLostResetRate
+        self.replyLostHangRate = replyLostHangRate
         self.steps = steps
         self.budget = budget
         self.rateLimit = rateLimit
@@ -72,6 +82,7 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         case resetRate = "reset_rate", rateLimit = "rate_limit"
         case hugeResponseRate = "huge_response_rate", truncatedResponseRate = "truncated_response_rate"
         case nonJSONResponseRate = "non_json_response_rate"
+        case replyLostResetRate = "reply_lost_reset_rate", replyLostHangRate = "reply_lost_hang_rate"
     }
 
     /// Decodes leniently: absent keys take their defaults, so `{"error_503_rate":1}` is a complete document.
@@ -90,6 +101,8 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         self.hugeResponseRate = try c.decodeIfPresent(Double.self, forKey: .hugeResponseRate) ?? 0
         self.truncatedResponseRate = try c.decodeIfPresent(Double.self, forKey: .truncatedResponseRate) ?? 0
         self.nonJSONResponseRate = try c.decodeIfPresent(Double.self, forKey: .nonJSONResponseRate) ?? 0
+        self.replyLostResetRate = try c.decodeIfPresent(Double.self, forKey: .replyLostResetRate) ?? 0
+        self.replyLostHangRate = try c.decodeIfPresent(Double.self, forKey: .replyLostHangRate) ?? 0
         self.steps = try c.decodeIfPresent([String].self, forKey: .steps)
         self.budget = try c.decodeIfPresent(Int.self, forKey: .budget)
         self.rateLimit = try c.decodeIfPresent(RateLimit.self, forKey: .rateLimit) ?? defaults.rateLimit

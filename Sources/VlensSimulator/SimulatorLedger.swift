@@ -39,10 +39,12 @@ public struct SimulatorLedger: Sendable, Hashable, Codable {
         /// Whether the call carried `Authorization: Bearer`, and its `traceparent` header.
         public var hadBearer: Bool
         public var traceparent: String?
+        /// The call was processed and its reply was then lost (a `reply_lost_*` fault).
+        public var replyLost: Bool = false
 
         enum CodingKeys: String, CodingKey {
             case sequence, step, outcome, status, traceparent
-            case hadBearer = "had_bearer"
+            case hadBearer = "had_bearer", replyLost = "reply_lost"
             case transactionId = "transaction_id", clientTransactionId = "client_transaction_id"
             case requestId = "request_id"
         }

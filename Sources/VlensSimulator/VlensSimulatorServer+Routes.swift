@@ -70,8 +70,20 @@ extension VlensSimulatorServer {
             }
         }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let reply = engine.withLock { $0.handle(call, nowMilliseconds: now) }
-        return try Self.response(reply)
+        let (reply, replyLoss) = engine.withLock { engine in
+            let loss = engine.drawReplyLoss(for: step)
+            return (engine.handle(call, nowMilliseconds: now, replyLost: loss != nil), loss)
+        }
+        switch replyLoss {
+        case .reset?:
+            await resetConnection(context.channel)
+            return Response(status: .internalServerError)
+        case .hang(let seconds)?:
+            try await Task.sleep(for: .seconds(seconds))
+            return Response(status: .gatewayTimeout)
+        default:
+            return try Self.response(reply)
+        }
     }
 
     static func response(_ reply: SimulatorReply) throws -> Response {

@@ -89,6 +89,32 @@ struct SimulatorFaultAndLedgerTests {
         }
     }
 
+    @Test("a lost reply: the step is processed (a transaction exists), then the connection resets or the answer never comes")
+    func lostReplies() async throws {
+        try await SimulatorHTTP.withSimulator { server, http in
+            server.setFaults(SimulatorFaults(hangSeconds: 30, replyLostResetRate: 1, budget: 1, rateLimit: .unlimited))
+            var request = HTTPClientRequest(url: http.baseURL + SimulatorHTTP.front)
+            request.method = .POST
+            request.headers.add(name: "ApiKey", value: http.apiKey)
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: #"{"image":"\#(SimulatorImages.front(person: "a"))","request_id":"req-lost"}"#))
+            await #expect(throws: (any Error).self) {
+                let response = try await http.client.execute(request, timeout: .seconds(5))
+                _ = try await response.body.collect(upTo: 1 << 20)
+            }
+            server.setFaults(SimulatorFaults(hangSeconds: 30, replyLostHangRate: 1, budget: 1, rateLimit: .unlimited))
+            await #expect(throws: HTTPClientError.deadlineExceeded) {
+                _ = try await http.client.execute(request, timeout: .milliseconds(500))
+            }
+            let ledger = try await server.ledger(afterCalls: 2)
+            #expect(ledger.calls.map(\.outcome) == ["ok", "ok"], "both calls were processed")
+            #expect(ledger.calls.allSatisfy { $0.replyLost })
+            #expect(ledger.calls.allSatisfy { $0.transactionId != nil && $0.requestId == "req-lost" }, "each created a transaction")
+            #expect(try await http.front(SimulatorImages.front(person: "a")).status == 200, "the budget is spent")
+            #expect(server.ledger().calls.last?.replyLost == false)
+        }
+    }
+
     @Test("the faults endpoint reads and replaces the faults; partial documents take defaults")
     func faultsEndpoint() async throws {
         try await SimulatorHTTP.withSimulator { server, http in

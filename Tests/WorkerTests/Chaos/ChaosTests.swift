@@ -115,6 +115,13 @@ struct ChaosTests {
                            environment: ["VLENS_REQUEST_TIMEOUT_MS": "2000"]) { _ in }
     }
 
+    @Test("Vlens processes calls and their replies are lost: each costs at most one more call, nothing else")
+    func lostReplies() async throws {
+        try await Self.run("lost replies (5% reset, 5% hung after processing)", faults: Self.faults {
+            $0.replyLostResetRate = 0.05; $0.replyLostHangRate = 0.05; $0.hangSeconds = 30
+        }, environment: ["VLENS_REQUEST_TIMEOUT_MS": "2000"]) { _ in }
+    }
+
     @Test("Vlens answers half the calls with 429")
     func rateLimitStorm() async throws {
         try await Self.run("429 storm (50%)", faults: Self.faults { $0.error429Rate = 0.5; $0.retryAfterSeconds = 1 }) { _ in }
