@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import Kafka
+import Synchronization
 import TestSupport
 import Testing
 
@@ -94,6 +95,36 @@ struct KafkaMockClusterTests {
         }
         #expect(delivered != nil, "the producer recovers once the broker answers in time")
     }
+
+    @Test("the broker going down and coming back: sends made meanwhile are delivered once, in order, and the consumer carries on", .timeLimit(.minutes(2)))
+    func brokerDownAndUp() async throws {
+        let mock = try MockCluster(brokers: 1)
+        let topic = TestEnvironment.uniqueName("mock-down")
+        mock.createTopic(topic, partitions: 1)
+        let producer = try KafkaTest.producer(servers: mock.bootstrapServers)
+        _ = try await producer.send(KafkaTest.outgoing(3, topic: topic))
+        var configuration = KafkaTest.consumerConfiguration(servers: mock.bootstrapServers, group: TestEnvironment.uniqueName("mock"))
+        configuration.sessionTimeout = .seconds(45)
+        configuration.heartbeatInterval = .seconds(3)
+        let consumer = try KafkaConsumer(configuration: configuration, logger: KafkaTest.logger)
+        try consumer.subscribe(topics: [topic])
+        #expect(try await KafkaTest.records(3, from: consumer).map(\.text) == ["0", "1", "2"])
+
+        mock.setBroker(1, up: false)
+        let acknowledged = Mutex(false)
+        let sending = Task {
+            let reports = try await producer.send((3..<8).map { KafkaOutgoingRecord(topic: topic, value: Array(String($0).utf8)) })
+            acknowledged.withLock { $0 = true }
+            return reports
+        }
+        try await Task.sleep(for: .seconds(3))
+        #expect(!acknowledged.withLock { $0 }, "nothing is acknowledged while the broker is down")
+        mock.setBroker(1, up: true)
+        let reports = try await sending.value
+        #expect(reports.map(\.offset) == Array(3...7), "each record stored once, after the ones before the outage")
+        #expect(try await KafkaTest.records(5, from: consumer).map(\.text) == ["3", "4", "5", "6", "7"], "the consumer continues where it was")
+        try await consumer.close()
+    }
 }
 
 /// librdkafka's mock cluster, owned by a throwaway client handle.
@@ -136,6 +167,10 @@ final class MockCluster {
     /// The next requests with `apiKey` fail with `errors`, one each.
     func pushErrors(apiKey: Int16, _ errors: [rd_kafka_resp_err_t]) {
         errors.withUnsafeBufferPointer { rd_kafka_mock_push_request_errors_array(cluster, apiKey, errors.count, $0.baseAddress) }
+    }
+
+    func setBroker(_ broker: Int32, up: Bool) {
+        _ = up ? rd_kafka_mock_broker_set_up(cluster, broker) : rd_kafka_mock_broker_set_down(cluster, broker)
     }
 
     func setRoundTripTime(milliseconds: Int32) {
