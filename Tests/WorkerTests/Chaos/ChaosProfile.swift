@@ -23,7 +23,15 @@ struct ChaosProfile: Sendable {
         name: "full", transactions: 120, loadDuration: .seconds(60), kills: 3, killInterval: .seconds(20),
         brokerStall: .seconds(20), vlensOutage: .seconds(60), poisonEvents: 200)
 
+    /// The profile `CHAOS_PROFILE` names; its name says "mock" when the suite runs on the services'
+    /// mock cluster (`KAFKA_BOOTSTRAP_SERVERS` set to `KAFKA_MOCK_BOOTSTRAP_SERVERS`), so the two
+    /// passes of `make test` stay apart in the report.
     static var current: ChaosProfile {
-        ProcessInfo.processInfo.environment["CHAOS_PROFILE"] == "full" ? .full : .short
+        let environment = ProcessInfo.processInfo.environment
+        var profile = environment["CHAOS_PROFILE"] == "full" ? ChaosProfile.full : .short
+        if let mock = environment["KAFKA_MOCK_BOOTSTRAP_SERVERS"], !mock.isEmpty, environment["KAFKA_BOOTSTRAP_SERVERS"] == mock {
+            profile.name += ", mock"
+        }
+        return profile
     }
 }
