@@ -125,7 +125,8 @@ public struct WorkerApplication: Sendable {
             instanceID: configuration.instanceID,
             metrics: metrics,
             tracer: WorkerTracer(exporter: exporter),
-            logger: logger
+            logger: logger,
+            crashPoint: configuration.testCrashPoint
         )
 
         var processing = ProcessingConfiguration()

@@ -63,6 +63,13 @@ extension WorkerConfiguration {
             source.report("STORE_URL", "is neither a sqlite: path nor a postgres:// URL", fix: "use sqlite:./data/vlens-worker.sqlite or postgres://user@host:5432/db")
         }
         let retentionDays = source.int("RETENTION_DAYS", default: 30, range: 1...3650)
+        var crashPoint: CrashPoint?
+        if let point = source.raw("WORKER_TEST_CRASH_POINT") {
+            crashPoint = CrashPoint(rawValue: point)
+            if crashPoint == nil {
+                source.report("WORKER_TEST_CRASH_POINT", "is not a crash point", fix: "leave it unset (tests only), or use \(CrashPoint.allCases.map(\.rawValue).joined(separator: " or "))")
+            }
+        }
         let httpHost = source.string("HTTP_HOST", default: "0.0.0.0")
         let httpPort = source.int("HTTP_PORT", default: 8080, range: 0...65535)
         let logLevel = source.string("LOG_LEVEL", default: "info").lowercased()
@@ -79,6 +86,7 @@ extension WorkerConfiguration {
         configuration.tracing = tracing
         configuration.storeURL = storeURL
         configuration.retention = .seconds(retentionDays * 86_400)
+        configuration.testCrashPoint = crashPoint
         configuration.httpHost = httpHost
         configuration.httpPort = httpPort
         configuration.logLevel = logLevel

@@ -92,6 +92,8 @@ public struct WorkerConfiguration: Sendable {
     public var input = Input()
     /// `STORE_URL`. Default `sqlite:./data/vlens-worker.sqlite`.
     public var storeURL: String = "sqlite:./data/vlens-worker.sqlite"
+    /// `WORKER_TEST_CRASH_POINT`: tests only, where the worker kills itself (``CrashPoint``). Default none.
+    public var testCrashPoint: CrashPoint?
     /// `RETENTION_DAYS`: how long the store keeps results, transaction states and markers. Default 30 days.
     public var retention: Duration = .seconds(30 * 86_400)
     /// `HTTP_HOST`, `HTTP_PORT`: health and metrics. Default 0.0.0.0:8080.

@@ -11,9 +11,10 @@ import Verification
 ///
 /// 1. Poison input (oversized, malformed, schema-invalid, unknown tenant, unusable claim check)
 ///    goes to the dead-letter topic with the reason; when the event names its transaction, an
-///    `invalid` result is published too.
+///    `invalid` result is stored and published too.
 /// 2. A capture whose result is stored is never sent to Vlens again: the stored result is
-///    re-published, byte for byte.
+///    re-published, byte for byte, and so is the dead letter of a stored failure (its time is the
+///    stored result's, so every copy is identical). Outputs are stored before they are published.
 /// 3. Otherwise the transaction's state machine decides: resolve locally (e.g. liveness before
 ///    both sides) or call Vlens (after local pre-checks, with an in-flight marker around the call).
 /// 4. The result and the new state are stored atomically, then published; the handler returns
@@ -36,6 +37,8 @@ public struct CaptureHandler: ProcessingHandler {
     let metrics: WorkerMetrics
     let tracer: WorkerTracer
     let logger: Logger
+    /// Tests only: where to die (``CrashPoint``).
+    var crashPoint: CrashPoint?
 
     public func handle(_ record: KafkaRecord) async throws {
         metrics.recordConsumed()
@@ -75,13 +78,14 @@ public struct CaptureHandler: ProcessingHandler {
         var redrive: String?
         if let stored = try await timed("result", { try await store.result(forCapture: capture.eventId) }) {
             let result = try VerificationResult.decode(stored.result)
-            if result.outcome == .failed, let deadLetter = record.header(DeadLetterRecord.redrivenFromHeader) {
-                // A redriven failed capture is attempted again, under a new result id.
+            if result.outcome == .failed || result.outcome == .invalid, let deadLetter = record.header(DeadLetterRecord.redrivenFromHeader) {
+                // A redriven failed or invalid capture is attempted again, under a new result id.
                 _ = try await timed("discard", { try await store.discardResult(forCapture: capture.eventId) })
                 redrive = deadLetter
                 logger.info("redriven failed capture: attempting it again")
             } else {
                 try await publisher.publish(result, bytes: stored.result, for: record, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+                if Self.wasDeadLettered(result) { try await deadLetterFailure(record, capture: capture, result: result, logger: logger) }
                 metrics.recordRepublished(step: capture.step.rawValue)
                 logger.info("capture already resolved: stored result re-published, Vlens not called", metadata: [WorkerLoggingKeys.outcome: "\(result.outcome)"])
                 return
@@ -143,10 +147,10 @@ public struct CaptureHandler: ProcessingHandler {
                 extractedData: capture.getExtractedData && includeExtractedData ? response?.extractedData : nil,
                 checks: response?.idConsistency.map { VerificationResult.Checks(idConsistency: $0) }
             )
-            if resolution.outcome == .failed {
-                try await deadLetterFailure(record, capture: capture, result: result, logger: logger)
+            let published = try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, redrive: redrive, logger: logger)
+            if Self.wasDeadLettered(published) {
+                try await deadLetterFailure(record, capture: capture, result: published, logger: logger)
             }
-            try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, redrive: redrive, logger: logger)
         }
     }
 
@@ -178,7 +182,8 @@ public struct CaptureHandler: ProcessingHandler {
 
     /// Stores the result (and the new transaction state) atomically, then publishes the stored bytes.
     /// `redrive` names the dead letter a re-attempted failed capture came from.
-    private func complete(_ capture: CaptureSubmitted, result: VerificationResult, machine: TransactionStateMachine?, accepted: CaptureIntake.Accepted, record: KafkaRecord, redrive: String?, logger: Logger) async throws {
+    @discardableResult
+    private func complete(_ capture: CaptureSubmitted, result: VerificationResult, machine: TransactionStateMachine?, accepted: CaptureIntake.Accepted, record: KafkaRecord, redrive: String?, logger: Logger) async throws -> VerificationResult {
         var result = result
         if let redrive { result.eventId = VerificationResult.eventID(forCapture: capture.eventId, redrivenFrom: redrive) }
         let bytes = try result.encodedJSON()
@@ -186,7 +191,9 @@ public struct CaptureHandler: ProcessingHandler {
         let key = CaptureKey(captureEventID: capture.eventId, transactionID: capture.transactionId, step: capture.step.rawValue)
         let stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
         let published = stored.result == bytes ? result : try VerificationResult.decode(stored.result)
+        CrashPoint.afterStore.reach(crashPoint)
         try await publisher.publish(published, bytes: stored.result, for: record, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+        CrashPoint.afterResult.reach(crashPoint)
         metrics.recordResult(step: capture.step.rawValue, outcome: "\(published.outcome)")
         logger.info(
             "capture resolved",
@@ -196,6 +203,13 @@ public struct CaptureHandler: ProcessingHandler {
                 WorkerLoggingKeys.errorCode: "\(published.error?.code.rawValue ?? "-")",
             ]
         )
+        return published
+    }
+
+    /// Whether a result was dead-lettered with its capture: a failure Vlens was called for
+    /// (retries exhausted, credentials), as opposed to one the state machine resolved locally.
+    static func wasDeadLettered(_ result: VerificationResult) -> Bool {
+        result.outcome == .failed && result.attempts > 0
     }
 
     private func loadMachine(_ transactionID: String) async throws -> TransactionStateMachine {
@@ -219,25 +233,41 @@ public struct CaptureHandler: ProcessingHandler {
 
     private func deadLetter(_ record: KafkaRecord, poison: CaptureIntake.Poison, received: Timestamp, logger: Logger) async throws {
         let reason = DeadLetterRecord.Reason(code: poison.reason, message: poison.error.message, field: poison.error.field)
-        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: 0, transactionID: poison.transactionId, eventID: poison.eventId), for: record)
+        guard let transactionID = poison.transactionId else {
+            // Nothing names a transaction: no result, and nothing to store the dead letter's time with.
+            try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: 0, failedAt: received, transactionID: nil, eventID: poison.eventId), for: record)
+            recordPoison(poison, logger: logger)
+            return
+        }
+        // The invalid result is stored first: a second delivery re-publishes it, and a dead letter
+        // whose time is the result's, byte for byte.
+        let eventID = poison.eventId ?? "\(record.topic)/\(record.partition)/\(record.offset)"
+        let key = CaptureKey(captureEventID: eventID, transactionID: transactionID, step: poison.step?.rawValue ?? "unknown")
+        let stored: StoredResult
+        if let earlier = try await timed("result", { try await store.result(forCapture: eventID) }) {
+            stored = earlier
+        } else {
+            let state = (try? await loadMachine(transactionID)) ?? TransactionStateMachine()
+            let result = VerificationResult.invalid(
+                captureEventId: eventID, transactionId: transactionID, step: poison.step, error: poison.error, state: state, timings: timings(received)
+            )
+            let bytes = try result.encodedJSON()
+            stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: nil, at: Date()) })
+        }
+        let result = try VerificationResult.decode(stored.result)
+        CrashPoint.afterStore.reach(crashPoint)
+        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: 0, failedAt: result.timings.completedAt, transactionID: transactionID, eventID: poison.eventId), for: record)
+        recordPoison(poison, logger: logger)
+        try await publisher.publish(result, bytes: stored.result, for: record, traceparent: nil, tracestate: nil)
+        metrics.recordResult(step: poison.step?.rawValue ?? "unknown", outcome: "invalid")
+    }
+
+    private func recordPoison(_ poison: CaptureIntake.Poison, logger: Logger) {
         metrics.recordDeadLetter(reason: poison.reason)
         logger.warning(
             "poison capture dead-lettered",
             metadata: [WorkerLoggingKeys.reason: "\(poison.reason)", "field": "\(poison.error.field ?? "-")"]
         )
-        guard let transactionID = poison.transactionId else { return }
-        let eventID = poison.eventId ?? "\(record.topic)/\(record.partition)/\(record.offset)"
-        let state = (try? await loadMachine(transactionID)) ?? TransactionStateMachine()
-        let result = VerificationResult.invalid(
-            captureEventId: eventID,
-            transactionId: transactionID,
-            step: poison.step,
-            error: poison.error,
-            state: state,
-            timings: timings(received)
-        )
-        try await publisher.publish(result, bytes: try result.encodedJSON(), for: record, traceparent: nil, tracestate: nil)
-        metrics.recordResult(step: poison.step?.rawValue ?? "unknown", outcome: "invalid")
     }
 
     /// A capture Vlens could not complete (retries exhausted, credentials): dead-letter it with the
@@ -245,17 +275,20 @@ public struct CaptureHandler: ProcessingHandler {
     private func deadLetterFailure(_ record: KafkaRecord, capture: CaptureSubmitted, result: VerificationResult, logger: Logger) async throws {
         let error = result.error
         let reason = DeadLetterRecord.Reason(code: error?.code.rawValue ?? "failed", message: error?.message ?? "the capture could not be completed")
-        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: result.attempts, transactionID: capture.transactionId, eventID: capture.eventId), for: record)
+        try await publisher.deadLetter(
+            Self.letter(record, reason: reason, attempts: result.attempts, failedAt: result.timings.completedAt, transactionID: capture.transactionId, eventID: capture.eventId),
+            for: record
+        )
         metrics.recordDeadLetter(reason: reason.code)
         logger.error("capture failed and was dead-lettered", metadata: [WorkerLoggingKeys.reason: "\(reason.code)"])
     }
 
     /// The dead-letter record of `record`: its original key, value and headers, and the reason.
-    private static func letter(_ record: KafkaRecord, reason: DeadLetterRecord.Reason, attempts: Int, transactionID: String?, eventID: String?) -> DeadLetterRecord {
+    private static func letter(_ record: KafkaRecord, reason: DeadLetterRecord.Reason, attempts: Int, failedAt: Timestamp, transactionID: String?, eventID: String?) -> DeadLetterRecord {
         DeadLetterRecord(
             reason: reason,
             source: DeadLetterRecord.Source(topic: record.topic, partition: Int(record.partition), offset: record.offset),
-            failedAt: Timestamp(Date()),
+            failedAt: failedAt,
             attempts: attempts,
             transactionId: transactionID,
             eventId: eventID,
