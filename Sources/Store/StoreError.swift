@@ -2,7 +2,7 @@
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     /// A bounded code, fit for a metric label.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: String { case invalidURL = "invalid_url", unavailable, migration, query, corrupt }
+        private enum Value: String { case invalidURL = "invalid_url", unavailable, migration, query, corrupt, encryption }
         private let value: Value
         private init(_ value: Value) { self.value = value }
 
@@ -16,6 +16,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         public static let query = Code(.query)
         /// Stored data is not what the schema promises.
         public static let corrupt = Code(.corrupt)
+        /// A key is unusable, or a sealed result does not open.
+        public static let encryption = Code(.encryption)
 
         public var description: String { value.rawValue }
     }

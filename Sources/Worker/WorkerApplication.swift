@@ -34,7 +34,10 @@ public struct WorkerApplication: Sendable {
         let configuration = self.configuration
         let metrics = WorkerMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let storeURL = try StoreURL(configuration.storeURL)
-        let store = try await storeURL.makeStore(logger: logger)
+        let plainStore = try await storeURL.makeStore(logger: logger)
+        let store: any VerificationStore = configuration.storeEncryptionKeys.isEmpty
+            ? plainStore
+            : EncryptedVerificationStore(plainStore, cipher: try ResultCipher(keys: configuration.storeEncryptionKeys))
         logger.info("worker starting", metadata: ["store": "\(storeURL.redacted)", "group": "\(configuration.kafka.groupID)", "instance": "\(configuration.instanceID)"])
 
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -111,6 +111,37 @@ struct VerificationStoreTests {
         }
     }
 
+    @Test("encrypted results: callers see plaintext, the database holds sealed bytes, keys rotate, a missing key is named", arguments: StoreEngine.allCases)
+    func encryptedResults(engine: StoreEngine) async throws {
+        try await withFreshStore(engine) { base, _ in
+            let old = try ResultCipher.Key(id: "2026-11", material: Array(repeating: 1, count: 32))
+            let new = try ResultCipher.Key(id: "2026-12", material: Array(repeating: 2, count: 32))
+            let plaintext = Array(#"{"extractedData":{"idNumber":"29901230123468"}}"#.utf8)
+            let legacy = CaptureKey(captureEventID: "evt-legacy", transactionID: "txn-1", step: "id_front")
+            _ = try await base.complete(legacy, result: Array("plain".utf8), transactionState: nil, at: now)
+
+            let first = EncryptedVerificationStore(base, cipher: try ResultCipher(keys: [old]))
+            let stored = try await first.complete(capture, result: plaintext, transactionState: nil, at: now)
+            #expect(stored.result == plaintext, "callers get the bytes they stored")
+            let raw = try #require(try await base.result(forCapture: capture.captureEventID))
+            #expect(raw.result.starts(with: Array("VWE1".utf8)))
+            #expect(raw.result.count > plaintext.count && !String(decoding: raw.result, as: UTF8.self).contains("29901230123468"))
+            #expect(try await first.result(forCapture: legacy.captureEventID)?.result == Array("plain".utf8), "rows from before encryption still read")
+
+            let rotated = EncryptedVerificationStore(base, cipher: try ResultCipher(keys: [new, old]))
+            #expect(try await rotated.result(forCapture: capture.captureEventID)?.result == plaintext, "the old key still opens")
+            let second = CaptureKey(captureEventID: "evt-2", transactionID: "txn-2", step: "id_back")
+            _ = try await rotated.complete(second, result: plaintext, transactionState: nil, at: now)
+            let sealedWithNew = try #require(try await base.result(forCapture: "evt-2")).result
+            #expect(sealedWithNew.dropFirst(5).starts(with: Array("2026-12".utf8)), "new results are sealed with the first key")
+
+            let withoutOld = EncryptedVerificationStore(base, cipher: try ResultCipher(keys: [new]))
+            let error = await #expect(throws: StoreError.self) { try await withoutOld.result(forCapture: capture.captureEventID) }
+            #expect(error?.message.contains("2026-11") == true)
+            #expect(error?.code == .encryption)
+        }
+    }
+
     /// Whether the SQLite database or its `-wal` / `-shm` files contain `text`.
     static func filesContain(_ path: String, _ text: String) -> Bool {
         let needle = Data(text.utf8)

@@ -57,6 +57,24 @@ struct WorkerConfigurationTests {
         #expect(!error.description.contains("key-123-secret"))
     }
 
+    @Test("extracted data is stored only encrypted: INCLUDE_EXTRACTED_DATA needs STORE_ENCRYPTION_KEYS, and bad keys are named without their material")
+    func encryptionKeys() async throws {
+        var environment = minimal
+        environment["INCLUDE_EXTRACTED_DATA"] = "true"
+        let missing = try await #require(throws: ConfigurationError.self) { try await WorkerConfiguration.load(environment: environment) }
+        #expect(missing.problems.contains { $0.key == "INCLUDE_EXTRACTED_DATA" && $0.fix.contains("STORE_ENCRYPTION_KEYS") })
+
+        let material = Data(repeating: 9, count: 32).base64EncodedString()
+        environment["STORE_ENCRYPTION_KEYS"] = "2026-12:\(material), 2026-11:\(Data(repeating: 8, count: 32).base64EncodedString())"
+        let loaded = try await WorkerConfiguration.load(environment: environment)
+        #expect(loaded.storeEncryptionKeys.map(\.id) == ["2026-12", "2026-11"])
+
+        environment["STORE_ENCRYPTION_KEYS"] = "short:\(Data(repeating: 9, count: 16).base64EncodedString())"
+        let short = try await #require(throws: ConfigurationError.self) { try await WorkerConfiguration.load(environment: environment) }
+        #expect(short.problems.contains { $0.key == "STORE_ENCRYPTION_KEYS" })
+        #expect(!short.description.contains(Data(repeating: 9, count: 16).base64EncodedString()), "the key material never appears in errors")
+    }
+
     @Test("secrets come from mounted files, and setting both ways is refused")
     func secretFiles() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("api-key-\(UUID().uuidString)")

@@ -77,6 +77,7 @@ struct WorkflowHarness: Sendable {
                     "HTTP_HOST": "127.0.0.1",
                     "HTTP_PORT": "0",
                     "INCLUDE_EXTRACTED_DATA": "true",
+                    "STORE_ENCRYPTION_KEYS": "e2e:" + Data(repeating: 7, count: 32).base64EncodedString(),
                 ]
                 environment.merge(extra) { _, new in new }
                 var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: servers)

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import Store
 
 
 extension WorkerConfiguration {
@@ -63,6 +64,13 @@ extension WorkerConfiguration {
             source.report("STORE_URL", "is neither a sqlite: path nor a postgres:// URL", fix: "use sqlite:./data/vlens-worker.sqlite or postgres://user@host:5432/db")
         }
         let retentionDays = source.int("RETENTION_DAYS", default: 30, range: 1...3650)
+        let encryptionKeys = Self.parseEncryptionKeys(&source)
+        if input.includeExtractedData, encryptionKeys.isEmpty {
+            source.report(
+                "INCLUDE_EXTRACTED_DATA", "is true, so stored results would hold OCR'd personal data in the clear",
+                fix: "set STORE_ENCRYPTION_KEYS_FILE (or STORE_ENCRYPTION_KEYS) to id:base64-of-32-random-bytes, e.g. from `head -c32 /dev/urandom | base64`"
+            )
+        }
         var crashPoint: CrashPoint?
         if let point = source.raw("WORKER_TEST_CRASH_POINT") {
             crashPoint = CrashPoint(rawValue: point)
@@ -87,11 +95,32 @@ extension WorkerConfiguration {
         configuration.storeURL = storeURL
         configuration.retention = .seconds(retentionDays * 86_400)
         configuration.testCrashPoint = crashPoint
+        configuration.storeEncryptionKeys = encryptionKeys
         configuration.httpHost = httpHost
         configuration.httpPort = httpPort
         configuration.logLevel = logLevel
         if let instance = source.raw("WORKER_INSTANCE_ID") { configuration.instanceID = instance }
         return configuration
+    }
+
+    /// `STORE_ENCRYPTION_KEYS[_FILE]`: `id:base64,...`. Errors name the key id, never the material.
+    private static func parseEncryptionKeys(_ source: inout ConfigSource) -> [ResultCipher.Key] {
+        guard let text = source.secret("STORE_ENCRYPTION_KEYS") else { return [] }
+        var keys: [ResultCipher.Key] = []
+        for (index, entry) in text.split(separator: ",").enumerated() {
+            let parts = entry.trimmingCharacters(in: .whitespaces).split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let material = Data(base64Encoded: String(parts[1])),
+                  let key = try? ResultCipher.Key(id: String(parts[0]), material: Array(material)) else {
+                source.report("STORE_ENCRYPTION_KEYS", "entry \(index + 1) is not id:base64-of-32-bytes", fix: "write each key as id:base64 of 32 random bytes, e.g. 2026-11:$(head -c32 /dev/urandom | base64)")
+                continue
+            }
+            guard !keys.contains(where: { $0.id == key.id }) else {
+                source.report("STORE_ENCRYPTION_KEYS", "names key \(key.id) twice", fix: "give every key its own id")
+                continue
+            }
+            keys.append(key)
+        }
+        return keys
     }
 
     private static func parseKafka(_ source: inout ConfigSource) -> Kafka? {

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// Everything the worker needs to run, with documented defaults.
 /// Loaded from environment variables (and an optional JSON file) by ``load(environment:)``.
@@ -92,6 +93,10 @@ public struct WorkerConfiguration: Sendable {
     public var input = Input()
     /// `STORE_URL`. Default `sqlite:./data/vlens-worker.sqlite`.
     public var storeURL: String = "sqlite:./data/vlens-worker.sqlite"
+    /// `STORE_ENCRYPTION_KEYS` / `STORE_ENCRYPTION_KEYS_FILE` (a secret): `id:base64-of-32-bytes`,
+    /// comma-separated; the first seals stored results, all open them. Required with
+    /// `INCLUDE_EXTRACTED_DATA=true`. Default none (results are stored as published).
+    public var storeEncryptionKeys: [ResultCipher.Key] = []
     /// `WORKER_TEST_CRASH_POINT`: tests only, where the worker kills itself (``CrashPoint``). Default none.
     public var testCrashPoint: CrashPoint?
     /// `RETENTION_DAYS`: how long the store keeps results, transaction states and markers. Default 30 days.
