@@ -23,6 +23,8 @@ struct ImageResolver: Sendable {
     let policy: ClaimCheckPolicy
     let httpClient: HTTPClient
     var fetchTimeout: Duration = .seconds(30)
+    /// How host names are resolved (tests give one that changes its answer).
+    var resolve: @Sendable (String) async -> [String] = HostAddresses.resolve
 
     func resolve(_ reference: ImageReference, field: String) async throws(Failure) -> String {
         if let base64 = reference.inlineBase64 { return base64 }
@@ -38,50 +40,71 @@ struct ImageResolver: Sendable {
         }
         guard let url = URL(string: claim.url) else { throw unusable("is not a URL", reason: "schema_invalid") }
         if let refusal = policy.refusal(for: url) { throw unusable(refusal, reason: "disallowed_image_host") }
-        // A name on the allow-list must not resolve to a private address either (DNS rebinding).
-        // The HTTP client resolves again when it connects, so a name that changes its answer in
-        // between is not caught; literal addresses were checked above.
-        if !policy.allowPrivateAddresses, let host = url.host, !ClaimCheckPolicy.isAddressLiteral(host) {
-            let addresses = await HostAddresses.resolve(host)
-            guard !addresses.isEmpty else { throw .transient("claim-check host did not resolve") }
-            if addresses.contains(where: ClaimCheckPolicy.isPrivateAddress) {
+        // A name is resolved once: its addresses must not be private either, and the connection goes
+        // to the address that was checked, so a name that changes its answer (DNS rebinding) cannot
+        // send the fetch elsewhere. Literal addresses were checked above.
+        var pinned: (host: String, address: String)?
+        if let host = url.host, !ClaimCheckPolicy.isAddressLiteral(host) {
+            let addresses = await resolve(host)
+            guard let first = addresses.first else { throw .transient("claim-check host did not resolve") }
+            if !policy.allowPrivateAddresses, addresses.contains(where: ClaimCheckPolicy.isPrivateAddress) {
                 throw unusable("claim-check host resolves to a loopback, link-local or private address", reason: "disallowed_image_host")
             }
+            pinned = (host, first)
         }
         guard claim.sizeBytes <= policy.maxImageBytes else {
             throw unusable("sizeBytes exceeds the \(policy.maxImageBytes)-byte image limit (MAX_IMAGE_BYTES)")
         }
 
-        var request = HTTPClientRequest(url: claim.url)
-        request.method = .GET
-        let response: HTTPClientResponse
-        do {
-            response = try await httpClient.execute(request, timeout: .nanoseconds(Int64(fetchTimeout.components.seconds) * 1_000_000_000 + fetchTimeout.components.attoseconds / 1_000_000_000))
-        } catch {
-            throw .transient("claim-check fetch failed: \(type(of: error))")
-        }
-        switch response.status.code {
-        case 200..<300: break
-        case 500..<600, 429, 408: throw .transient("claim-check fetch answered HTTP \(response.status.code)")
-        default: throw unusable("fetch answered HTTP \(response.status.code)")
-        }
-        var body = ByteBuffer()
-        do {
-            for try await var chunk in response.body {
-                guard body.readableBytes + chunk.readableBytes <= min(policy.maxImageBytes, claim.sizeBytes) else {
-                    throw unusable("the image is larger than its sizeBytes or the image limit")
-                }
-                body.writeBuffer(&chunk)
-            }
-        } catch let failure as Failure {
-            throw failure
-        } catch {
-            throw .transient("claim-check body failed: \(type(of: error))")
-        }
+        // A pinned fetch gets a client of its own whose only DNS answer is the checked address (TLS
+        // still verifies the certificate against the host name); literal addresses use the shared one.
+        let client = pinned.map { Self.pinnedClient(host: $0.host, address: $0.address) } ?? httpClient
+        let downloaded = await download(claim, using: client, unusable: unusable)
+        if pinned != nil { try? await client.shutdown() }
+        let body = try downloaded.get()
         guard body.readableBytes == claim.sizeBytes else { throw unusable("the image's size differs from sizeBytes") }
         let digest = SHA256.hash(data: body.readableBytesView)
         let hex = digest.map { String(format: "%02x", $0) }.joined()
         guard hex == claim.sha256 else { throw unusable("the image's sha256 differs from the reference") }
         return Data(body.readableBytesView).base64EncodedString()
+    }
+
+    /// GETs the image, within its size and the image limit.
+    private func download(
+        _ claim: ImageReference.ClaimCheck, using client: HTTPClient, unusable: (String, String) -> Failure
+    ) async -> Result<ByteBuffer, Failure> {
+        var request = HTTPClientRequest(url: claim.url)
+        request.method = .GET
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .nanoseconds(Int64(fetchTimeout.components.seconds) * 1_000_000_000 + fetchTimeout.components.attoseconds / 1_000_000_000))
+        } catch {
+            return .failure(.transient("claim-check fetch failed: \(type(of: error))"))
+        }
+        switch response.status.code {
+        case 200..<300: break
+        case 500..<600, 429, 408: return .failure(.transient("claim-check fetch answered HTTP \(response.status.code)"))
+        default: return .failure(unusable("fetch answered HTTP \(response.status.code)", "image_unavailable"))
+        }
+        var body = ByteBuffer()
+        do {
+            for try await var chunk in response.body {
+                guard body.readableBytes + chunk.readableBytes <= min(policy.maxImageBytes, claim.sizeBytes) else {
+                    return .failure(unusable("the image is larger than its sizeBytes or the image limit", "image_unavailable"))
+                }
+                body.writeBuffer(&chunk)
+            }
+        } catch {
+            return .failure(.transient("claim-check body failed: \(type(of: error))"))
+        }
+        return .success(body)
+    }
+
+    /// A client that connects to `address` for `host` and follows no redirect.
+    static func pinnedClient(host: String, address: String) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.dnsOverride = [host: address]
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 }
