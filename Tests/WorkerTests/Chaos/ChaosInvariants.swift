@@ -10,81 +10,100 @@ enum ChaosInvariants {
         !(outcome.hasPrefix("fault_") || outcome == "hung" || outcome == "reset" || outcome.hasPrefix("rate_limited"))
     }
 
-    /// Checks the invariants (recording failures) and returns the scenario's report.
+    /// Checks the invariants, records each failure as an issue, and returns the scenario's report.
+    static func check(_ run: ChaosRun, logs: [String], maxDuplicateCalls: Int = 0, maxDuplicateResults: Int? = nil) -> ChaosReport {
+        let (report, failures) = evaluate(ChaosEvidence(run, logs: logs), maxDuplicateCalls: maxDuplicateCalls, maxDuplicateResults: maxDuplicateResults)
+        for failure in failures { Issue.record(Comment(rawValue: failure)) }
+        return report
+    }
+
+    /// The invariants over `evidence`: the report, and one line per broken invariant.
     ///
     /// - Parameters:
-    ///   - maxDuplicateCalls: how many captures Vlens may have processed twice (captures in flight
-    ///     at a crash); 0 for scenarios without crashes.
+    ///   - maxDuplicateCalls: how many captures Vlens may have processed more often than their lost
+    ///     replies explain (captures in flight at a crash); 0 for scenarios without crashes.
     ///   - maxDuplicateResults: how many result records may repeat an id (always byte-identical).
-    static func check(_ run: ChaosRun, logs: [String], maxDuplicateCalls: Int = 0, maxDuplicateResults: Int? = nil) -> ChaosReport {
-        let harness = run.harness
-        let records = harness.results.records
-        let results = harness.decodedResults()
+    static func evaluate(_ evidence: ChaosEvidence, maxDuplicateCalls: Int = 0, maxDuplicateResults: Int? = nil) -> (ChaosReport, failures: [String]) {
+        let name = evidence.name
+        var failures: [String] = []
+        let results = evidence.results.compactMap { try? VerificationResult.decode($0.value) }
 
         // Every capture has a result, and succeeded.
         let firstByCapture = Dictionary(results.map { ($0.causationId, $0) }, uniquingKeysWith: { first, _ in first })
-        let missing = run.captures.filter { firstByCapture[$0.eventId] == nil }
-        #expect(missing.count == 0, "\(run.name): \(missing.count) captures without a result, in transactions \(Set(missing.map(\.transactionId)).sorted())")
-        let unsuccessful = run.captures.compactMap { firstByCapture[$0.eventId] }.filter { $0.outcome != .succeeded }
-        #expect(unsuccessful.count == 0, "\(run.name): \(unsuccessful.count) results not succeeded: \(Set(unsuccessful.compactMap { $0.error?.code.rawValue }))")
+        let missing = evidence.captures.filter { firstByCapture[$0.eventId] == nil }
+        if !missing.isEmpty {
+            failures.append("\(name): \(missing.count) captures without a result, in transactions \(Set(missing.map(\.transactionId)).sorted())")
+        }
+        let unsuccessful = evidence.captures.compactMap { firstByCapture[$0.eventId] }.filter { $0.outcome != .succeeded }
+        if !unsuccessful.isEmpty {
+            failures.append("\(name): \(unsuccessful.count) results not succeeded: \(Set(unsuccessful.compactMap { $0.error?.code.rawValue }))")
+        }
 
         // Each transaction's results arrive in input order.
         let byTransaction = Dictionary(grouping: results, by: \.transactionId)
-        for flow in run.flows {
+        for transactionID in evidence.transactionIDs {
             var seen: [CaptureStep] = []
-            for result in byTransaction[flow.transactionId] ?? [] {
+            for result in byTransaction[transactionID] ?? [] {
                 if let step = result.step, !seen.contains(step) { seen.append(step) }
             }
-            #expect(seen.isEmpty || seen == [.idFront, .idBack, .liveness], "\(run.name): transaction out of order: \(seen)")
+            if !(seen.isEmpty || seen == [.idFront, .idBack, .liveness]) {
+                failures.append("\(name): transaction out of order: \(seen)")
+            }
         }
 
         // Duplicates only as identical result ids.
         var byID: [String: [UInt8]] = [:]
         var duplicates = 0
-        for record in records {
+        for record in evidence.results {
             guard let id = try? VerificationResult.decode(record.value).eventId else { continue }
             if let earlier = byID[id] {
                 duplicates += 1
-                #expect(earlier == record.value, "\(run.name): result \(id) was published twice with different bytes")
+                if earlier != record.value { failures.append("\(name): result \(id) was published twice with different bytes") }
             } else {
                 byID[id] = record.value
             }
         }
-        if let maxDuplicateResults { #expect(duplicates <= maxDuplicateResults, "\(run.name): \(duplicates) duplicate results") }
+        if let maxDuplicateResults, duplicates > maxDuplicateResults { failures.append("\(name): \(duplicates) duplicate results") }
 
         // At most one processed Vlens call per capture, except those in flight at a crash, counted over
         // every processed call, faulted or not. A call whose reply was lost (processed, then the
         // connection reset or the answer never came) explains one more call of its capture, no more.
-        let processed = harness.simulator.ledger().calls.filter { wasProcessed($0.outcome) && $0.requestId != nil }
+        let processed = evidence.ledgerCalls.filter { wasProcessed($0.outcome) && $0.requestId != nil }
         let callsByCapture = Dictionary(grouping: processed) { $0.requestId! }.values
         let duplicateCalls = callsByCapture.filter { $0.count - 1 > $0.filter { $0.replyLost }.count }.count
-        #expect(duplicateCalls <= maxDuplicateCalls, "\(run.name): \(duplicateCalls) captures called more often than their lost replies explain (allowed \(maxDuplicateCalls))")
+        if duplicateCalls > maxDuplicateCalls {
+            failures.append("\(name): \(duplicateCalls) captures called more often than their lost replies explain (allowed \(maxDuplicateCalls))")
+        }
         let lostReplies = processed.filter { $0.replyLost }.count
         if lostReplies > 0 {
             let repeated = callsByCapture.filter { $0.count > 1 }.count
-            print("chaos \(run.name): \(lostReplies) replies lost after processing; \(repeated) captures called again because of them")
+            print("chaos \(name): \(lostReplies) replies lost after processing; \(repeated) captures called again because of them")
         }
 
         // Dead letters only for poison input.
-        let deadLetters = harness.deadLetters.records
-        #expect(deadLetters.count == run.poisonCount, "\(run.name): \(deadLetters.count) dead letters for \(run.poisonCount) poison events")
-        let loadKeys = Set(run.flows.map { Array($0.transactionId.utf8) })
-        #expect(deadLetters.allSatisfy { !loadKeys.contains($0.key ?? []) }, "\(run.name): a healthy capture was dead-lettered")
+        if evidence.deadLetterKeys.count != evidence.poisonCount {
+            failures.append("\(name): \(evidence.deadLetterKeys.count) dead letters for \(evidence.poisonCount) poison events")
+        }
+        let loadKeys = Set(evidence.transactionIDs.map { Array($0.utf8) })
+        if evidence.deadLetterKeys.contains(where: { loadKeys.contains($0 ?? []) }) {
+            failures.append("\(name): a healthy capture was dead-lettered")
+        }
 
         // No personal data in any log.
-        let scan = PersonalDataScan(captures: run.captures, results: results)
-        let findings = logs.flatMap { scan.findings(in: $0) }
-        for finding in Set(findings) { Issue.record(Comment(rawValue: "\(run.name): \(finding)")) }
+        let scan = PersonalDataScan(captures: evidence.captures, results: results)
+        let findings = evidence.logs.flatMap { scan.findings(in: $0) }
+        failures += Set(findings).sorted().map { "\(name): \($0)" }
 
         // Recovery: from the end of each fault until the next result.
-        let stamps = records.compactMap(\.timestamp).sorted()
-        let recoveries = run.faultEnds.compactMap { end in stamps.first { $0 > end }.map { $0.timeIntervalSince(end) } }
+        let stamps = evidence.results.compactMap(\.timestamp).sorted()
+        let recoveries = evidence.faultEnds.compactMap { end in stamps.first { $0 > end }.map { $0.timeIntervalSince(end) } }
 
-        return ChaosReport(
-            scenario: run.name, profile: run.profile.name, captures: run.captures.count,
-            results: run.captures.filter { firstByCapture[$0.eventId] != nil }.count,
-            duplicates: duplicates, duplicateVlensCalls: duplicateCalls, deadLetters: deadLetters.count,
+        let report = ChaosReport(
+            scenario: name, profile: evidence.profile, captures: evidence.captures.count,
+            results: evidence.captures.filter { firstByCapture[$0.eventId] != nil }.count,
+            duplicates: duplicates, duplicateVlensCalls: duplicateCalls, deadLetters: evidence.deadLetterKeys.count,
             maxRecoverySeconds: recoveries.max(), logFindings: findings.count
         )
+        return (report, failures)
     }
 }
