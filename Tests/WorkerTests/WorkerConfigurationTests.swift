@@ -75,6 +75,16 @@ struct WorkerConfigurationTests {
         #expect(!short.description.contains(Data(repeating: 9, count: 16).base64EncodedString()), "the key material never appears in errors")
     }
 
+    @Test("exactly-once mode needs an instance id that survives restarts")
+    func exactlyOnceNeedsStableInstance() async throws {
+        var environment = minimal
+        environment["KAFKA_EXACTLY_ONCE"] = "true"
+        let error = try await #require(throws: ConfigurationError.self) { try await WorkerConfiguration.load(environment: environment) }
+        #expect(error.problems.contains { $0.key == "WORKER_INSTANCE_ID" && $0.fix.contains("StatefulSet") })
+        environment["WORKER_INSTANCE_ID"] = "vlens-worker-0"
+        #expect(try await WorkerConfiguration.load(environment: environment).instanceID == "vlens-worker-0")
+    }
+
     @Test("secrets come from mounted files, and setting both ways is refused")
     func secretFiles() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("api-key-\(UUID().uuidString)")

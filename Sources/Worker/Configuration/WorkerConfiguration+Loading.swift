@@ -99,7 +99,16 @@ extension WorkerConfiguration {
         configuration.httpHost = httpHost
         configuration.httpPort = httpPort
         configuration.logLevel = logLevel
-        if let instance = source.raw("WORKER_INSTANCE_ID") { configuration.instanceID = instance }
+        if let instance = source.raw("WORKER_INSTANCE_ID") {
+            configuration.instanceID = instance
+        } else if configuration.kafka.exactlyOnce {
+            // The default (host name and PID) changes on every restart, so a successor could never
+            // fence its predecessor's open transaction.
+            source.report(
+                "WORKER_INSTANCE_ID", "is not set, and KAFKA_EXACTLY_ONCE=true needs a transactional id that survives restarts",
+                fix: "set it to a name stable across restarts, such as a StatefulSet's pod name (vlens-worker-0, -1, ...)"
+            )
+        }
         return configuration
     }
 
