@@ -57,7 +57,7 @@ struct ChaosTests {
     func workerKills() async throws {
         let profile = ChaosProfile.current
         try await Self.withRebalancingBroker { servers in
-        try await Self.run("worker SIGKILL every \(profile.killInterval)", store: .postgres, workers: 3, bootstrapServers: servers, maxDuplicateCalls: profile.kills * 32) { run in
+        try await Self.run("worker SIGKILL every \(profile.killInterval) (mock cluster)", store: .postgres, workers: 3, bootstrapServers: servers, maxDuplicateCalls: profile.kills * 32) { run in
             for kill in 0..<profile.kills {
                 try await Task.sleep(for: profile.killInterval)
                 try run.killAndReplace(kill % 3)
@@ -73,7 +73,7 @@ struct ChaosTests {
     @Test("all workers get a rolling restart (SIGTERM) under load: no duplicate Vlens calls")
     func rollingRestart() async throws {
         try await Self.withRebalancingBroker { servers in
-        try await Self.run("rolling restart (SIGTERM)", store: .postgres, workers: 3, bootstrapServers: servers, maxDuplicateCalls: 0) { run in
+        try await Self.run("rolling restart (SIGTERM, mock cluster)", store: .postgres, workers: 3, bootstrapServers: servers, maxDuplicateCalls: 0) { run in
             try await Task.sleep(for: .seconds(4))
             for index in 0..<3 {
                 try await run.restart(index)
