@@ -3,13 +3,14 @@
 // coordinator) can stand in for tansu under the test suites. See `MockBrokerControl.swift` for the
 // control port (topic creation and fault injection) and scripts/services for `KAFKA_IMPL=mock`.
 //
-// Usage: KafkaMockBroker [--brokers N]
+// Usage: KafkaMockBroker [--brokers N] [--exit-with-parent]
 // Prints `KAFKA_BOOTSTRAP_SERVERS=...` and `KAFKA_MOCK_CONTROL=127.0.0.1:PORT`, one per line, then
 // serves until SIGTERM or SIGINT.
 import CRdKafka
 import Foundation
 
 var brokers: Int32 = 1
+var exitWithParent = false
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -18,11 +19,13 @@ while let argument = arguments.popFirst() {
             fail("--brokers needs a number from 1 to 9")
         }
         brokers = value
+    case "--exit-with-parent":
+        exitWithParent = true
     case "-h", "--help":
-        print("usage: KafkaMockBroker [--brokers N]   (librdkafka's mock cluster on loopback; stop with SIGTERM)")
+        print("usage: KafkaMockBroker [--brokers N] [--exit-with-parent]   (librdkafka's mock cluster on loopback; stop with SIGTERM)")
         exit(0)
     default:
-        fail("unknown argument \(argument); usage: KafkaMockBroker [--brokers N]")
+        fail("unknown argument \(argument); usage: KafkaMockBroker [--brokers N] [--exit-with-parent]")
     }
 }
 
@@ -58,4 +61,18 @@ let stops = [SIGTERM, SIGINT].map { sig in
     source.resume()
     return source
 }
-withExtendedLifetime(stops) { dispatchMain() }
+// Tests start it as a child: it must not outlive a test process that crashed (it would be adopted
+// by another process, so its parent id changes).
+let parent = getppid()
+let watchdog = DispatchSource.makeTimerSource(queue: .main)
+if exitWithParent {
+    watchdog.schedule(deadline: .now() + 1, repeating: 1)
+    watchdog.setEventHandler {
+        guard getppid() != parent else { return }
+        control.stop()
+        cluster.destroy()
+        exit(0)
+    }
+    watchdog.resume()
+}
+withExtendedLifetime((stops, watchdog)) { dispatchMain() }

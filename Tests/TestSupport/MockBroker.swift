@@ -15,7 +15,7 @@ public final class MockBroker: Sendable {
     public init(brokers: Int = 1) throws {
         let process = Process()
         process.executableURL = try BuiltExecutable.url(named: "KafkaMockBroker")
-        process.arguments = ["--brokers", "\(brokers)"]
+        process.arguments = ["--brokers", "\(brokers)", "--exit-with-parent"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
