@@ -42,6 +42,14 @@ struct RedriveCommand: AsyncParsableCommand {
         let scan = TopicScan(bootstrapServers: environment.kafka.bootstrapServers, topic: source, from: from?.date, to: started, idleTimeout: .seconds(options.idleTimeout))
         let final = try await scan.run({ record in
             let reason = record.header(DeadLetterRecord.HeaderName.reason) ?? "unknown"
+            // A capture re-delivered after its failure was stored re-publishes its dead letter, byte for
+            // byte: one capture, several copies. Only the first copy of a source record counts.
+            let origin = [DeadLetterRecord.HeaderName.sourceTopic, DeadLetterRecord.HeaderName.sourcePartition, DeadLetterRecord.HeaderName.sourceOffset]
+                .map { record.header($0) ?? "?" }.joined(separator: "/")
+            guard tally.withLock({ $0.firstCopies.insert(origin).inserted }) else {
+                tally.withLock { $0.copies += 1 }
+                return
+            }
             guard reasons?.contains(reason) ?? true else {
                 tally.withLock { $0.skipped[reason, default: 0] += 1 }
                 return
@@ -73,6 +81,9 @@ struct RedriveCommand: AsyncParsableCommand {
 struct RedriveTally {
     var redriven: [String: Int] = [:]
     var skipped: [String: Int] = [:]
+    /// Source records (`topic/partition/offset`) already seen in this run, and later copies of them.
+    var firstCopies: Set<String> = []
+    var copies = 0
 
     func summary(source: String, target: String, dryRun: Bool, elapsed: TimeInterval) -> String {
         var lines = ["redrive summary: \(source) -> \(target)\(dryRun ? " (dry run: nothing published)" : "")"]
@@ -81,6 +92,7 @@ struct RedriveTally {
             lines.append("  " + reason.padding(toLength: 30, withPad: " ", startingAt: 0) + " " + String(redriven[reason, default: 0]).padding(toLength: 13, withPad: " ", startingAt: 0) + " " + String(skipped[reason, default: 0]))
         }
         lines.append("  total                          \(redriven.values.reduce(0, +))   skipped \(skipped.values.reduce(0, +))")
+        if copies > 0 { lines.append("  identical copies, counted once \(copies)") }
         lines.append("  elapsed                        \(String(format: "%.1f", elapsed)) s")
         return lines.joined(separator: "\n")
     }
