@@ -3,7 +3,7 @@ import Synchronization
 /// Lets async work run one at a time, in arrival order, without blocking a thread.
 ///
 /// Used so pause/resume calls, and commits, never overlap or reorder.
-final class AsyncSerialLock: Sendable {
+public final class AsyncSerialLock: Sendable {
     private struct State {
         var locked = false
         var waiters = FIFOQueue<CheckedContinuation<Void, Never>>()
@@ -11,11 +11,11 @@ final class AsyncSerialLock: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    public init() {}
 
     /// Runs `body` once every earlier holder finished. Not cancellable while waiting: holders only
     /// run short calls.
-    func withLock<T>(_ body: () async throws -> T) async rethrows -> T {
+    public func withLock<T>(_ body: () async throws -> T) async rethrows -> T {
         await acquire()
         defer { release() }
         return try await body()

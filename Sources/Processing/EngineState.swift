@@ -12,6 +12,8 @@ struct EngineState<Record: ProcessingRecord> {
         /// Records running for this assignment.
         var running = 0
         var revoking = false
+        /// Whether the records past the commit point exceed a per-partition bound.
+        var overBound = false
         /// Whether the source was last told to pause (true) or resume (false); nil when unknown.
         var appliedPause: Bool?
     }
@@ -83,8 +85,9 @@ struct EngineState<Record: ProcessingRecord> {
     mutating func onRecord(_ record: Record) -> Action {
         let partition = record.topicPartition
         guard !shuttingDown, let state = partitions[partition], !state.revoking,
-            partitions[partition]!.tracker.receive(record.offset)
+            partitions[partition]!.tracker.receive(record.offset, bytes: record.byteCount)
         else { return Action() }
+        updateOverBound(partition)
         let dispatch = Dispatch(record: record, lane: LaneKey(record, ordering: configuration.ordering), epoch: state.epoch)
         partitions[partition]!.held += 1
         heldRecords += 1
@@ -112,7 +115,10 @@ struct EngineState<Record: ProcessingRecord> {
         if partitions[partition]?.epoch == dispatch.epoch {
             partitions[partition]!.running -= 1
             partitions[partition]!.held -= 1
-            if completed { partitions[partition]!.tracker.complete(dispatch.record.offset) }
+            if completed {
+                partitions[partition]!.tracker.complete(dispatch.record.offset)
+                updateOverBound(partition)
+            }
         }
         heldRecords -= 1
         heldBytes -= dispatch.record.byteCount
@@ -131,6 +137,26 @@ struct EngineState<Record: ProcessingRecord> {
             heldBytes -= dispatch.record.byteCount
         }
         updateOverLimit()
+    }
+
+    /// Pauses a partition whose records past the commit point reach a per-partition bound; resumes it
+    /// below three quarters of both.
+    private mutating func updateOverBound(_ partition: KafkaTopicPartition) {
+        guard let state = partitions[partition] else { return }
+        let records = state.tracker.pendingRecords
+        let bytes = state.tracker.pendingBytes
+        let maxRecords = configuration.maxUncommittedRecordsPerPartition
+        let maxBytes = configuration.maxUncommittedBytesPerPartition
+        let over: Bool
+        if state.overBound {
+            over = records >= maxRecords - maxRecords / 4 || bytes >= maxBytes - maxBytes / 4
+        } else {
+            over = records >= maxRecords || bytes >= maxBytes
+        }
+        if over != state.overBound {
+            partitions[partition]!.overBound = over
+            pauseDirty = true
+        }
     }
 
     /// Resumes below three quarters of both limits, so partitions do not flap at the limit.
@@ -153,7 +179,7 @@ struct EngineState<Record: ProcessingRecord> {
         var pause: [KafkaTopicPartition] = []
         var resume: [KafkaTopicPartition] = []
         for (partition, state) in partitions {
-            let desired = overLimit || shuttingDown || state.revoking
+            let desired = overLimit || shuttingDown || state.revoking || state.overBound
             guard state.appliedPause != desired else { continue }
             partitions[partition]!.appliedPause = desired
             if desired { pause.append(partition) } else { resume.append(partition) }

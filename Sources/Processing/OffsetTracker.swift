@@ -6,7 +6,13 @@ struct OffsetTracker {
     // Received offsets in order, from `head` on: the ones at and after the lowest incomplete offset.
     private var offsets: [Int64] = []
     private var done: [Bool] = []
+    private var sizes: [Int] = []
     private var head = 0
+
+    /// Bytes of the records from the lowest incomplete offset on (what the commit point has not passed).
+    private(set) var pendingBytes = 0
+    /// Records from the lowest incomplete offset on.
+    var pendingRecords: Int { offsets.count - head }
 
     /// The first offset received, the baseline for commit lag before any commit.
     private(set) var firstReceived: Int64?
@@ -17,12 +23,14 @@ struct OffsetTracker {
 
     /// Records `offset` as received and incomplete. Returns false (and records nothing) if the
     /// offset is not above every offset received before.
-    mutating func receive(_ offset: Int64) -> Bool {
+    mutating func receive(_ offset: Int64, bytes: Int = 0) -> Bool {
         if let highest = highestReceived, offset <= highest { return false }
         if firstReceived == nil { firstReceived = offset }
         highestReceived = offset
         offsets.append(offset)
         done.append(false)
+        sizes.append(bytes)
+        pendingBytes += bytes
         return true
     }
 
@@ -36,14 +44,19 @@ struct OffsetTracker {
         }
         guard low < offsets.count, offsets[low] == offset else { return }
         done[low] = true
-        while head < offsets.count, done[head] { head += 1 }
+        while head < offsets.count, done[head] {
+            pendingBytes -= sizes[head]
+            head += 1
+        }
         if head == offsets.count {
             offsets.removeAll(keepingCapacity: true)
             done.removeAll(keepingCapacity: true)
+            sizes.removeAll(keepingCapacity: true)
             head = 0
         } else if head >= 64, head * 2 >= offsets.count {
             offsets.removeFirst(head)
             done.removeFirst(head)
+            sizes.removeFirst(head)
             head = 0
         }
     }

@@ -14,6 +14,14 @@ public struct ProcessingConfiguration: Sendable {
     /// Default: 1024.
     public var maxQueuedRecords: Int = 1024
 
+    /// The most records of one partition at or past its lowest incomplete offset (what its commit
+    /// point has not passed); the partition is paused above it, so a record that never completes
+    /// cannot make the offset tracker grow without bound. Default: 10,000.
+    public var maxUncommittedRecordsPerPartition: Int = 10_000
+
+    /// The same bound in bytes. Default: 128 MiB.
+    public var maxUncommittedBytesPerPartition: Int = 128 << 20
+
     /// How often completed offsets are committed. Default: 1 s.
     public var commitInterval: Duration = .seconds(1)
 

@@ -1,8 +1,8 @@
 import Foundation
 
-/// A store whose results are sealed with a ``ResultCipher`` before they reach the database and opened
-/// when they are read; everything else passes through. Callers see plaintext, so re-published results
-/// stay byte-identical.
+/// A store whose results and parked records are sealed with a ``ResultCipher`` before they reach the
+/// database and opened when they are read; everything else passes through. Callers see plaintext, so
+/// re-published results stay byte-identical.
 public struct EncryptedVerificationStore: VerificationStore {
     let base: any VerificationStore
     let cipher: ResultCipher
@@ -45,6 +45,54 @@ public struct EncryptedVerificationStore: VerificationStore {
 
     public func partitionOwners(group: String, topic: String, since: Date) async throws -> [PartitionOwnership] {
         try await base.partitionOwners(group: group, topic: topic, since: since)
+    }
+
+    // MARK: - Parking: record key, value and headers are sealed like results.
+
+    public func park(_ capture: ParkedCapture) async throws -> ParkedCapture {
+        var sealed = capture
+        sealed.key = try capture.key.map(cipher.seal)
+        sealed.value = try cipher.seal(capture.value)
+        sealed.headers = try cipher.seal(capture.headers)
+        return try open(await base.park(sealed))
+    }
+
+    public func parkedLanes(topic: String, partitions: [Int32]) async throws -> Set<String> {
+        try await base.parkedLanes(topic: topic, partitions: partitions)
+    }
+
+    public func dueParkedCaptures(topic: String, partitions: [Int32], now: Date, limit: Int) async throws -> [ParkedCapture] {
+        try await base.dueParkedCaptures(topic: topic, partitions: partitions, now: now, limit: limit).map(open)
+    }
+
+    public func firstParkedCapture(lane: String) async throws -> ParkedCapture? {
+        try await base.firstParkedCapture(lane: lane).map(open)
+    }
+
+    public func reschedule(sequence: Int64, reason: String, attempts: Int, nextAttemptAt: Date) async throws {
+        try await base.reschedule(sequence: sequence, reason: reason, attempts: attempts, nextAttemptAt: nextAttemptAt)
+    }
+
+    public func unpark(sequence: Int64) async throws { try await base.unpark(sequence: sequence) }
+
+    public func releaseParked(tenant: String?, at date: Date) async throws -> Int {
+        try await base.releaseParked(tenant: tenant, at: date)
+    }
+
+    /// Byte counts are of the sealed images.
+    public func parkedSummary() async throws -> [ParkedSummary] { try await base.parkedSummary() }
+
+    /// Images are empty in a listing: nothing to open.
+    public func parkedCaptures(tenant: String?, limit: Int) async throws -> [ParkedCapture] {
+        try await base.parkedCaptures(tenant: tenant, limit: limit)
+    }
+
+    private func open(_ stored: ParkedCapture) throws -> ParkedCapture {
+        var stored = stored
+        stored.key = try stored.key.map(cipher.open)
+        stored.value = try cipher.open(stored.value)
+        stored.headers = try cipher.open(stored.headers)
+        return stored
     }
 
     private func open(_ stored: StoredResult) throws -> StoredResult {

@@ -8,8 +8,8 @@ public final class PostgresVerificationStore: VerificationStore {
     /// Key of the advisory lock that serialises schema migrations across instances.
     private static let migrationLockKey: Int64 = 0x766C_656E_735F_7731  // "vlens_w1"
 
-    private let client: PostgresClient
-    private let logger: Logger
+    let client: PostgresClient
+    let logger: Logger
 
     /// Creates a store for `url` (a `postgres://` store URL). Call ``run()`` before using it.
     public init(url: StoreURL, maximumConnections: Int = 20, logger: Logger) throws {
@@ -229,7 +229,7 @@ public final class PostgresVerificationStore: VerificationStore {
         }
     }
 
-    private func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
+    func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as StoreError {

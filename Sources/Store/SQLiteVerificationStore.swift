@@ -5,8 +5,8 @@ import SQLiteNIO
 
 /// The embedded store: one SQLite file in WAL mode, for a single worker instance.
 public final class SQLiteVerificationStore: VerificationStore {
-    private let connection: SQLiteConnection
-    private let lock = AsyncSerialLock()
+    let connection: SQLiteConnection
+    let lock = AsyncSerialLock()
     private let logger: Logger
 
     private init(connection: SQLiteConnection, logger: Logger) {
@@ -238,7 +238,7 @@ public final class SQLiteVerificationStore: VerificationStore {
         )
     }
 
-    private func transaction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try await execute("BEGIN IMMEDIATE")
         do {
             let value = try await body()
@@ -250,11 +250,11 @@ public final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
-    private func execute(_ sql: String, _ binds: [SQLiteData] = []) async throws {
+    func execute(_ sql: String, _ binds: [SQLiteData] = []) async throws {
         _ = try await query(sql, binds)
     }
 
-    private func query(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
+    func query(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
         do {
             return try await connection.query(sql, binds)
         } catch let error as StoreError {

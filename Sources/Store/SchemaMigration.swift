@@ -89,6 +89,57 @@ struct SchemaMigration: Sendable {
                 """,
             ]
         ),
+        SchemaMigration(
+            version: 3,
+            summary: "parked captures (durable parking lot of blocked transactions)",
+            sqlite: [
+                """
+                CREATE TABLE parked_captures (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    lane TEXT NOT NULL,
+                    topic TEXT NOT NULL,
+                    partition_id INTEGER NOT NULL,
+                    record_offset BIGINT NOT NULL,
+                    tenant TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    parked_at REAL NOT NULL,
+                    next_attempt_at REAL NOT NULL,
+                    record_key BLOB NULL,
+                    record_value BLOB NOT NULL,
+                    record_headers BLOB NOT NULL,
+                    byte_count INTEGER NOT NULL,
+                    UNIQUE (topic, partition_id, record_offset))
+                """,
+            ] + parkedCapturesIndexes,
+            postgres: [
+                """
+                CREATE TABLE parked_captures (
+                    sequence BIGSERIAL PRIMARY KEY,
+                    lane TEXT NOT NULL,
+                    topic TEXT NOT NULL,
+                    partition_id INTEGER NOT NULL,
+                    record_offset BIGINT NOT NULL,
+                    tenant TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    parked_at TIMESTAMPTZ NOT NULL,
+                    next_attempt_at TIMESTAMPTZ NOT NULL,
+                    record_key BYTEA NULL,
+                    record_value BYTEA NOT NULL,
+                    record_headers BYTEA NOT NULL,
+                    byte_count INTEGER NOT NULL,
+                    UNIQUE (topic, partition_id, record_offset))
+                """,
+            ] + parkedCapturesIndexes
+        ),
+    ]
+
+    /// Migration 3's indexes, the same in both engines.
+    private static let parkedCapturesIndexes = [
+        "CREATE INDEX parked_captures_lane ON parked_captures (lane, sequence)",
+        "CREATE INDEX parked_captures_partition ON parked_captures (topic, partition_id)",
+        "CREATE INDEX parked_captures_tenant ON parked_captures (tenant)",
     ]
 
     /// The newest schema version this build knows.

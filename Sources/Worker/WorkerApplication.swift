@@ -116,6 +116,7 @@ public struct WorkerApplication: Sendable {
         let exporter = configuration.tracing.otlpEndpoint.map {
             OTLPSpanExporter(endpoint: $0, serviceName: configuration.tracing.serviceName, httpClient: httpClient, logger: logger)
         }
+        let parking = ParkingLot(store: store, policy: configuration.parking, topic: kafka.captureTopic, metrics: metrics, logger: logger)
         let handler = CaptureHandler(
             intake: CaptureIntake(maxEventBytes: configuration.input.maxEventBytes),
             store: store,
@@ -124,6 +125,7 @@ public struct WorkerApplication: Sendable {
             faceCheck: FacePreCheck(),
             runner: VlensStepRunner(retry: configuration.vlens.retry, metrics: metrics),
             gateways: gateways,
+            parking: parking,
             includeExtractedData: configuration.input.includeExtractedData,
             instanceID: configuration.instanceID,
             metrics: metrics,
@@ -139,8 +141,12 @@ public struct WorkerApplication: Sendable {
         processing.commitInterval = configuration.processing.commitInterval
         processing.revocationDrainTimeout = configuration.processing.drainTimeout
         processing.shutdownDrainTimeout = configuration.processing.drainTimeout
+        processing.maxUncommittedRecordsPerPartition = configuration.processing.maxUncommittedPerPartition
+        processing.maxUncommittedBytesPerPartition = configuration.processing.maxUncommittedBytesPerPartition
         let engine = ProcessingEngine(
-            source: CaptureTopicSource(base: KafkaProcessingSource(consumer: consumer), outbox: outbox),
+            source: CaptureTopicSource(
+                base: KafkaProcessingSource(consumer: consumer), outbox: outbox, parking: parking,
+                resumeDrainTimeout: configuration.processing.drainTimeout),
             handler: handler,
             configuration: processing,
             metrics: metrics,
@@ -169,7 +175,8 @@ public struct WorkerApplication: Sendable {
         let retention = RetentionService(store: store, retention: configuration.retention, metrics: metrics, logger: logger)
         services += [ProducerFlushService(producer: producer), retention, ownership, watcher] as [any Service]
         if let outbox { services.append(outbox) }
-        services.append(engine)
+        // The resumer stops before the engine drains: no parked capture starts while the group shuts down.
+        services += [engine, ParkingResumer(lot: parking, handler: handler, metrics: metrics, logger: logger)] as [any Service]
         var groupConfiguration = ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],

@@ -174,6 +174,26 @@ struct WorkflowHarness: Sendable {
         throw CancellationError()
     }
 
+    /// Waits until the worker group's committed offset of a capture partition reaches `atLeast`;
+    /// returns the last committed offset seen (-1 for none).
+    func waitForCommittedOffset(partition: Int32, atLeast: Int64, timeout: Duration) async throws -> Int64 {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: servers, groupID: environment["KAFKA_GROUP_ID"] ?? "")
+        configuration.sessionTimeout = .seconds(6)
+        var logger = Logger(label: "committed")
+        logger.logLevel = .warning
+        let consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        let topicPartition = KafkaTopicPartition(topic: captureTopic, partition: partition)
+        let deadline = ContinuousClock.now + timeout
+        var committed: Int64 = -1
+        repeat {
+            committed = (try? await consumer.committed([topicPartition]))?[topicPartition] ?? -1
+            if committed >= atLeast { break }
+            try await Task.sleep(for: .milliseconds(100))
+        } while ContinuousClock.now < deadline
+        try? await consumer.close()
+        return committed
+    }
+
     /// Vlens calls the simulator saw for a capture (its `request_id` is the capture's eventId).
     func vlensCalls(forCapture eventId: String) -> Int {
         simulator.ledger().calls.filter { $0.requestId == eventId }.count
@@ -184,7 +204,7 @@ struct WorkflowHarness: Sendable {
 final class TopicCollector: Sendable {
     private let consumer: KafkaConsumer
     private let topic: String
-    private let received = Mutex<[KafkaRecord]>([])
+    private let received = Mutex<[(record: KafkaRecord, at: ContinuousClock.Instant)]>([])
 
     init(servers: String, topic: String) throws {
         var configuration = KafkaConsumerConfiguration(bootstrapServers: servers, groupID: TestEnvironment.uniqueName("collector"))
@@ -197,13 +217,18 @@ final class TopicCollector: Sendable {
         self.topic = topic
     }
 
-    var records: [KafkaRecord] { received.withLock { $0 } }
+    var records: [KafkaRecord] { received.withLock { $0.map(\.record) } }
+
+    /// When the first record matching `predicate` arrived.
+    func firstArrival(where predicate: (KafkaRecord) -> Bool) -> ContinuousClock.Instant? {
+        received.withLock { $0.first { predicate($0.record) }?.at }
+    }
 
     func run() async throws {
         try consumer.subscribe(topics: [topic])
         for try await event in consumer.events {
             switch event {
-            case .record(let record): received.withLock { $0.append(record) }
+            case .record(let record): received.withLock { $0.append((record, .now)) }
             case .revoked(let revocation): revocation.acknowledge()
             case .assigned: break
             }

@@ -29,6 +29,17 @@ extension WorkerConfiguration {
         return configuration
     }
 
+    private static func parseParking(_ source: inout ConfigSource) -> ParkingPolicy {
+        var parking = ParkingPolicy()
+        parking.parkAfter = source.milliseconds("PARKING_AFTER_MS", default: parking.parkAfter, range: 0...600_000)
+        parking.maxAge = source.milliseconds("PARKING_MAX_AGE_MS", default: parking.maxAge, range: 1000...(90 * 86_400_000))
+        parking.maxAttempts = source.int("PARKING_MAX_ATTEMPTS", default: parking.maxAttempts, range: 1...10_000)
+        parking.maxPerTenant = source.int("PARKING_MAX_PER_TENANT", default: parking.maxPerTenant, range: 1...100_000_000)
+        parking.maxBytesPerTenant = source.int("PARKING_MAX_BYTES_PER_TENANT", default: parking.maxBytesPerTenant, range: 1 << 20...1 << 42)
+        parking.resumeConcurrency = source.int("PARKING_RESUME_CONCURRENCY", default: parking.resumeConcurrency, range: 1...10_000)
+        return parking
+    }
+
     private static func parse(_ source: inout ConfigSource) -> WorkerConfiguration? {
         let kafka = parseKafka(&source)
         let vlens = parseVlens(&source)
@@ -43,6 +54,11 @@ extension WorkerConfiguration {
         }
         processing.commitInterval = source.milliseconds("COMMIT_INTERVAL_MS", default: processing.commitInterval, range: 10...600_000)
         processing.drainTimeout = source.milliseconds("DRAIN_TIMEOUT_MS", default: processing.drainTimeout, range: 0...3_600_000)
+        processing.maxUncommittedPerPartition = source.int(
+            "MAX_UNCOMMITTED_PER_PARTITION", default: processing.maxUncommittedPerPartition, range: 1...10_000_000)
+        processing.maxUncommittedBytesPerPartition = source.int(
+            "MAX_UNCOMMITTED_BYTES_PER_PARTITION", default: processing.maxUncommittedBytesPerPartition, range: 1 << 20...1 << 40)
+        let parking = parseParking(&source)
 
         var input = Input()
         input.maxEventBytes = source.int("MAX_EVENT_BYTES", default: input.maxEventBytes, range: 1024...1 << 30)
@@ -92,6 +108,7 @@ extension WorkerConfiguration {
         guard let kafka, let vlens else { return nil }
         var configuration = WorkerConfiguration(kafka: kafka, vlens: vlens, processing: processing, input: input)
         configuration.tracing = tracing
+        configuration.parking = parking
         configuration.storeURL = storeURL
         configuration.retention = .seconds(retentionDays * 86_400)
         configuration.testCrashPoint = crashPoint

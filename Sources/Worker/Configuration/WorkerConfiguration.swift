@@ -72,6 +72,11 @@ public struct WorkerConfiguration: Sendable {
         public var commitInterval: Duration = .seconds(1)
         /// `DRAIN_TIMEOUT_MS`: how long shutdown and revocation wait for in-flight captures. Default 25 s.
         public var drainTimeout: Duration = .seconds(25)
+        /// `MAX_UNCOMMITTED_PER_PARTITION`: a partition with this many records received past its
+        /// commit point is paused until the point moves. Default 10,000.
+        public var maxUncommittedPerPartition: Int = 10_000
+        /// `MAX_UNCOMMITTED_BYTES_PER_PARTITION`: the same bound in bytes. Default 128 MiB.
+        public var maxUncommittedBytesPerPartition: Int = 128 << 20
     }
 
     /// Input limits and claim-check fetching.
@@ -91,6 +96,8 @@ public struct WorkerConfiguration: Sendable {
     public var vlens: Vlens
     public var processing = Processing()
     public var input = Input()
+    /// `PARKING_*`: parking captures that cannot progress now.
+    public var parking = ParkingPolicy()
     /// `STORE_URL`. Default `sqlite:./data/vlens-worker.sqlite`.
     public var storeURL: String = "sqlite:./data/vlens-worker.sqlite"
     /// `STORE_ENCRYPTION_KEYS` / `STORE_ENCRYPTION_KEYS_FILE` (a secret): `id:base64-of-32-bytes`,

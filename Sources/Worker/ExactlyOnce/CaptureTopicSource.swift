@@ -3,16 +3,20 @@ import Processing
 
 /// The engine's view of the capture topic: the Kafka consumer, committing either directly or —
 /// in the exactly-once mode — through the ``TransactionalOutbox``, which publishes the committed
-/// records' outputs in the same transaction.
+/// records' outputs in the same transaction. It tells the ``ParkingLot`` which partitions this
+/// instance owns, so only the owner resumes a partition's parked captures.
 struct CaptureTopicSource: ProcessingSource {
     typealias Record = KafkaRecord
 
     let base: KafkaProcessingSource
     /// Set in the exactly-once mode.
     let outbox: TransactionalOutbox?
+    let parking: ParkingLot?
+    /// How long a revocation waits for parked captures being resumed.
+    var resumeDrainTimeout: Duration = .seconds(25)
 
     func makeEvents() -> Events {
-        Events(base: base.makeEvents(), outbox: outbox)
+        Events(base: base.makeEvents(), outbox: outbox, parking: parking, resumeDrainTimeout: resumeDrainTimeout)
     }
 
     func pause(_ partitions: [KafkaTopicPartition]) async throws {
@@ -35,34 +39,45 @@ struct CaptureTopicSource: ProcessingSource {
         try await base.close()
     }
 
-    /// The consumer's events; in the exactly-once mode, outputs still waiting on a partition are
-    /// dropped when it is revoked (after the engine's final commit) or newly assigned, because its
-    /// uncommitted records will be consumed again.
+    /// The consumer's events. Assignments and revocations reach the parking lot (a revocation after
+    /// its parked captures being resumed finished); in the exactly-once mode, outputs still waiting
+    /// on a partition are dropped when it is revoked (after the engine's final commit) or newly
+    /// assigned, because its uncommitted records will be consumed again.
     struct Events: AsyncSequence {
         typealias Element = ProcessingEvent<KafkaRecord>
         typealias Failure = any Error
 
         let base: KafkaProcessingSource.Events
         let outbox: TransactionalOutbox?
+        let parking: ParkingLot?
+        let resumeDrainTimeout: Duration
 
         func makeAsyncIterator() -> Iterator {
-            Iterator(base: base.makeAsyncIterator(), outbox: outbox)
+            Iterator(base: base.makeAsyncIterator(), outbox: outbox, parking: parking, resumeDrainTimeout: resumeDrainTimeout)
         }
 
         struct Iterator: AsyncIteratorProtocol {
             var base: KafkaProcessingSource.Events.Iterator
             let outbox: TransactionalOutbox?
+            let parking: ParkingLot?
+            let resumeDrainTimeout: Duration
 
             mutating func next() async throws -> ProcessingEvent<KafkaRecord>? {
                 let event = try await base.next()
-                guard let outbox, let event else { return event }
+                guard let event else { return nil }
+                let (outbox, parking, timeout) = (outbox, parking, resumeDrainTimeout)
+                let topicPartitions = { @Sendable (partitions: [KafkaTopicPartition]) in
+                    partitions.filter { $0.topic == parking?.topic }.map(\.partition)
+                }
                 switch event.kind {
                 case .assigned(let partitions):
-                    outbox.discard(partitions)
+                    outbox?.discard(partitions)
+                    parking?.assigned(topicPartitions(partitions))
                     return event
                 case .revoked(let revocation):
                     return .revoked(ProcessingRevocation(partitions: revocation.partitions) {
-                        outbox.discard(revocation.partitions)
+                        await parking?.revoked(topicPartitions(revocation.partitions), timeout: timeout)
+                        outbox?.discard(revocation.partitions)
                         await revocation.acknowledge()
                     })
                 case .record:

@@ -1,5 +1,6 @@
 import Kafka
 import Logging
+import Processing
 import ServiceLifecycle
 import Synchronization
 
@@ -24,6 +25,8 @@ public final class TransactionalOutbox: Service, Sendable {
     private let groupMetadata: @Sendable () throws -> KafkaConsumerGroupMetadata
     private let logger: Logger
     private let state = Mutex(State())
+    /// One transaction at a time: the engine's commits and resumed captures' outputs.
+    private let transactions = AsyncSerialLock()
     private let fatal: AsyncStream<KafkaError>
     private let fatalContinuation: AsyncStream<KafkaError>.Continuation
 
@@ -74,18 +77,36 @@ public final class TransactionalOutbox: Service, Sendable {
                 (state.pending[partition] ?? [:]).filter { $0.key < next }.sorted { $0.key < $1.key }.flatMap(\.value)
             }
         }
-        do {
-            try producer.beginTransaction()
-            if !outputs.isEmpty { _ = try await producer.send(outputs) }
-            try await producer.sendOffsetsToTransaction(offsets, groupMetadata: try groupMetadata())
-            try await producer.commitTransaction()
-        } catch let error as KafkaError {
-            await recover(from: error)
-            throw error
+        try await transactions.withLock {
+            do {
+                try producer.beginTransaction()
+                if !outputs.isEmpty { _ = try await producer.send(outputs) }
+                try await producer.sendOffsetsToTransaction(offsets, groupMetadata: try groupMetadata())
+                try await producer.commitTransaction()
+            } catch let error as KafkaError {
+                await recover(from: error)
+                throw error
+            }
         }
         state.withLock { state in
             for (partition, next) in offsets {
                 state.pending[partition] = state.pending[partition]?.filter { $0.key >= next }
+            }
+        }
+    }
+
+    /// Publishes outputs that belong to no uncommitted input (a resumed parked capture's) in a
+    /// transaction of their own. On failure the transaction is aborted and the error thrown: the
+    /// capture stays parked and is resumed again (its stored result re-published).
+    func publishAlone(_ outputs: [KafkaOutgoingRecord]) async throws {
+        try await transactions.withLock {
+            do {
+                try producer.beginTransaction()
+                _ = try await producer.send(outputs)
+                try await producer.commitTransaction()
+            } catch let error as KafkaError {
+                await recover(from: error)
+                throw error
             }
         }
     }

@@ -80,6 +80,45 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
         gauge("vlens_worker_consumer_lag", [("topic", partition.topic), ("partition", String(partition.partition))]).record(lag)
     }
 
+    // MARK: Parking
+
+    /// A capture was parked (a new row in the store's parking lot).
+    func recordParked(tenant: String, reason: String) {
+        counter("vlens_worker_parked_total", [("tenant", tenant), ("reason", reason)]).increment()
+    }
+
+    /// A parked capture was tried again and is still blocked.
+    func recordParkRetry(tenant: String, reason: String) {
+        counter("vlens_worker_park_retries_total", [("tenant", tenant), ("reason", reason)]).increment()
+    }
+
+    /// A parked capture completed (parked for `parkedFor` seconds). `reason` is why it was parked last.
+    func recordResumed(tenant: String, reason: String, parkedFor: Double) {
+        counter("vlens_worker_resumed_total", [("tenant", tenant), ("reason", reason)]).increment()
+        timer("vlens_worker_parked_duration_seconds", [("tenant", tenant)]).recordNanoseconds(Int64(max(parkedFor, 0) * 1e9))
+    }
+
+    /// A capture could not be parked because its tenant's parking bound was reached.
+    func recordParkingFull(tenant: String) {
+        counter("vlens_worker_parking_full_total", [("tenant", tenant)]).increment()
+    }
+
+    /// The parking lot's current contents for one tenant and reason.
+    func recordParkedNow(tenant: String, reason: String, count: Int, bytes: Int) {
+        gauge("vlens_worker_parked_captures", [("tenant", tenant), ("reason", reason)]).record(count)
+        gauge("vlens_worker_parked_bytes", [("tenant", tenant), ("reason", reason)]).record(bytes)
+    }
+
+    /// The age of the oldest parked capture, in seconds (0 when none is parked).
+    func recordOldestParked(ageSeconds: Double) {
+        gauge("vlens_worker_parked_oldest_age_seconds").record(ageSeconds)
+    }
+
+    /// A parked capture failed for good: its budget (age or attempts) ran out.
+    func recordParkExpired(tenant: String) {
+        counter("vlens_worker_park_expired_total", [("tenant", tenant)]).increment()
+    }
+
     // MARK: ProcessingMetrics
 
     public func recordSnapshot(_ snapshot: ProcessingSnapshot) {

@@ -71,6 +71,11 @@ public struct RequestPacer: Sendable {
         return seconds.map { .seconds($0 * Self.safetyMargin) }
     }
 
+    /// The slot ``reserve(now:)`` would hand out now, without taking it.
+    public func earliestSlot(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        max(now, nextSlot ?? now, blockedUntil ?? now)
+    }
+
     /// Reserves the next call slot. The caller waits until the returned instant, then calls.
     public mutating func reserve(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
         var slot = max(now, nextSlot ?? now)

@@ -27,11 +27,12 @@ public struct CaptureHandler: ProcessingHandler {
 
     let intake: CaptureIntake
     let store: any VerificationStore
-    let publisher: ResultPublisher
+    var publisher: ResultPublisher
     let images: ImageResolver
     let faceCheck: FacePreCheck
     let runner: VlensStepRunner
     let gateways: TenantGateways
+    let parking: ParkingLot
     let includeExtractedData: Bool
     let instanceID: String
     let metrics: WorkerMetrics
@@ -40,8 +41,9 @@ public struct CaptureHandler: ProcessingHandler {
     /// Tests only: where to die (``CrashPoint``).
     var crashPoint: CrashPoint?
 
-    public func handle(_ record: KafkaRecord) async throws {
-        metrics.recordConsumed()
+    /// Handles `record` now; a capture that cannot progress throws ``CaptureBlocked``.
+    /// `parked` is the capture's parked form when the resumer hands it back.
+    func handleNow(_ record: KafkaRecord, parked: ParkedCapture?) async throws {
         var logger = self.logger
         logger[metadataKey: WorkerLoggingKeys.partition] = "\(record.partition)"
         logger[metadataKey: WorkerLoggingKeys.offset] = "\(record.offset)"
@@ -67,13 +69,13 @@ public struct CaptureHandler: ProcessingHandler {
             logger[metadataKey: WorkerLoggingKeys.transactionID] = "\(accepted.capture.transactionId)"
             logger[metadataKey: WorkerLoggingKeys.eventID] = "\(accepted.capture.eventId)"
             logger[metadataKey: WorkerLoggingKeys.step] = "\(accepted.capture.step)"
-            try await process(accepted, record: record, received: received, logger: logger)
+            try await process(accepted, record: record, received: received, parked: parked, logger: logger)
         }
     }
 
     // MARK: - Captures
 
-    private func process(_ accepted: CaptureIntake.Accepted, record: KafkaRecord, received: Timestamp, logger: Logger) async throws {
+    private func process(_ accepted: CaptureIntake.Accepted, record: KafkaRecord, received: Timestamp, parked: ParkedCapture?, logger: Logger) async throws {
         let capture = accepted.capture
         var redrive: String?
         if let stored = try await timed("result", { try await store.result(forCapture: capture.eventId) }) {
@@ -105,36 +107,31 @@ public struct CaptureHandler: ProcessingHandler {
                 try await deadLetter(record, poison: .init(error: error, reason: "unknown_tenant", transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, logger: logger)
                 return
             }
+            let report: VlensStepRunner.Report
             let resolved: VlensStepRunner.Images
             do {
-                resolved = try await resolveImages(capture, step: call.step)
-            } catch .unusable(let error, let reason) {
+                resolved = try await resolveImages(capture, step: call.step, attempts: parked?.attempts ?? 0)
+                if call.step == .liveness, let rejection = faceCheck.rejection(faces: capture.images.faces ?? [], images: resolved.faces) {
+                    let resolution = machine.onStepOutcome(.rejected(rejection))
+                    let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
+                    try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, redrive: redrive, logger: logger)
+                    return
+                }
+                report = try await callVlens(call, capture: capture, images: resolved, gateway: gateway, accepted: accepted, priorAttempts: parked?.attempts ?? 0, logger: logger)
+            } catch ImageResolver.Failure.unusable(let error, let reason) {
                 try await deadLetter(record, poison: .init(error: error, reason: reason, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, logger: logger)
                 return
-            } catch .transient(let reason) {
-                throw WorkerError.claimCheckUnavailable(reason)
-            }
-
-            if call.step == .liveness, let rejection = faceCheck.rejection(faces: capture.images.faces ?? [], images: resolved.faces) {
-                let resolution = machine.onStepOutcome(.rejected(rejection))
-                let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
-                try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, redrive: redrive, logger: logger)
+            } catch var blocked as CaptureBlocked {
+                blocked.tenant = gateway.name
+                guard let exhausted = parking.policy.exhaustion(of: blocked, parked: parked, now: Date()) else { throw blocked }
+                // Past its budget: the capture fails for good, with a dead letter to redrive it from.
+                metrics.recordParkExpired(tenant: gateway.name)
+                let resolution = machine.onStepOutcome(.failed(exhausted))
+                let attempts = (parked?.attempts ?? 0) + blocked.failedAttempts
+                let result = VerificationResult(capture: capture, resolution: resolution, attempts: attempts, timings: timings(received))
+                let published = try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, redrive: redrive, logger: logger)
+                if Self.wasDeadLettered(published) { try await deadLetterFailure(record, capture: capture, result: published, logger: logger) }
                 return
-            }
-
-            let key = CaptureKey(captureEventID: capture.eventId, transactionID: capture.transactionId, step: capture.step.rawValue)
-            if let previous = try await timed("begin_call", { try await store.beginCall(key, owner: instanceID, at: Date()) }) {
-                metrics.recordUncertainRepeat(step: capture.step.rawValue)
-                logger.warning(
-                    "capture was mid-call when a worker stopped; Vlens has no idempotency key, so it is called again",
-                    metadata: [WorkerLoggingKeys.attempts: "\(previous.attempts)"]
-                )
-            }
-            let report = try await tracer.withSpan("vlens \(call.step)", context: accepted.trace, ofKind: .client) { span in
-                span.attributes["vlens_worker.step"] = capture.step.rawValue
-                let report = try await runner.run(call, capture: capture, images: resolved, gateway: gateway, traceparent: span.traceParent?.description)
-                span.attributes["vlens_worker.attempts"] = report.attempts
-                return report
             }
             let resolution = machine.onStepOutcome(report.outcome)
             let response = report.response
@@ -154,18 +151,30 @@ public struct CaptureHandler: ProcessingHandler {
         }
     }
 
-    private func resolveImages(_ capture: CaptureSubmitted, step: CaptureStep) async throws(ImageResolver.Failure) -> VlensStepRunner.Images {
+    /// The step's images as base64. Throws ``ImageResolver/Failure/unusable(_:reason:)`` for a
+    /// reference that can never work, ``CaptureBlocked`` when the image host fails transiently.
+    private func resolveImages(_ capture: CaptureSubmitted, step: CaptureStep, attempts: Int) async throws -> VlensStepRunner.Images {
+        func fetch(_ reference: ImageReference?, field: String) async throws -> String {
+            guard let reference else {
+                throw ImageResolver.Failure.unusable(ContractError(code: .missingField, field: field, message: "\(field): missing (required for this step)"), reason: "schema_invalid")
+            }
+            do {
+                return try await images.resolve(reference, field: field)
+            } catch .transient {
+                throw CaptureBlocked(reason: .imageHostUnavailable, retryAt: Date() + parking.policy.backoff(afterAttempts: attempts + 1), failedAttempts: 1)
+            }
+        }
         var resolved = VlensStepRunner.Images()
-        let images = capture.images
+        let references = capture.images
         switch step {
         case .idFront:
-            resolved.idFront = try await required(images.idFront, field: "images.idFront")
+            resolved.idFront = try await fetch(references.idFront, field: "images.idFront")
         case .idBack:
-            resolved.idBack = try await required(images.idBack, field: "images.idBack")
+            resolved.idBack = try await fetch(references.idBack, field: "images.idBack")
         case .liveness:
-            resolved.idFront = try await required(images.idFront, field: "images.idFront")
-            for (index, face) in (images.faces ?? []).enumerated() {
-                resolved.faces.append(try await self.images.resolve(face.image, field: "images.faces[\(index)].image"))
+            resolved.idFront = try await fetch(references.idFront, field: "images.idFront")
+            for (index, face) in (references.faces ?? []).enumerated() {
+                resolved.faces.append(try await fetch(face.image, field: "images.faces[\(index)].image"))
             }
         default:
             break
@@ -173,11 +182,30 @@ public struct CaptureHandler: ProcessingHandler {
         return resolved
     }
 
-    private func required(_ reference: ImageReference?, field: String) async throws(ImageResolver.Failure) -> String {
-        guard let reference else {
-            throw .unusable(ContractError(code: .missingField, field: field, message: "\(field): missing (required for this step)"), reason: "schema_invalid")
+    /// Calls Vlens for the step, marking the call in flight just before the first request goes out.
+    private func callVlens(
+        _ call: VlensCall, capture: CaptureSubmitted, images: VlensStepRunner.Images, gateway: TenantGateway,
+        accepted: CaptureIntake.Accepted, priorAttempts: Int, logger: Logger
+    ) async throws -> VlensStepRunner.Report {
+        let key = CaptureKey(captureEventID: capture.eventId, transactionID: capture.transactionId, step: capture.step.rawValue)
+        let markCall: @Sendable () async throws -> Void = { [store, instanceID, metrics] in
+            let started = ContinuousClock.now
+            let previous = try await store.beginCall(key, owner: instanceID, at: Date())
+            metrics.recordStore(operation: "begin_call", duration: ContinuousClock.now - started)
+            if previous != nil {
+                metrics.recordUncertainRepeat(step: capture.step.rawValue)
+                logger.warning("capture was mid-call when a worker stopped; Vlens has no idempotency key, so it is called again", metadata: [WorkerLoggingKeys.attempts: "\(previous?.attempts ?? 0)"])
+            }
         }
-        return try await images.resolve(reference, field: field)
+        return try await tracer.withSpan("vlens \(call.step)", context: accepted.trace, ofKind: .client) { span in
+            span.attributes["vlens_worker.step"] = capture.step.rawValue
+            let report = try await runner.run(
+                call, capture: capture, images: images, gateway: gateway, traceparent: span.traceParent?.description,
+                priorAttempts: priorAttempts, parkAfter: parking.policy.parkAfter, beforeFirstSend: markCall
+            )
+            span.attributes["vlens_worker.attempts"] = report.attempts
+            return report
+        }
     }
 
     /// Stores the result (and the new transaction state) atomically, then publishes the stored bytes.
@@ -209,7 +237,7 @@ public struct CaptureHandler: ProcessingHandler {
     /// Whether a result was dead-lettered with its capture: a failure Vlens was called for
     /// (retries exhausted, credentials), as opposed to one the state machine resolved locally.
     static func wasDeadLettered(_ result: VerificationResult) -> Bool {
-        result.outcome == .failed && result.attempts > 0
+        result.outcome == .failed && (result.attempts > 0 || result.error?.code == .retriesExhausted)
     }
 
     private func loadMachine(_ transactionID: String) async throws -> TransactionStateMachine {

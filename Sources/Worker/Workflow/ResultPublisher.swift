@@ -23,6 +23,9 @@ public struct ResultPublisher: Sendable {
     let source: String
     /// Dead letters with a larger original value carry no value (see ``deadLetter(_:for:)``).
     let maxDeadLetterValueBytes: Int
+    /// Whether outputs belong to no input offset (a resumed parked capture, whose offset was
+    /// committed when it was parked): in the exactly-once mode they get a transaction of their own.
+    private(set) var isDetached = false
 
     public init(delivery: Delivery, resultTopic: String, deadLetterTopic: String, maxDeadLetterValueBytes: Int = 1_000_000, source: String = "/vlens-worker") {
         self.delivery = delivery
@@ -35,7 +38,7 @@ public struct ResultPublisher: Sendable {
     /// Forgets outputs of an earlier, failed attempt at `input` (exactly-once mode), so a retried
     /// handler does not publish them twice.
     func begin(_ input: KafkaRecord) {
-        if case .transactional(let outbox) = delivery {
+        if !isDetached, case .transactional(let outbox) = delivery {
             outbox.reset(input.topicPartition, offset: input.offset)
         }
     }
@@ -65,10 +68,19 @@ public struct ResultPublisher: Sendable {
         try await send(KafkaOutgoingRecord(topic: deadLetterTopic, key: record.key, value: omitted ? [] : record.value, headers: headers), for: input)
     }
 
+    /// This publisher for outputs that belong to no input offset.
+    func detached() -> ResultPublisher {
+        var publisher = self
+        publisher.isDetached = true
+        return publisher
+    }
+
     private func send(_ output: KafkaOutgoingRecord, for input: KafkaRecord) async throws {
         switch delivery {
         case .immediate(let producer):
             _ = try await producer.send(output)
+        case .transactional(let outbox) where isDetached:
+            try await outbox.publishAlone([output])
         case .transactional(let outbox):
             outbox.add(output, for: input.topicPartition, offset: input.offset)
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 import VlensAPI
@@ -23,25 +24,35 @@ final class TenantGateway: Sendable {
         self.logger = logger
     }
 
-    /// Waits until the breaker lets a call through. Returns whether the call is the breaker's probe.
-    func awaitBreaker() async throws -> Bool {
+    /// Waits until the breaker lets a call through, at most until `deadline`; past it, throws
+    /// ``CaptureBlocked`` (`breaker_open`) with the next probe time. Returns whether the call is the breaker's probe.
+    func awaitBreaker(until deadline: ContinuousClock.Instant) async throws -> Bool {
         while true {
             let permit = breaker.withLock { $0.permit(now: .now) }
             switch permit {
             case .call: return false
             case .probe: return true
-            case .wait(let until): try await Task.sleep(until: until, clock: .continuous)
+            case .wait(let until):
+                guard until <= deadline else { throw CaptureBlocked(reason: .breakerOpen, retryAt: Date(until), failedAttempts: 0) }
+                try await Task.sleep(until: until, clock: .continuous)
             }
         }
     }
 
     /// Waits for this instance's next slot under the tenant's rate limit, then until the calls
-    /// actually sent in the last second and minute leave room.
-    func awaitRateLimit() async throws {
+    /// actually sent in the last second and minute leave room. When that would take past
+    /// `deadline`, throws ``CaptureBlocked`` (`rate_limited`) without taking a slot.
+    func awaitRateLimit(until deadline: ContinuousClock.Instant) async throws {
         let start = ContinuousClock.now
-        let slot = pacer.withLock { $0.reserve(now: start) }
+        let slot = pacer.withLock { pacer -> ContinuousClock.Instant? in
+            pacer.earliestSlot(now: start) <= deadline ? pacer.reserve(now: start) : nil
+        }
+        guard let slot else {
+            throw CaptureBlocked(reason: .rateLimited, retryAt: Date(pacer.withLock { $0.earliestSlot(now: start) }), failedAttempts: 0)
+        }
         if slot > start { try await Task.sleep(until: slot, clock: .continuous) }
         while let retryAt = pacer.withLock({ $0.admit(now: .now) }) {
+            guard retryAt <= deadline else { throw CaptureBlocked(reason: .rateLimited, retryAt: Date(retryAt), failedAttempts: 0) }
             try await Task.sleep(until: retryAt, clock: .continuous)
         }
         let waited = ContinuousClock.now - start

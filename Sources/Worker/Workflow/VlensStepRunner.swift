@@ -1,3 +1,4 @@
+import Foundation
 import Verification
 import VlensAPI
 
@@ -5,8 +6,10 @@ import VlensAPI
 /// failures with backoff and full jitter (honouring `Retry-After`), and classifies the answer
 /// into the state machine's ``StepOutcome``.
 ///
-/// Waiting out an open breaker, failed breaker probes and 429s do not use up the attempt budget:
-/// an outage or a rate limit makes lag grow, it does not fail captures.
+/// Waits in place only briefly (`parkAfter`): a breaker that stays open, a rate budget that will not
+/// admit the call, or failures that outlast the in-place retries throw ``CaptureBlocked`` and the
+/// capture is parked. Waiting out an open breaker, failed breaker probes and 429s do not use up the
+/// attempt budget: an outage or a rate limit delays captures, it does not fail them.
 struct VlensStepRunner: Sendable {
     /// The images a step sends, already base64.
     struct Images: Sendable {
@@ -29,7 +32,16 @@ struct VlensStepRunner: Sendable {
     let retry: RetryPolicy
     let metrics: WorkerMetrics
 
-    func run(_ call: VlensCall, capture: CaptureSubmitted, images: Images, gateway: TenantGateway, traceparent: String?) async throws -> Report {
+    /// - Parameters:
+    ///   - priorAttempts: transient failures the capture had before (while parked); they count
+    ///     against ``RetryPolicy/maxAttempts``.
+    ///   - parkAfter: how long this try may wait in place before it throws ``CaptureBlocked``.
+    ///   - beforeFirstSend: called once, just before the first request is sent.
+    func run(
+        _ call: VlensCall, capture: CaptureSubmitted, images: Images, gateway: TenantGateway, traceparent: String?,
+        priorAttempts: Int = 0, parkAfter: Duration = .seconds(2), beforeFirstSend: @Sendable () async throws -> Void = {}
+    ) async throws -> Report {
+        let deadline = ContinuousClock.now + parkAfter
         let context = VlensCallContext(
             clientTransactionId: capture.transactionId,
             requestId: capture.eventId,
@@ -39,10 +51,18 @@ struct VlensStepRunner: Sendable {
         var generator = SystemRandomNumberGenerator()
         var counted = 0
         var attempts = 0
+        var rateLimited = 0
         var vlensTime = Duration.zero
         while true {
-            let isProbe = try await gateway.awaitBreaker()
-            try await gateway.awaitRateLimit()
+            let isProbe: Bool
+            do {
+                isProbe = try await gateway.awaitBreaker(until: deadline)
+                try await gateway.awaitRateLimit(until: deadline)
+            } catch var blocked as CaptureBlocked {
+                blocked.failedAttempts = counted
+                throw blocked
+            }
+            if attempts == 0 { try await beforeFirstSend() }
             attempts += 1
             let started = ContinuousClock.now
             do {
@@ -59,6 +79,10 @@ struct VlensStepRunner: Sendable {
                 if error.code == .rateLimited {
                     gateway.recordRateLimited(retryAfter: error.retryAfter)
                     metrics.recordRetry(step: call.step.rawValue, code: error.code.rawValue)
+                    rateLimited += 1
+                    if rateLimited >= 3 {
+                        throw CaptureBlocked(reason: .rateLimited, retryAt: Date() + (error.retryAfter ?? .seconds(1)), failedAttempts: counted)
+                    }
                     continue
                 }
                 guard error.category == .retryable || error.category == .invalidResponse else {
@@ -67,17 +91,21 @@ struct VlensStepRunner: Sendable {
                 }
                 gateway.recordOutage()
                 if !isProbe { counted += 1 }
-                guard retry.allowsAttempt(after: counted) else {
+                guard retry.allowsAttempt(after: priorAttempts + counted) else {
                     let exhausted = ResultError(
                         code: .retriesExhausted,
-                        message: "Vlens did not answer usably after \(counted) attempts (last: \(error.code))",
+                        message: "Vlens did not answer usably after \(priorAttempts + counted) attempts (last: \(error.code))",
                         retryable: true,
                         httpStatus: error.httpStatus
                     )
                     return Report(outcome: .failed(exhausted), attempts: attempts, vlensTime: vlensTime, errorCode: error.code.rawValue)
                 }
                 metrics.recordRetry(step: call.step.rawValue, code: error.code.rawValue)
-                try await Task.sleep(for: retry.delay(afterAttempt: max(counted, 1), retryAfter: error.retryAfter, using: &generator))
+                let delay = retry.delay(afterAttempt: max(priorAttempts + counted, 1), retryAfter: error.retryAfter, using: &generator)
+                guard ContinuousClock.now + delay <= deadline else {
+                    throw CaptureBlocked(reason: isProbe ? .breakerOpen : .vlensUnavailable, retryAt: Date() + delay, failedAttempts: counted)
+                }
+                try await Task.sleep(for: delay)
             }
         }
     }

@@ -11,4 +11,5 @@ enum WorkerLoggingKeys {
     static let tenant = "tenant"
     static let attempts = "attempts"
     static let errorCode = "errorCode"
+    static let errorType = "errorType"
 }

@@ -1,0 +1,144 @@
+import Foundation
+import Kafka
+import Logging
+import Synchronization
+import TestSupport
+import Testing
+import Verification
+import VlensSimulator
+import Worker
+
+/// Captures that cannot progress now are parked in the store: the partition's commit point and the
+/// in-flight window move on, the parked transaction keeps its order and resumes when its cause clears.
+@Suite("Workflow: parking blocked transactions", .serialized, .timeLimit(.minutes(5)))
+struct WorkflowParkingTests {
+    static let claimCheckEnvironment = [
+        "CLAIM_CHECK_ALLOWED_SCHEMES": "http", "CLAIM_CHECK_ALLOWED_HOSTS": "127.0.0.1", "CLAIM_CHECK_ALLOW_PRIVATE_ADDRESSES": "true",
+    ]
+
+    @Test("a stuck image host: the commit point passes its capture at once, which resolves when the host recovers")
+    func stuckImageHostRecovers() async throws {
+        let host = FlakyImageHost(base64Image: SimulatorImages.front(person: "alice"))
+        try await host.withRunning { port in
+            try await WorkflowHarness.run(partitions: 1, environment: Self.claimCheckEnvironment) { harness in
+                var stuck = CaptureFactory().front()
+                stuck.images.idFront = host.reference(port: port)
+                try await harness.submit(stuck)
+                let ordinary = (0..<20).map { _ in CaptureFactory().front() }
+                for capture in ordinary { try await harness.submit(capture) }
+
+                _ = try await harness.waitForResults(20, timeout: .seconds(30))
+                let committed = try await harness.waitForCommittedOffset(partition: 0, atLeast: 21, timeout: .seconds(5))
+                #expect(committed >= 21, "the commit point passed the stuck capture (committed \(committed))")
+                #expect(harness.decodedResults().allSatisfy { $0.causationId != stuck.eventId }, "the stuck capture has no result yet")
+                #expect(harness.vlensCalls(forCapture: stuck.eventId) == 0)
+
+                let fetchesWhileDown = host.fetchCount
+                #expect(fetchesWhileDown >= 1)
+                host.recover()
+                let result = try await harness.result(of: stuck.eventId, timeout: .seconds(30))
+                #expect(result.outcome == .succeeded)
+                #expect(harness.vlensCalls(forCapture: stuck.eventId) == 1)
+                let metrics = harness.registry.emitToString()
+                #expect(metrics.contains(#"vlens_worker_parked_total{tenant="default",reason="image_host_unavailable"}"#))
+                #expect(metrics.contains(#"vlens_worker_resumed_total{tenant="default",reason="image_host_unavailable"}"#))
+                print("stuck image host: 20 captures behind it verified, committed offset \(committed), \(fetchesWhileDown) fetches while down")
+            }
+        }
+    }
+
+    @Test("a stuck image host that never recovers: the capture fails after its attempt budget, with a dead letter")
+    func stuckImageHostExhausts() async throws {
+        let host = FlakyImageHost(base64Image: SimulatorImages.front(person: "alice"))
+        try await host.withRunning { port in
+            try await WorkflowHarness.run(partitions: 1, environment: Self.claimCheckEnvironment.merging(["PARKING_MAX_ATTEMPTS": "3"]) { $1 }) { harness in
+                var stuck = CaptureFactory().front()
+                stuck.images.idFront = host.reference(port: port)
+                try await harness.submit(stuck)
+                let result = try await harness.result(of: stuck.eventId, timeout: .seconds(60))
+                #expect(result.outcome == .failed)
+                #expect(result.error?.code == .retriesExhausted)
+                #expect(host.fetchCount == 3)
+                try await harness.deadLetters.waitFor(count: 1, timeout: .seconds(10))
+                let letter = try #require(harness.deadLetters.records.first)
+                #expect(letter.header("dlq_reason") == "retries_exhausted")
+                #expect(letter.value == (try stuck.encodedJSON()), "the dead letter carries the capture as submitted")
+            }
+        }
+    }
+
+    @Test("a tenant whose Vlens is down does not hold another tenant's captures; its backlog drains in order afterwards")
+    func tenantIsolation() async throws {
+        var outage = SimulatorFaults(rateLimit: .unlimited)
+        outage.error503Rate = 1
+        let configuration = SimulatorConfiguration(apiKeys: [WorkflowHarness.apiKey], tokens: [SimulatorToken(token: "user-token-alice", emailOrPhoneNumber: "alice@example.com")], faults: outage)
+        try await VlensSimulatorServer.withRunning(configuration: configuration) { acmeVlens, acmeURL in
+            let environment = [
+                "VLENS_TENANTS": "acme", "VLENS_TENANT_ACME_BASE_URL": acmeURL, "VLENS_TENANT_ACME_API_KEY": WorkflowHarness.apiKey,
+                "VLENS_TENANT_ACME_RATE_LIMIT_RPS": "unlimited", "VLENS_TENANT_ACME_RATE_LIMIT_RPM": "unlimited",
+                "MAX_IN_FLIGHT": "32", "BREAKER_FAILURE_THRESHOLD": "5",
+            ]
+            try await WorkflowHarness.run(partitions: 1, environment: environment) { harness in
+                // Without an outage first (after one capture, so the group has joined): the healthy tenant's latency.
+                _ = try await Self.latencies(harness, count: 1)
+                let baseline = try await Self.latencies(harness, count: 20)
+
+                // 400 acme captures: 134 transactions of front, back and liveness, in that order.
+                var acme: [CaptureSubmitted] = []
+                while acme.count < 400 {
+                    var factory = CaptureFactory()
+                    factory.userToken = "user-token-alice"
+                    for var capture in [factory.front(), factory.back(), factory.liveness()] {
+                        capture.tenant = "acme"
+                        acme.append(capture)
+                    }
+                }
+                for capture in acme { try await harness.submit(capture) }
+                let during = try await Self.latencies(harness, count: 20)
+                let slowest = during.endToEnd.max() ?? 0
+                #expect(slowest < 10_000, "the 20 healthy captures were verified within 10 s (slowest \(slowest) ms)")
+                print(
+                    "tenant isolation: 20 healthy captures submitted at once; end to end p50/max \(Self.median(baseline.endToEnd))/\(baseline.endToEnd.max() ?? 0) ms "
+                        + "without the outage, \(Self.median(during.endToEnd))/\(slowest) ms right behind \(acme.count) captures of a tenant whose Vlens is down; "
+                        + "handling (received to result) p50 \(Self.median(baseline.handling)) ms vs \(Self.median(during.handling)) ms")
+
+                acmeVlens.setFaults(SimulatorFaults(rateLimit: .unlimited))
+                let drained = ContinuousClock.now
+                _ = try await harness.waitForResults(41 + acme.count, timeout: .seconds(120))
+                print("tenant isolation: the \(acme.count) parked acme captures drained in \(ContinuousClock.now - drained) after the outage")
+                let results = harness.decodedResults()
+                for capture in acme {
+                    let result = results.first { $0.causationId == capture.eventId }
+                    #expect(result?.outcome == .succeeded, "acme capture \(capture.step) resolved in order")
+                }
+                let succeededCalls = acmeVlens.ledger().calls.filter { $0.status == 200 }
+                let perCapture = Dictionary(grouping: succeededCalls, by: { $0.requestId ?? "" }).mapValues(\.count)
+                #expect(perCapture.values.allSatisfy { $0 == 1 }, "no capture was answered by Vlens twice")
+                #expect(perCapture.count == acme.count)
+            }
+        }
+    }
+
+    /// Submits `count` healthy (default-tenant) captures at once and returns each one's time from
+    /// its submission to its result, in milliseconds.
+    static func latencies(_ harness: WorkflowHarness, count: Int) async throws -> (endToEnd: [Int], handling: [Int]) {
+        var submitted: [(capture: CaptureSubmitted, at: ContinuousClock.Instant)] = []
+        for _ in 0..<count {
+            let capture = CaptureFactory().front()
+            try await harness.submit(capture)
+            submitted.append((capture, .now))
+        }
+        var latencies: [Int] = []
+        for (capture, at) in submitted {
+            _ = try await harness.result(of: capture.eventId, timeout: .seconds(30))
+            let elapsed = harness.results.firstArrival(where: { (try? VerificationResult.decode($0.value))?.causationId == capture.eventId }).map { $0 - at } ?? (ContinuousClock.now - at)
+            latencies.append(Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+        }
+        let ids = Set(submitted.map(\.capture.eventId))
+        return (latencies, harness.decodedResults().filter { ids.contains($0.causationId) }.map(\.timings.totalMs))
+    }
+
+    static func median(_ values: [Int]) -> Int {
+        values.sorted()[values.count / 2]
+    }
+}
