@@ -31,6 +31,8 @@ public struct EncryptedVerificationStore: VerificationStore {
         try open(await base.complete(capture, result: try cipher.seal(result), transactionState: transactionState, at: date))
     }
 
+    public func endCall(_ capture: CaptureKey) async throws { try await base.endCall(capture) }
+
     public func inFlightMarkers() async throws -> [InFlightMarker] { try await base.inFlightMarkers() }
 
     public func purge(before date: Date, limit: Int) async throws -> StorePurge { try await base.purge(before: date, limit: limit) }

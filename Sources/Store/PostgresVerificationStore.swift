@@ -155,6 +155,12 @@ public final class PostgresVerificationStore: VerificationStore {
         }
     }
 
+    public func endCall(_ capture: CaptureKey) async throws {
+        try await mapErrors {
+            try await client.query("DELETE FROM in_flight_calls WHERE capture_event_id = \(capture.captureEventID)", logger: logger)
+        }
+    }
+
     public func inFlightMarkers() async throws -> [InFlightMarker] {
         try await mapErrors {
             let rows = try await client.query(

@@ -146,6 +146,12 @@ public final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
+    public func endCall(_ capture: CaptureKey) async throws {
+        try await lock.withLock {
+            try await execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
+        }
+    }
+
     public func inFlightMarkers() async throws -> [InFlightMarker] {
         try await lock.withLock {
             try await query("SELECT capture_event_id, transaction_id, step, owner, started_at, attempts FROM in_flight_calls ORDER BY started_at", []).map { row in

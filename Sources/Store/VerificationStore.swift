@@ -32,6 +32,11 @@ public protocol VerificationStore: ParkingStore {
     ///   earlier result (so every publisher publishes the same bytes).
     func complete(_ capture: CaptureKey, result: [UInt8], transactionState: [UInt8]?, at date: Date) async throws -> StoredResult
 
+    /// Clears the in-flight marker of a call that is known not to have been processed (Vlens
+    /// answered with an error status, or nothing was sent), so trying the capture again later is
+    /// not counted as an uncertain repeat.
+    func endCall(_ capture: CaptureKey) async throws
+
     /// Every in-flight marker: calls that started and have not completed.
     func inFlightMarkers() async throws -> [InFlightMarker]
 

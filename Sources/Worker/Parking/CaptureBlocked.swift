@@ -24,6 +24,9 @@ struct CaptureBlocked: Error, Sendable {
     /// Transient failures (calls or fetches that failed) during this try; they count against the
     /// capture's attempt budget.
     var failedAttempts: Int
+    /// Whether a call of this try may have been processed by Vlens (it timed out or the connection
+    /// failed after sending), so a later call is an uncertain repeat.
+    var callUncertain = false
     /// The tenant whose capture it is (set by the handler, which knows the gateway).
     var tenant = ""
 }

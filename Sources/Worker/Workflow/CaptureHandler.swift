@@ -197,14 +197,20 @@ public struct CaptureHandler: ProcessingHandler {
                 logger.warning("capture was mid-call when a worker stopped; Vlens has no idempotency key, so it is called again", metadata: [WorkerLoggingKeys.attempts: "\(previous?.attempts ?? 0)"])
             }
         }
-        return try await tracer.withSpan("vlens \(call.step)", context: accepted.trace, ofKind: .client) { span in
-            span.attributes["vlens_worker.step"] = capture.step.rawValue
-            let report = try await runner.run(
-                call, capture: capture, images: images, gateway: gateway, traceparent: span.traceParent?.description,
-                priorAttempts: priorAttempts, parkAfter: parking.policy.parkAfter, beforeFirstSend: markCall
-            )
-            span.attributes["vlens_worker.attempts"] = report.attempts
-            return report
+        do {
+            return try await tracer.withSpan("vlens \(call.step)", context: accepted.trace, ofKind: .client) { span in
+                span.attributes["vlens_worker.step"] = capture.step.rawValue
+                let report = try await runner.run(
+                    call, capture: capture, images: images, gateway: gateway, traceparent: span.traceParent?.description,
+                    priorAttempts: priorAttempts, parkAfter: parking.policy.parkAfter, beforeFirstSend: markCall
+                )
+                span.attributes["vlens_worker.attempts"] = report.attempts
+                return report
+            }
+        } catch let blocked as CaptureBlocked where !blocked.callUncertain {
+            // Every call of this try failed with an answer (or none was sent): trying again later is no uncertain repeat.
+            try await timed("end_call", { try await store.endCall(key) })
+            throw blocked
         }
     }
 

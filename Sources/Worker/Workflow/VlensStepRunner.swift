@@ -52,6 +52,7 @@ struct VlensStepRunner: Sendable {
         var counted = 0
         var attempts = 0
         var rateLimited = 0
+        var uncertain = false
         var vlensTime = Duration.zero
         while true {
             let isProbe: Bool
@@ -60,6 +61,7 @@ struct VlensStepRunner: Sendable {
                 try await gateway.awaitRateLimit(until: deadline)
             } catch var blocked as CaptureBlocked {
                 blocked.failedAttempts = counted
+                blocked.callUncertain = uncertain
                 throw blocked
             }
             if attempts == 0 { try await beforeFirstSend() }
@@ -81,7 +83,7 @@ struct VlensStepRunner: Sendable {
                     metrics.recordRetry(step: call.step.rawValue, code: error.code.rawValue)
                     rateLimited += 1
                     if rateLimited >= 3 {
-                        throw CaptureBlocked(reason: .rateLimited, retryAt: Date() + (error.retryAfter ?? .seconds(1)), failedAttempts: counted)
+                        throw CaptureBlocked(reason: .rateLimited, retryAt: Date() + (error.retryAfter ?? .seconds(1)), failedAttempts: counted, callUncertain: uncertain)
                     }
                     continue
                 }
@@ -90,6 +92,7 @@ struct VlensStepRunner: Sendable {
                     return Report(outcome: Self.refusal(error), response: error.response, attempts: attempts, vlensTime: vlensTime, errorCode: error.code.rawValue)
                 }
                 gateway.recordOutage()
+                if error.httpStatus == nil { uncertain = true }
                 if !isProbe { counted += 1 }
                 guard retry.allowsAttempt(after: priorAttempts + counted) else {
                     let exhausted = ResultError(
@@ -103,7 +106,7 @@ struct VlensStepRunner: Sendable {
                 metrics.recordRetry(step: call.step.rawValue, code: error.code.rawValue)
                 let delay = retry.delay(afterAttempt: max(priorAttempts + counted, 1), retryAfter: error.retryAfter, using: &generator)
                 guard ContinuousClock.now + delay <= deadline else {
-                    throw CaptureBlocked(reason: isProbe ? .breakerOpen : .vlensUnavailable, retryAt: Date() + delay, failedAttempts: counted)
+                    throw CaptureBlocked(reason: isProbe ? .breakerOpen : .vlensUnavailable, retryAt: Date() + delay, failedAttempts: counted, callUncertain: uncertain)
                 }
                 try await Task.sleep(for: delay)
             }
