@@ -136,6 +136,44 @@ struct EngineBehaviourTests {
         #expect(recorder.orderViolations(log: log).isEmpty)
     }
 
+    @Test("a partition whose commit point is stuck pauses at its uncommitted bound, alone, and resumes once it moves")
+    func pausesAtUncommittedBound() async throws {
+        let recorder = HandlingRecorder(ordering: .key)
+        let log = InMemoryLog(topic: "t", partitionCount: 2) { recorder.checkCommit($0) }
+        log.append(partition: 0, key: Array("stuck".utf8), value: [])
+        for index in 0..<40 {
+            log.append(partition: 0, key: Array("a\(index)".utf8), value: [])
+            log.append(partition: 1, key: Array("b\(index)".utf8), value: [])
+        }
+        recorder.expect(log)
+        let gate = HandlerGate()
+        gate.openAll()
+        let stuck = Mutex(true)
+        let stuckPartition = KafkaTopicPartition(topic: "t", partition: 0)
+        let handler = GatedHandler(recorder: recorder, gate: gate) { record in
+            record.topicPartition == stuckPartition && record.offset == 0 && stuck.withLock { $0 }
+        }
+        var configuration = configuration(inFlight: 4)
+        configuration.maxUncommittedRecordsPerPartition = 10
+        let source = InMemoryProcessingSource(log: log)
+        let engine = ProcessingEngine(source: source, handler: handler, configuration: configuration, logger: .quiet)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await engine.run() }
+            await waitUntil { source.pausedPartitions == [stuckPartition] }
+            // Partition 1 is not held back by partition 0's stuck record.
+            await recorder.wait { state in state.completed.filter { $0.partition.partition == 1 }.count == 40 }
+            let held = engine.snapshot().partitions[stuckPartition]
+            #expect((held?.commitLag ?? 0) <= 10, "partition 0 received no more than its bound past the stuck record")
+            #expect(source.pausedPartitions == [stuckPartition])
+            stuck.withLock { $0 = false }
+            await recorder.wait { $0.allCommitted }
+            #expect(source.pausedPartitions.isEmpty)
+            engine.beginShutdown()
+            try await group.next()
+        }
+        #expect(recorder.orderViolations(log: log).isEmpty)
+    }
+
     @Test("a revocation waits for running records, commits what completed, then acknowledges")
     func revocationDrainsThenCommits() async throws {
         let recorder = HandlingRecorder(ordering: .key)
