@@ -260,9 +260,13 @@ public final class SQLiteVerificationStore: VerificationStore {
         _ = try await query(sql, binds)
     }
 
+    /// Runs one statement. It runs to the end even when the calling task is cancelled: SQLite
+    /// refuses work from a cancelled task, and a `BEGIN` whose `ROLLBACK` was refused would leave the
+    /// one connection inside a transaction for good ("cannot start a transaction within a transaction").
     func query(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
+        let connection = self.connection
         do {
-            return try await connection.query(sql, binds)
+            return try await Task { try await connection.query(sql, binds) }.value
         } catch let error as StoreError {
             throw error
         } catch {
