@@ -77,8 +77,8 @@ public struct EncryptedVerificationStore: VerificationStore {
 
     public func unpark(sequence: Int64) async throws { try await base.unpark(sequence: sequence) }
 
-    public func releaseParked(tenant: String?, at date: Date) async throws -> Int {
-        try await base.releaseParked(tenant: tenant, at: date)
+    public func releaseParked(tenant: String?, reason: String?, at date: Date) async throws -> Int {
+        try await base.releaseParked(tenant: tenant, reason: reason, at: date)
     }
 
     /// Byte counts are of the sealed images.

@@ -27,8 +27,9 @@ public protocol ParkingStore: Sendable {
     /// Removes a parked capture (its result is stored and published). Removing one that is gone is not an error.
     func unpark(sequence: Int64) async throws
 
-    /// Makes every parked capture of `tenant` (of every tenant when nil) due at `date`. Returns how many.
-    func releaseParked(tenant: String?, at date: Date) async throws -> Int
+    /// Makes every parked capture of `tenant` (of every tenant when nil) parked for `reason` (for any
+    /// reason when nil) due at `date`. Returns how many.
+    func releaseParked(tenant: String?, reason: String?, at date: Date) async throws -> Int
 
     /// Parked captures by tenant and reason, sorted by tenant then reason.
     func parkedSummary() async throws -> [ParkedSummary]
@@ -36,4 +37,11 @@ public protocol ParkingStore: Sendable {
     /// Parked captures of `tenant` (every tenant when nil), oldest first, at most `limit`, with
     /// empty `key`, `value` and `headers` (listing them must not load images).
     func parkedCaptures(tenant: String?, limit: Int) async throws -> [ParkedCapture]
+}
+
+extension ParkingStore {
+    /// Makes every parked capture of `tenant` (of every tenant when nil) due at `date`. Returns how many.
+    public func releaseParked(tenant: String?, at date: Date) async throws -> Int {
+        try await releaseParked(tenant: tenant, reason: nil, at: date)
+    }
 }

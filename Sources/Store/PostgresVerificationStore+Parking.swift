@@ -91,12 +91,13 @@ extension PostgresVerificationStore {
         }
     }
 
-    public func releaseParked(tenant: String?, at date: Date) async throws -> Int {
+    public func releaseParked(tenant: String?, reason: String?, at date: Date) async throws -> Int {
         try await mapErrors {
             try await client.query(
                 """
                 UPDATE parked_captures SET next_attempt_at = \(date)
                 WHERE next_attempt_at > \(date) AND (\(tenant)::text IS NULL OR tenant = \(tenant)::text)
+                    AND (\(reason)::text IS NULL OR reason = \(reason)::text)
                 RETURNING 1
                 """,
                 logger: logger

@@ -84,11 +84,11 @@ extension SQLiteVerificationStore {
         }
     }
 
-    public func releaseParked(tenant: String?, at date: Date) async throws -> Int {
+    public func releaseParked(tenant: String?, reason: String?, at date: Date) async throws -> Int {
         try await lock.withLock {
             try await query(
-                "UPDATE parked_captures SET next_attempt_at = ? WHERE next_attempt_at > ? AND (? IS NULL OR tenant = ?) RETURNING 1",
-                [.float(date.timeIntervalSince1970), .float(date.timeIntervalSince1970), Self.text(tenant), Self.text(tenant)]
+                "UPDATE parked_captures SET next_attempt_at = ? WHERE next_attempt_at > ? AND (? IS NULL OR tenant = ?) AND (? IS NULL OR reason = ?) RETURNING 1",
+                [.float(date.timeIntervalSince1970), .float(date.timeIntervalSince1970), Self.text(tenant), Self.text(tenant), Self.text(reason), Self.text(reason)]
             ).count
         }
     }

@@ -176,7 +176,7 @@ public struct WorkerApplication: Sendable {
         services += [ProducerFlushService(producer: producer), retention, ownership, watcher] as [any Service]
         if let outbox { services.append(outbox) }
         // The resumer stops before the engine drains: no parked capture starts while the group shuts down.
-        services += [engine, ParkingResumer(lot: parking, handler: handler, metrics: metrics, logger: logger)] as [any Service]
+        services += [engine, ParkingResumer(lot: parking, metrics: metrics, logger: logger, resume: handler.resume)] as [any Service]
         var groupConfiguration = ServiceGroupConfiguration(
             services: services,
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],

@@ -64,25 +64,21 @@ struct CaptureTopicSource: ProcessingSource {
 
             mutating func next() async throws -> ProcessingEvent<KafkaRecord>? {
                 let event = try await base.next()
-                guard let event else { return nil }
-                let (outbox, parking, timeout) = (outbox, parking, resumeDrainTimeout)
-                let topicPartitions = { @Sendable (partitions: [KafkaTopicPartition]) in
-                    partitions.filter { $0.topic == parking?.topic }.map(\.partition)
+                guard var event else { return nil }
+                if let outbox {
+                    switch event.kind {
+                    case .assigned(let partitions):
+                        outbox.discard(partitions)
+                    case .revoked(let revocation):
+                        event = .revoked(ProcessingRevocation(partitions: revocation.partitions) {
+                            outbox.discard(revocation.partitions)
+                            await revocation.acknowledge()
+                        })
+                    case .record:
+                        break
+                    }
                 }
-                switch event.kind {
-                case .assigned(let partitions):
-                    outbox?.discard(partitions)
-                    parking?.assigned(topicPartitions(partitions))
-                    return event
-                case .revoked(let revocation):
-                    return .revoked(ProcessingRevocation(partitions: revocation.partitions) {
-                        await parking?.revoked(topicPartitions(revocation.partitions), timeout: timeout)
-                        outbox?.discard(revocation.partitions)
-                        await revocation.acknowledge()
-                    })
-                case .record:
-                    return event
-                }
+                return parking?.observe(event, resumeDrainTimeout: resumeDrainTimeout) ?? event
             }
         }
     }

@@ -6,13 +6,13 @@ import Synchronization
 /// The worker's side of the store's parking lot: which lanes (transactions) of the owned
 /// partitions are parked, the per-lane locks that keep the live handler and the resumer apart,
 /// the per-tenant bounds, and which partitions this instance may resume.
-final class ParkingLot: Sendable {
+public final class ParkingLot: Sendable {
     let store: any ParkingStore
     let policy: ParkingPolicy
     let topic: String
     let locks = LaneLocks()
-    private let metrics: WorkerMetrics
-    private let logger: Logger
+    let metrics: WorkerMetrics
+    let logger: Logger
     private let state = Mutex(State())
 
     private struct State {
@@ -26,7 +26,7 @@ final class ParkingLot: Sendable {
         var tenantTotals: (at: ContinuousClock.Instant, totals: [String: (count: Int, bytes: Int)])?
     }
 
-    init(store: any ParkingStore, policy: ParkingPolicy, topic: String, metrics: WorkerMetrics, logger: Logger) {
+    public init(store: any ParkingStore, policy: ParkingPolicy, topic: String, metrics: WorkerMetrics, logger: Logger) {
         self.store = store
         self.policy = policy
         self.topic = topic

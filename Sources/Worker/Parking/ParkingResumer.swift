@@ -6,15 +6,23 @@ import Store
 /// Hands parked captures back to the capture handler when they are due: per lane (transaction)
 /// in order, several lanes at once, only for partitions this instance owns. Also reports the
 /// parking lot's contents as metrics.
-struct ParkingResumer: Service {
+public struct ParkingResumer: Service {
     let lot: ParkingLot
-    let handler: CaptureHandler
+    /// Resumes one parked capture (the capture handler's ``CaptureHandler/resume(_:)``).
+    let resume: @Sendable (ParkedCapture) async -> ParkingLot.ResumeOutcome
     let metrics: WorkerMetrics
     let logger: Logger
     /// How often the parking lot's contents are reported.
     var summaryInterval: Duration = .seconds(5)
 
-    func run() async throws {
+    public init(lot: ParkingLot, metrics: WorkerMetrics, logger: Logger, resume: @escaping @Sendable (ParkedCapture) async -> ParkingLot.ResumeOutcome) {
+        self.lot = lot
+        self.resume = resume
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func run() async throws {
         var reporter = ParkedSummaryReporter(metrics: metrics)
         var lastSummary: ContinuousClock.Instant?
         await withDiscardingTaskGroup { group in
@@ -53,7 +61,7 @@ struct ParkingResumer: Service {
     private func resumeLane(from first: ParkedCapture) async {
         var next: ParkedCapture? = first
         while let parked = next, lot.owns(parked.partition), !Task.isShuttingDownGracefully {
-            switch await handler.resume(parked) {
+            switch await resume(parked) {
             case .completed(let following):
                 next = following.flatMap { $0.nextAttemptAt <= Date() ? $0 : nil }
             case .rescheduled:

@@ -1,0 +1,95 @@
+import Foundation
+import Kafka
+import Processing
+import Store
+
+extension ParkingLot {
+    /// What came of resuming a parked capture.
+    public enum ResumeOutcome: Sendable {
+        /// It completed (or someone else completed it); `next` is its lane's next parked capture.
+        case completed(next: ParkedCapture?)
+        /// It still cannot progress, or the store or broker failed; it was rescheduled.
+        case rescheduled
+    }
+
+    /// Handles `record` with `body`, or parks it, under its lane's lock.
+    ///
+    /// A record whose lane has parked captures is parked behind them (its transaction's order
+    /// holds). A record `body` cannot progress (``CaptureBlocked``) is parked. Either way the record
+    /// is stored before this returns, so its offset may be committed.
+    func handle<Record: ParkableRecord>(
+        _ record: Record, tenant: () -> String, _ body: (Record) async throws -> Void
+    ) async throws {
+        let lane = record.parkingLane
+        try await locks.withLock(lane) {
+            if try await isParked(lane, partition: record.topicPartition.partition) {
+                try await park(record.parked(tenant: tenant(), reason: .behindParked, attempts: 0, at: Date(), retryAt: Date()))
+                return
+            }
+            do {
+                try await body(record)
+            } catch let blocked as CaptureBlocked {
+                try await park(record.parked(tenant: blocked.tenant.isEmpty ? tenant() : blocked.tenant, reason: blocked.reason, attempts: blocked.failedAttempts, at: Date(), retryAt: blocked.retryAt))
+            }
+        }
+    }
+
+    /// Hands a parked capture back to `body` under its lane's lock, if it is still its lane's
+    /// first. It is unparked only after `body` returned (its result stored and published); when
+    /// `body` is blocked again, or fails, it is rescheduled.
+    func resume<Record: ParkableRecord>(
+        _ parked: ParkedCapture, as recordType: Record.Type, _ body: (Record, ParkedCapture) async throws -> Void
+    ) async -> ResumeOutcome {
+        await locks.withLock(parked.lane) {
+            do {
+                guard let current = try await store.firstParkedCapture(lane: parked.lane) else {
+                    laneCleared(parked.lane, partition: parked.partition)
+                    return .completed(next: nil)
+                }
+                guard current.sequence == parked.sequence else { return .completed(next: current) }
+                do {
+                    try await body(try Record(parked: current), current)
+                } catch let blocked as CaptureBlocked {
+                    let attempts = current.attempts + blocked.failedAttempts
+                    try await store.reschedule(sequence: current.sequence, reason: blocked.reason.rawValue, attempts: attempts, nextAttemptAt: blocked.retryAt)
+                    metrics.recordParkRetry(tenant: current.tenant, reason: blocked.reason.rawValue)
+                    return .rescheduled
+                }
+                try await store.unpark(sequence: current.sequence)
+                metrics.recordResumed(tenant: current.tenant, reason: current.reason, parkedFor: Date().timeIntervalSince(current.parkedAt))
+                if current.reason != CaptureBlocked.Reason.behindParked.rawValue {
+                    // Its cause cleared (the host answers, Vlens answers): what waits for the same cause need not wait out its backoff.
+                    _ = try? await store.releaseParked(tenant: current.tenant, reason: current.reason, at: Date())
+                }
+                let next = try await store.firstParkedCapture(lane: parked.lane)
+                if next == nil { laneCleared(parked.lane, partition: parked.partition) }
+                return .completed(next: next)
+            } catch {
+                // The store or the broker failed: the capture stays parked and is tried again later.
+                logger.warning("resuming a parked capture failed; it stays parked", metadata: [WorkerLoggingKeys.errorType: "\(type(of: error))"])
+                try? await store.reschedule(
+                    sequence: parked.sequence, reason: parked.reason, attempts: parked.attempts, nextAttemptAt: Date() + policy.backoff(afterAttempts: 2)
+                )
+                return .rescheduled
+            }
+        }
+    }
+
+    /// Passes a source event on, telling the lot about assignments, and holding a revocation's
+    /// acknowledgement until resumes of the revoked partitions finished (up to `timeout`).
+    func observe<Record>(_ event: ProcessingEvent<Record>, resumeDrainTimeout timeout: Duration) -> ProcessingEvent<Record> {
+        switch event.kind {
+        case .record:
+            return event
+        case .assigned(let partitions):
+            assigned(partitions.filter { $0.topic == topic }.map(\.partition))
+            return event
+        case .revoked(let revocation):
+            let mine = revocation.partitions.filter { $0.topic == topic }.map(\.partition)
+            return .revoked(ProcessingRevocation(partitions: revocation.partitions) {
+                await self.revoked(mine, timeout: timeout)
+                await revocation.acknowledge()
+            })
+        }
+    }
+}
