@@ -22,6 +22,9 @@ final class FlakyImageHost: Sendable {
     /// From now on, answer with the image.
     func recover() { healthy.withLock { $0 = true } }
 
+    /// From now on, answer 503 again (as before ``recover()``).
+    func fail() { healthy.withLock { $0 = false } }
+
     /// A claim-check reference to the image on a host listening on `port`.
     func reference(port: Int) -> ImageReference {
         let digest = SHA256.hash(data: image).map { String(format: "%02x", $0) }.joined()

@@ -19,6 +19,8 @@ struct ChaosEvidence {
     var poisonCount: Int
     var logs: [String]
     var faultEnds: [Date]
+    /// Faults that blocked part of the load only.
+    var outages: [ChaosOutage]
 
     init(_ run: ChaosRun, logs: [String]) {
         name = run.name
@@ -26,11 +28,12 @@ struct ChaosEvidence {
         captures = run.captures
         transactionIDs = run.flows.map(\.transactionId)
         results = run.harness.results.records.map { ($0.value, $0.timestamp) }
-        ledgerCalls = run.harness.simulator.ledger().calls
+        ledgerCalls = run.ledgerCalls()
         deadLetterKeys = run.harness.deadLetters.records.map(\.key)
         poisonCount = run.poisonCount
         self.logs = logs
         faultEnds = run.faultEnds
+        outages = run.outages
     }
 
     init(
@@ -47,5 +50,6 @@ struct ChaosEvidence {
         self.poisonCount = poisonCount
         self.logs = logs
         faultEnds = []
+        outages = []
     }
 }

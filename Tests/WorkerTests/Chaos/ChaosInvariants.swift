@@ -98,12 +98,58 @@ enum ChaosInvariants {
         let stamps = evidence.results.compactMap(\.timestamp).sorted()
         let recoveries = evidence.faultEnds.compactMap { end in stamps.first { $0 > end }.map { $0.timeIntervalSince(end) } }
 
-        let report = ChaosReport(
+        // Partial outages: the rest of the load kept flowing while part of it was blocked; the blocked
+        // part's backlog drained after the fault ended.
+        var outageFigures: [(healthy: Int, blocked: Int, backlog: Int, drain: Double)] = []
+        if !evidence.outages.isEmpty {
+            let firstStamps = firstResultStamps(evidence)
+            let transactionOf = Dictionary(evidence.captures.map { ($0.eventId, $0.transactionId) }) { first, _ in first }
+            for outage in evidence.outages {
+                var healthy = 0
+                var blocked = 0
+                var backlog = 0
+                var lastBlocked: Date?
+                for (capture, stamp) in firstStamps {
+                    guard let transaction = transactionOf[capture] else { continue }
+                    let isAffected = outage.affected.contains(transaction)
+                    let during = stamp >= outage.start && stamp <= outage.end
+                    if isAffected {
+                        if during { blocked += 1 }
+                        if stamp > outage.end { backlog += 1 }
+                        lastBlocked = max(lastBlocked ?? stamp, stamp)
+                    } else if during {
+                        healthy += 1
+                    }
+                }
+                if healthy == 0 {
+                    failures.append("\(name): no result of the transactions outside \(outage.label) arrived during it (\(Int(outage.end.timeIntervalSince(outage.start))) s)")
+                }
+                outageFigures.append((healthy, blocked, backlog, max(0, lastBlocked.map { $0.timeIntervalSince(outage.end) } ?? 0)))
+            }
+        }
+
+        var report = ChaosReport(
             scenario: name, profile: evidence.profile, captures: evidence.captures.count,
             results: evidence.captures.filter { firstByCapture[$0.eventId] != nil }.count,
             duplicates: duplicates, duplicateVlensCalls: duplicateCalls, deadLetters: evidence.deadLetterKeys.count,
             maxRecoverySeconds: recoveries.max(), logFindings: findings.count
         )
+        if !outageFigures.isEmpty {
+            report.healthyResultsDuringOutage = outageFigures.map(\.healthy).min()
+            report.blockedResultsDuringOutage = outageFigures.map(\.blocked).reduce(0, +)
+            report.backlogAfterOutage = outageFigures.map(\.backlog).reduce(0, +)
+            report.backlogDrainSeconds = outageFigures.map(\.drain).max()
+        }
         return (report, failures)
+    }
+
+    /// Each capture's first result's broker timestamp, by the capture's event id.
+    private static func firstResultStamps(_ evidence: ChaosEvidence) -> [String: Date] {
+        var stamps: [String: Date] = [:]
+        for record in evidence.results {
+            guard let stamp = record.timestamp, let result = try? VerificationResult.decode(record.value) else { continue }
+            stamps[result.causationId] = min(stamps[result.causationId] ?? stamp, stamp)
+        }
+        return stamps
     }
 }

@@ -16,6 +16,14 @@ struct ChaosReport: Codable, Sendable {
     /// The longest time from the end of a fault until results flowed again, in seconds.
     var maxRecoverySeconds: Double?
     var logFindings: Int
+    /// Scenarios where a fault blocks part of the load only (one tenant's Vlens, one image host):
+    /// the other captures' results that arrived while it lasted (the fewest over its outages),
+    /// the blocked captures' results in that time, those that arrived after it, and the time from
+    /// its end until the last of them, in seconds. Absent for other scenarios.
+    var healthyResultsDuringOutage: Int?
+    var blockedResultsDuringOutage: Int?
+    var backlogAfterOutage: Int?
+    var backlogDrainSeconds: Double?
 
     func write() {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -31,6 +39,12 @@ struct ChaosReport: Codable, Sendable {
         } else {
             _ = FileManager.default.createFile(atPath: path, contents: line)
         }
-        print("chaos \(scenario) [\(profile)]: captures \(captures), results \(results), duplicates \(duplicates), duplicate Vlens calls \(duplicateVlensCalls), dead letters \(deadLetters), max recovery \(maxRecoverySeconds.map { String(format: "%.1f s", $0) } ?? "-")")
+        print("chaos \(scenario) [\(profile)]: captures \(captures), results \(results), duplicates \(duplicates), duplicate Vlens calls \(duplicateVlensCalls), dead letters \(deadLetters), max recovery \(maxRecoverySeconds.map { String(format: "%.1f s", $0) } ?? "-")\(outageSummary)")
+    }
+
+    private var outageSummary: String {
+        guard let healthyResultsDuringOutage else { return "" }
+        return ", during the outage \(healthyResultsDuringOutage) healthy and \(blockedResultsDuringOutage ?? 0) blocked results, "
+            + "\(backlogAfterOutage ?? 0) blocked results after it, backlog drained \(backlogDrainSeconds.map { String(format: "%.1f s", $0) } ?? "-") after it"
     }
 }

@@ -2,6 +2,18 @@ import Foundation
 import Synchronization
 import Testing
 import Verification
+import VlensSimulator
+
+/// A fault that hit part of the load only (one tenant's Vlens, one image host): the rest of the
+/// load must keep flowing while it lasts.
+struct ChaosOutage: Sendable {
+    /// What was down, for messages.
+    var label: String
+    /// The transactions the fault blocks.
+    var affected: Set<String>
+    var start: Date
+    var end: Date
+}
 
 /// One chaos scenario in progress: worker processes, the load, and the faults' timeline.
 final class ChaosRun: Sendable {
@@ -11,6 +23,8 @@ final class ChaosRun: Sendable {
     /// Transactions of the load; each submits front, back and liveness in that order.
     let flows: [CaptureFactory]
     let captures: [CaptureSubmitted]
+    /// Simulators besides the harness's (other tenants' Vlens): their ledgers count too.
+    let otherSimulators: [VlensSimulatorServer]
     private let state = Mutex(State())
 
     private struct State {
@@ -18,14 +32,34 @@ final class ChaosRun: Sendable {
         var retiredLogs: [String] = []
         var faultEnds: [Date] = []
         var poisonCount = 0
+        var outages: [ChaosOutage] = []
     }
 
-    init(_ name: String, harness: WorkflowHarness, profile: ChaosProfile = .current) {
+    /// - Parameters:
+    ///   - otherSimulators: Vlens simulators of other tenants, whose ledgers the invariants check too.
+    ///   - shape: changes a capture of the load (its tenant, its images), given its transaction's
+    ///     index in the load; the default load leaves them as ``CaptureFactory`` makes them.
+    init(
+        _ name: String, harness: WorkflowHarness, profile: ChaosProfile = .current, otherSimulators: [VlensSimulatorServer] = [],
+        shape: (_ transaction: Int, _ capture: inout CaptureSubmitted) -> Void = { _, _ in }
+    ) {
         self.name = name
         self.harness = harness
         self.profile = profile
+        self.otherSimulators = otherSimulators
         flows = (0..<profile.transactions).map { _ in CaptureFactory() }
-        captures = flows.flatMap { [$0.front(), $0.back(), $0.liveness()] }
+        captures = flows.enumerated().flatMap { index, flow in
+            [flow.front(), flow.back(), flow.liveness()].map { capture in
+                var capture = capture
+                shape(index, &capture)
+                return capture
+            }
+        }
+    }
+
+    /// Every simulator's ledger calls: the harness's and the other tenants'.
+    func ledgerCalls() -> [SimulatorLedger.Call] {
+        ([harness.simulator] + otherSimulators).flatMap { $0.ledger().calls }
     }
 
     // MARK: Workers
@@ -108,6 +142,17 @@ final class ChaosRun: Sendable {
     }
 
     var faultEnds: [Date] { state.withLock { $0.faultEnds } }
+
+    /// Records a fault that blocked only `affected` transactions from `start` until now (and marks
+    /// its end, as ``noteFaultEnded(at:)``): the other transactions' results must keep arriving meanwhile.
+    func noteOutage(_ label: String, affecting affected: Set<String>, from start: Date, to end: Date = Date()) {
+        state.withLock {
+            $0.outages.append(ChaosOutage(label: label, affected: affected, start: start, end: end))
+            $0.faultEnds.append(end)
+        }
+    }
+
+    var outages: [ChaosOutage] { state.withLock { $0.outages } }
 
     // MARK: Load
 

@@ -22,13 +22,14 @@ struct ChaosTests {
         _ name: String, store: WorkflowStore = .sqlite, workers: Int = 1, faults: SimulatorFaults = faults(),
         environment extra: [String: String] = [:], bootstrapServers: String? = nil,
         maxDuplicateCalls: Int = 0, maxDuplicateResults: Int? = nil,
+        otherSimulators: [VlensSimulatorServer] = [], shape: @Sendable (_ transaction: Int, _ capture: inout CaptureSubmitted) -> Void = { _, _ in },
         _ scenario: @Sendable (ChaosRun) async throws -> Void
     ) async throws {
         try await WorkflowHarness.run(
             store: store, partitions: 6, faults: faults, environment: environment.merging(extra) { $1 },
             startWorker: false, bootstrapServers: bootstrapServers
         ) { harness in
-            let run = ChaosRun(name, harness: harness)
+            let run = ChaosRun(name, harness: harness, otherSimulators: otherSimulators, shape: shape)
             for _ in 0..<workers { try run.startWorker() }
             let load = Task { try await run.submitLoad() }
             try await scenario(run)
@@ -106,6 +107,69 @@ struct ChaosTests {
             try await Task.sleep(for: outage)
             run.harness.simulator.setFaults(Self.faults())
             run.noteFaultEnded()
+        }
+    }
+
+    /// A third of the load's transactions belong to tenant acme, whose Vlens (a second simulator)
+    /// answers 503 to everything for a while: its captures are parked behind its open breaker and
+    /// drain in order when it recovers; the default tenant's captures keep flowing meanwhile.
+    @Test("one tenant's Vlens answers 503 to everything for a while: the other tenant's captures keep flowing")
+    func tenantOutage() async throws {
+        let outage = ChaosProfile.current.tenantOutage
+        let configuration = SimulatorConfiguration(
+            apiKeys: [WorkflowHarness.apiKey], tokens: [SimulatorToken(token: "user-token-alice", emailOrPhoneNumber: "alice@example.com")], faults: Self.faults())
+        try await VlensSimulatorServer.withRunning(configuration: configuration) { acmeVlens, acmeURL in
+            let tenant = [
+                "VLENS_TENANTS": "acme", "VLENS_TENANT_ACME_BASE_URL": acmeURL, "VLENS_TENANT_ACME_API_KEY": WorkflowHarness.apiKey,
+                "VLENS_TENANT_ACME_RATE_LIMIT_RPS": "unlimited", "VLENS_TENANT_ACME_RATE_LIMIT_RPM": "unlimited",
+            ]
+            try await Self.run("tenant acme's Vlens 100% 503 for \(outage)", environment: tenant, otherSimulators: [acmeVlens], shape: { transaction, capture in
+                if transaction % 3 == 1 { capture.tenant = "acme" }
+            }) { run in
+                let acme = Set(run.captures.filter { $0.tenant == "acme" }.map(\.transactionId))
+                try await Task.sleep(for: .seconds(4))
+                let start = Date()
+                acmeVlens.setFaults(Self.faults { $0.error503Rate = 1 })
+                try await Task.sleep(for: outage)
+                acmeVlens.setFaults(Self.faults())
+                run.noteOutage("tenant acme's Vlens", affecting: acme, from: start)
+                let refused = acmeVlens.ledger().calls.filter { $0.status == 503 }.count
+                #expect(refused > 0, "acme's Vlens refused calls during the outage")
+                print("chaos tenant outage: acme's Vlens answered \(refused) calls with 503 during the outage")
+            }
+            let acmeCaptures = (0..<ChaosProfile.current.transactions).filter { $0 % 3 == 1 }.count * 3
+            let acmeCalls = acmeVlens.ledger().calls.filter { ChaosInvariants.wasProcessed($0.outcome) }.count
+            #expect(acmeCalls == acmeCaptures, "acme's Vlens processed each of the \(acmeCaptures) acme captures (\(acmeCalls) calls)")
+        }
+    }
+
+    /// Half the load's transactions send their ID front (in the front and the liveness captures) as
+    /// claim-check references to an image host that answers 503 for a while: those captures are
+    /// parked and resumed in order when it recovers; Vlens never sees them twice.
+    @Test("the claim-check image host answers 503 for a while: every capture still succeeds, in order")
+    func imageHostOutage() async throws {
+        let outage = ChaosProfile.current.imageHostOutage
+        let host = FlakyImageHost(base64Image: SimulatorImages.front(person: "alice"))
+        host.recover()
+        let claimChecks = ["CLAIM_CHECK_ALLOWED_SCHEMES": "http", "CLAIM_CHECK_ALLOWED_HOSTS": "127.0.0.1", "CLAIM_CHECK_ALLOW_PRIVATE_ADDRESSES": "true"]
+        try await host.withRunning { port in
+            let reference = host.reference(port: port)
+            try await Self.run("image host 100% 503 for \(outage)", environment: claimChecks, shape: { transaction, capture in
+                if transaction % 2 == 1, capture.step == .idFront || capture.step == .liveness { capture.images.idFront = reference }
+            }) { run in
+                let referencing = Set(run.captures.filter { $0.images.idFront == reference }.map(\.transactionId))
+                try await Task.sleep(for: .seconds(4))
+                let start = Date()
+                let fetchesBefore = host.fetchCount
+                host.fail()
+                try await Task.sleep(for: outage)
+                host.recover()
+                run.noteOutage("the image host", affecting: referencing, from: start)
+                let refused = host.fetchCount - fetchesBefore
+                #expect(refused > 0, "the image host refused fetches during the outage")
+                print("chaos image host outage: \(refused) fetches refused during the outage")
+            }
+            print("chaos image host outage: \(host.fetchCount) fetches in all")
         }
     }
 
