@@ -25,6 +25,27 @@ struct WorkerConfigurationTests {
         #expect(configuration.httpPort == 8080)
     }
 
+    @Test("parking settings load, and a parking age beyond the retention is refused with the key and the fix")
+    func parking() async throws {
+        var environment = minimal
+        environment["PARKING_AFTER_MS"] = "500"
+        environment["PARKING_MAX_ATTEMPTS"] = "5"
+        environment["MAX_UNCOMMITTED_PER_PARTITION"] = "2000"
+        let configuration = try await WorkerConfiguration.load(environment: environment)
+        #expect(configuration.parking.parkAfter == .milliseconds(500))
+        #expect(configuration.parking.maxAttempts == 5)
+        #expect(configuration.parking.maxAge == .seconds(86_400))
+        #expect(configuration.processing.maxUncommittedPerPartition == 2000)
+
+        environment["RETENTION_DAYS"] = "1"
+        environment["PARKING_MAX_AGE_MS"] = String(2 * 86_400_000)
+        let error = try await #require(throws: ConfigurationError.self) {
+            try await WorkerConfiguration.load(environment: environment)
+        }
+        #expect(error.problems.map(\.key) == ["PARKING_MAX_AGE_MS"])
+        #expect(error.description.contains("RETENTION_DAYS"))
+    }
+
     @Test("an empty environment names every required key with a fix")
     func missingRequired() async throws {
         let error = try await #require(throws: ConfigurationError.self) {

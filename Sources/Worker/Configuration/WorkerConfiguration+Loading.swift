@@ -80,6 +80,12 @@ extension WorkerConfiguration {
             source.report("STORE_URL", "is neither a sqlite: path nor a postgres:// URL", fix: "use sqlite:./data/vlens-worker.sqlite or postgres://user@host:5432/db")
         }
         let retentionDays = source.int("RETENTION_DAYS", default: 30, range: 1...3650)
+        if parking.maxAge > .seconds(retentionDays * 86_400) {
+            source.report(
+                "PARKING_MAX_AGE_MS", "is longer than RETENTION_DAYS, so a parked capture's images could outlive the retention",
+                fix: "set PARKING_MAX_AGE_MS to at most RETENTION_DAYS × 86400000 (a capture parked that long fails with a dead letter)"
+            )
+        }
         let encryptionKeys = Self.parseEncryptionKeys(&source)
         if input.includeExtractedData, encryptionKeys.isEmpty {
             source.report(
