@@ -1,5 +1,5 @@
 # The two commands that matter: `make demo` and `make test`. See README.md.
-.PHONY: setup build test chaos validate-deploy demo services-up services-down bench bench-kafka bench-engine bench-simulator clean
+.PHONY: setup build test chaos validate-deploy demo services-up services-down bench bench-compare bench-kafka bench-engine bench-simulator clean
 
 setup:
 	scripts/setup
@@ -27,6 +27,9 @@ services-down:
 
 bench:
 	scripts/bench
+
+bench-compare:
+	scripts/bench-compare
 
 bench-kafka:
 	scripts/bench-kafka
