@@ -27,8 +27,11 @@ struct WorkflowParkingTests {
                 let ordinary = (0..<20).map { _ in CaptureFactory().front() }
                 for capture in ordinary { try await harness.submit(capture) }
 
+                let submitted = ContinuousClock.now
                 _ = try await harness.waitForResults(20, timeout: .seconds(30))
+                let verified = ContinuousClock.now - submitted
                 let committed = try await harness.waitForCommittedOffset(partition: 0, atLeast: 21, timeout: .seconds(5))
+                let committedAfter = ContinuousClock.now - submitted
                 #expect(committed >= 21, "the commit point passed the stuck capture (committed \(committed))")
                 #expect(harness.decodedResults().allSatisfy { $0.causationId != stuck.eventId }, "the stuck capture has no result yet")
                 #expect(harness.vlensCalls(forCapture: stuck.eventId) == 0)
@@ -42,7 +45,7 @@ struct WorkflowParkingTests {
                 let metrics = harness.registry.emitToString()
                 #expect(metrics.contains(#"vlens_worker_parked_total{tenant="default",reason="image_host_unavailable"}"#))
                 #expect(metrics.contains(#"vlens_worker_resumed_total{tenant="default",reason="image_host_unavailable"}"#))
-                print("stuck image host: 20 captures behind it verified, committed offset \(committed), \(fetchesWhileDown) fetches while down")
+                print("stuck image host: the 20 captures behind it verified \(verified) after submission, committed offset \(committed) (past all 21) seen \(committedAfter) after submission (COMMIT_INTERVAL_MS 200), \(fetchesWhileDown) fetch(es) while down")
             }
         }
     }
