@@ -138,7 +138,7 @@ public struct CaptureHandler: ProcessingHandler {
             let result = VerificationResult(
                 capture: capture,
                 resolution: resolution,
-                attempts: report.attempts,
+                attempts: (parked?.attempts ?? 0) + report.attempts,
                 timings: timings(received, vlensTime: report.vlensTime),
                 services: response?.servicesSummary,
                 extractedData: capture.getExtractedData && includeExtractedData ? response?.extractedData : nil,
