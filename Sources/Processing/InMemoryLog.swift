@@ -19,6 +19,8 @@ public final class InMemoryLog: Sendable {
     private let onCommit: @Sendable ([KafkaTopicPartition: Int64]) -> Void
 
     /// - Parameter onCommit: observes every commit before it takes effect (tests check invariants here).
+    private let listeners = Mutex<[@Sendable (InMemoryRecord) -> Void]>([])
+
     public init(topic: String, partitionCount: Int, onCommit: @escaping @Sendable ([KafkaTopicPartition: Int64]) -> Void = { _ in }) {
         self.topic = topic
         self.onCommit = onCommit
@@ -35,19 +37,27 @@ public final class InMemoryLog: Sendable {
     }
 
     /// Appends a record `offsetGap` offsets after the previous one (1: contiguous), returning it.
+    /// Sources that have its partition assigned deliver it too.
     @discardableResult
-    public func append(partition: Int32, key: [UInt8]?, value: [UInt8], offsetGap: Int64 = 1) -> InMemoryRecord {
+    public func append(partition: Int32, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader] = [], offsetGap: Int64 = 1) -> InMemoryRecord {
         precondition(offsetGap >= 1, "offsets must increase")
         let topicPartition = KafkaTopicPartition(topic: topic, partition: partition)
-        return state.withLock { state in
+        let record = state.withLock { state in
             guard let existing = state.partitions[topicPartition] else {
                 preconditionFailure("partition \(topicPartition) does not exist")
             }
             let offset = existing.last.map { $0.offset + offsetGap } ?? 0
-            let record = InMemoryRecord(topicPartition: topicPartition, offset: offset, key: key, value: value)
+            let record = InMemoryRecord(topicPartition: topicPartition, offset: offset, key: key, value: value, headers: headers)
             state.partitions[topicPartition]!.append(record)
             return record
         }
+        for listener in listeners.withLock({ $0 }) { listener(record) }
+        return record
+    }
+
+    /// Calls `listener` with every record appended from now on.
+    func observeAppends(_ listener: @escaping @Sendable (InMemoryRecord) -> Void) {
+        listeners.withLock { $0.append(listener) }
     }
 
     /// The partition's records.

@@ -3,7 +3,8 @@ import Synchronization
 
 /// A ``ProcessingSource`` over an ``InMemoryLog``, for tests and benchmarks: it assigns
 /// partitions, delivers their records from the committed offsets (round robin over unpaused
-/// partitions), honours pause and resume at once, and can revoke and assign partitions on demand.
+/// partitions) and those appended later, honours pause and resume at once, and can revoke and
+/// assign partitions on demand.
 public final class InMemoryProcessingSource: ProcessingSource, Sendable {
     public typealias Record = InMemoryRecord
 
@@ -11,6 +12,8 @@ public final class InMemoryProcessingSource: ProcessingSource, Sendable {
         var records: ArraySlice<InMemoryRecord>
         var id: UInt64
         var start: Int64
+        /// The highest offset queued for delivery, so an append seen twice is delivered once.
+        var lastQueued: Int64
     }
 
     struct State {
@@ -30,7 +33,20 @@ public final class InMemoryProcessingSource: ProcessingSource, Sendable {
     /// Creates a source that begins by assigning `partitions` (every partition of the log when nil).
     public init(log: InMemoryLog, assigning partitions: [KafkaTopicPartition]? = nil) {
         self.log = log
+        log.observeAppends { [weak self] record in self?.appended(record) }
         assign(partitions ?? log.partitions)
+    }
+
+    /// A record appended to the log after its partition's assignment began.
+    private func appended(_ record: InMemoryRecord) {
+        let waiter = state.withLock { state -> (continuation: CheckedContinuation<ProcessingEvent<InMemoryRecord>?, Never>, event: ProcessingEvent<InMemoryRecord>)? in
+            guard var assignment = state.assignments[record.topicPartition], record.offset > assignment.lastQueued else { return nil }
+            assignment.records.append(record)
+            assignment.lastQueued = record.offset
+            state.assignments[record.topicPartition] = assignment
+            return Self.takeWaiterEvent(&state)
+        }
+        waiter.map { $0.continuation.resume(returning: $0.event) }
     }
 
     public func makeEvents() -> Events {
@@ -72,7 +88,8 @@ public final class InMemoryProcessingSource: ProcessingSource, Sendable {
         let waiter = state.withLock { state in
             for (partition, assignment) in assignments {
                 state.assignments[partition] = Assignment(
-                    records: assignment.records, id: assignment.id, start: assignment.start)
+                    records: assignment.records, id: assignment.id, start: assignment.start,
+                    lastQueued: assignment.records.last?.offset ?? assignment.start - 1)
                 state.paused.remove(partition)
             }
             state.order = state.assignments.keys.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }

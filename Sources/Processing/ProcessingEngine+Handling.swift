@@ -11,15 +11,17 @@ extension ProcessingEngine {
         }
     }
 
-    /// Calls the handler until it returns, backing off after each failure. Gives up (returns false)
-    /// when the task is cancelled or the record's partition is revoked or the engine shuts down.
+    /// Calls the handler until it returns and its outputs are delivered, backing off after each
+    /// failure. Gives up (returns false) when the task is cancelled or the record's partition is
+    /// revoked or the engine shuts down.
     private func handle(_ dispatch: Dispatch<Source.Record>) async -> Bool {
         let partition = dispatch.record.topicPartition
         var failures = 0
         while !Task.isCancelled, state.withLock({ $0.isCurrent(dispatch) }) {
             let start = ContinuousClock.now
             do {
-                try await handler.handle(dispatch.record)
+                let outputs = try await handler.handle(dispatch.record)
+                if !outputs.isEmpty { try await source.deliver(outputs, for: dispatch.record) }
                 metrics.recordHandlerLatency(ContinuousClock.now - start, partition: partition, succeeded: true)
                 return true
             } catch {

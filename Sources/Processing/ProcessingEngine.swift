@@ -4,14 +4,15 @@ import Synchronization
 
 /// Consumes records from a ``ProcessingSource`` and runs a ``ProcessingHandler`` on each:
 /// records with equal keys one at a time in offset order, different keys concurrently, within
-/// global limits on in-flight records and bytes. It commits, per partition, only offsets below
-/// which every record completed.
+/// global limits on in-flight records and bytes. A record's outputs go back to the source
+/// (``ProcessingSource/deliver(_:for:)``) before the record counts as complete. It commits, per
+/// partition, only offsets below which every record completed.
 ///
 /// Run it as a swift-service-lifecycle `Service`: a graceful shutdown stops fetching, lets
 /// running records finish (up to ``ProcessingConfiguration/shutdownDrainTimeout``), commits and
 /// closes the source. Cancelling ``run()`` instead stops at once, without draining or committing.
 public final class ProcessingEngine<Source: ProcessingSource, Handler: ProcessingHandler>: Service, Sendable
-where Handler.Record == Source.Record {
+where Handler.Record == Source.Record, Handler.Output == Source.Output {
     typealias Record = Source.Record
 
     let source: Source

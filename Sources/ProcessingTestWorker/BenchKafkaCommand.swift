@@ -32,13 +32,14 @@ struct BenchKafkaCommand: AsyncParsableCommand {
         let meter: Meter
         let sleep: Duration
 
-        func handle(_ record: KafkaRecord) async throws {
+        func handle(_ record: KafkaRecord) async throws -> [Never] {
             meter.state.withLock { $0.firstStart = $0.firstStart ?? .now }
             try await Task.sleep(for: sleep)
             meter.state.withLock {
                 $0.handled += 1
                 $0.lastEnd = .now
             }
+            return []
         }
     }
 

@@ -14,7 +14,7 @@ struct BenchOverheadCommand: AsyncParsableCommand {
     @Option var maxInFlight: Int = 256
 
     struct Handler: ProcessingHandler {
-        func handle(_ record: InMemoryRecord) async throws {}
+        func handle(_ record: InMemoryRecord) async throws -> [Never] { [] }
     }
 
     func run() async throws {

@@ -21,11 +21,12 @@ struct ConsumeCommand: AsyncParsableCommand {
         let instance: String
         let sleep: Duration
 
-        func handle(_ record: KafkaRecord) async throws {
+        func handle(_ record: KafkaRecord) async throws -> [Never] {
             try await Task.sleep(for: sleep)
             let key = String(decoding: record.key ?? [], as: UTF8.self)
             let value = String(decoding: record.value, as: UTF8.self)
             log.append("\(instance) \(record.partition) \(record.offset) \(key) \(value)")
+            return []
         }
     }
 

@@ -110,43 +110,18 @@ public struct WorkerApplication: Sendable {
             try await producer.initTransactions()
             outbox = TransactionalOutbox(producer: producer, groupMetadata: { try consumer.groupMetadata() }, logger: logger)
         }
-        let delivery: ResultPublisher.Delivery = outbox.map { .transactional($0) } ?? .immediate(producer)
+        let delivery: CaptureDelivery = outbox.map { .transactional($0) } ?? .immediate(producer)
 
-        let gateways = makeGateways(httpClient: httpClient, metrics: metrics)
         let exporter = configuration.tracing.otlpEndpoint.map {
             OTLPSpanExporter(endpoint: $0, serviceName: configuration.tracing.serviceName, httpClient: httpClient, logger: logger)
         }
-        let parking = ParkingLot(store: store, policy: configuration.parking, topic: kafka.captureTopic, metrics: metrics, logger: logger)
-        let handler = CaptureHandler(
-            intake: CaptureIntake(maxEventBytes: configuration.input.maxEventBytes),
-            store: store,
-            publisher: ResultPublisher(delivery: delivery, resultTopic: kafka.resultTopic, deadLetterTopic: kafka.deadLetterTopic, maxDeadLetterValueBytes: configuration.input.maxDeadLetterValueBytes),
-            images: ImageResolver(policy: configuration.input.claimCheck, httpClient: httpClient),
-            faceCheck: FacePreCheck(),
-            runner: VlensStepRunner(retry: configuration.vlens.retry, metrics: metrics),
-            gateways: gateways,
-            parking: parking,
-            includeExtractedData: configuration.input.includeExtractedData,
-            instanceID: configuration.instanceID,
-            metrics: metrics,
-            tracer: WorkerTracer(exporter: exporter),
-            logger: logger,
-            crashPoint: configuration.testCrashPoint
-        )
-
-        var processing = ProcessingConfiguration()
-        processing.ordering = configuration.processing.orderingByPartition ? .partition : .key
-        processing.maxInFlightRecords = configuration.processing.maxInFlight
-        processing.maxInFlightBytes = configuration.processing.maxInFlightBytes
-        processing.commitInterval = configuration.processing.commitInterval
-        processing.revocationDrainTimeout = configuration.processing.drainTimeout
-        processing.shutdownDrainTimeout = configuration.processing.drainTimeout
-        processing.maxUncommittedRecordsPerPartition = configuration.processing.maxUncommittedPerPartition
-        processing.maxUncommittedBytesPerPartition = configuration.processing.maxUncommittedBytesPerPartition
+        let (handler, parking, gateways) = makeCaptureHandler(
+            store: store, httpClient: httpClient, metrics: metrics, delivery: delivery, tracer: WorkerTracer(exporter: exporter))
+        let processing = configuration.processing.engineConfiguration
         let engine = ProcessingEngine(
             source: CaptureTopicSource(
-                base: KafkaProcessingSource(consumer: consumer), outbox: outbox, parking: parking,
-                resumeDrainTimeout: configuration.processing.drainTimeout),
+                base: KafkaProcessingSource(consumer: consumer), delivery: delivery, parking: parking,
+                resumeDrainTimeout: configuration.processing.drainTimeout, crashPoint: configuration.testCrashPoint),
             handler: handler,
             configuration: processing,
             metrics: metrics,
@@ -184,23 +159,5 @@ public struct WorkerApplication: Sendable {
         )
         groupConfiguration.maximumGracefulShutdownDuration = configuration.processing.drainTimeout + .seconds(20)
         try await ServiceGroup(configuration: groupConfiguration).run()
-    }
-
-    private func makeGateways(httpClient: HTTPClient, metrics: WorkerMetrics) -> TenantGateways {
-        let vlens = configuration.vlens
-        func gateway(_ tenant: WorkerConfiguration.Tenant) -> TenantGateway {
-            let client = VlensClient(
-                configuration: VlensConfiguration(
-                    baseURL: tenant.baseURL.absoluteString,
-                    apiKey: tenant.apiKey,
-                    requestDeadline: vlens.requestTimeout,
-                    connectionPool: .init(maxConnectionsPerHost: vlens.maxConnections)
-                ),
-                httpClient: httpClient,
-                logger: logger
-            )
-            return TenantGateway(name: tenant.name, client: client, limit: tenant.rateLimit, breaker: vlens.breaker, metrics: metrics, health: health, logger: logger)
-        }
-        return TenantGateways(defaultGateway: gateway(vlens.defaultTenant), named: vlens.tenants.mapValues(gateway))
     }
 }

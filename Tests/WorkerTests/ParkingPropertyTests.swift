@@ -87,7 +87,7 @@ struct ParkingPropertyTests {
             for incarnation in 0...scenario.crashes {
                 let isLast = incarnation == scenario.crashes
                 let lot = ParkingLot(store: store, policy: policy, topic: "captures", metrics: metrics, logger: logger)
-                let source = ParkingObservedSource(base: InMemoryProcessingSource(log: log), lot: lot)
+                let source = ParkingObservedSource<Never>(base: InMemoryProcessingSource(log: log), lot: lot)
                 var configuration = ProcessingConfiguration()
                 configuration.maxInFlightRecords = scenario.inFlight
                 configuration.commitInterval = .milliseconds(Int.random(in: 1...10, using: &random))
@@ -248,45 +248,14 @@ struct ParkingModelHandler: ProcessingHandler {
     let lot: ParkingLot
     let model: ParkingModel
 
-    func handle(_ record: InMemoryRecord) async throws {
+    func handle(_ record: InMemoryRecord) async throws -> [Never] {
         let parked = Mutex(true)
-        try await lot.handle(record, tenant: { "t" }) { record in
+        let outputs: [Never] = try await lot.handle(record, tenant: { "t" }) { record in
             try model.process(record)
             parked.withLock { $0 = false }
+            return []
         }
         model.returned(record, parked: parked.withLock { $0 })
+        return outputs
     }
-}
-
-/// An in-memory source whose assignments and revocations reach the parking lot, as the worker's
-/// capture-topic source does.
-struct ParkingObservedSource: ProcessingSource {
-    typealias Record = InMemoryRecord
-    let base: InMemoryProcessingSource
-    let lot: ParkingLot
-
-    struct Events: AsyncSequence {
-        typealias Element = ProcessingEvent<InMemoryRecord>
-        typealias Failure = any Error
-        let base: InMemoryProcessingSource.Events
-        let lot: ParkingLot
-
-        func makeAsyncIterator() -> Iterator { Iterator(base: base.makeAsyncIterator(), lot: lot) }
-
-        struct Iterator: AsyncIteratorProtocol {
-            var base: InMemoryProcessingSource.Events.AsyncIterator
-            let lot: ParkingLot
-
-            mutating func next() async throws -> ProcessingEvent<InMemoryRecord>? {
-                try await base.next().map { lot.observe($0, resumeDrainTimeout: .seconds(10)) }
-            }
-        }
-    }
-
-    func makeEvents() -> Events { Events(base: base.makeEvents(), lot: lot) }
-
-    func pause(_ partitions: [KafkaTopicPartition]) async throws { try await base.pause(partitions) }
-    func resume(_ partitions: [KafkaTopicPartition]) async throws { try await base.resume(partitions) }
-    func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws { try await base.commit(offsets) }
-    func close() async throws { try await base.close() }
 }

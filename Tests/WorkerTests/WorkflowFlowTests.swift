@@ -3,12 +3,14 @@ import Testing
 import Verification
 import VlensSimulator
 
-/// The verification workflow end to end: real broker, simulator over real sockets, real stores.
+/// The verification workflow in-process (``InProcessHarness``): the engine and the real capture
+/// handler over an in-memory log, the simulator over real sockets, real stores. Broker end-to-end
+/// suites: idempotency and replay, crash points, exactly-once, parking, resilience, chaos.
 @Suite("Workflow: transaction flows", .timeLimit(.minutes(3)))
 struct WorkflowFlowTests {
     @Test("front, back, liveness end in a final, completed result; each step calls Vlens once", arguments: WorkflowStore.allCases)
     func happyPath(store: WorkflowStore) async throws {
-        try await WorkflowHarness.run(store: store) { harness in
+        try await InProcessHarness.run(store: store) { harness in
             let flow = CaptureFactory()
             let captures = [flow.front(), flow.back(), flow.liveness()]
             for capture in captures { try await harness.submit(capture) }

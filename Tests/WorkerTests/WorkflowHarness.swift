@@ -17,7 +17,7 @@ enum WorkflowStore: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
 /// One end-to-end test's world: fresh topics on the real broker, an embedded Vlens simulator on
 /// a real socket, a store on a real engine, and the worker itself running in-process.
-struct WorkflowHarness: Sendable {
+struct WorkflowHarness: WorkflowWorld {
     static let apiKey = "e2e-api-key"
 
     let servers: String
@@ -49,36 +49,9 @@ struct WorkflowHarness: Sendable {
         for suffix in ["captures", "results", "dlq"] {
             try await TestTopics.create("\(prefix).\(suffix)", partitions: partitions, servers: servers)
         }
-        let configuration = SimulatorConfiguration(
-            apiKeys: [apiKey],
-            tokens: [SimulatorToken(token: "user-token-alice", emailOrPhoneNumber: "alice@example.com")],
-            faults: faults
-        )
-        return try await VlensSimulatorServer.withRunning(configuration: configuration) { simulator, baseURL in
+        return try await VlensSimulatorServer.withRunning(configuration: simulatorConfiguration(faults)) { simulator, baseURL in
             try await withStoreURL(store) { storeURL in
-                var environment = [
-                    "KAFKA_BOOTSTRAP_SERVERS": servers,
-                    "KAFKA_GROUP_ID": "\(prefix)-worker",
-                    "KAFKA_SESSION_TIMEOUT_MS": "6000",
-                    "CAPTURE_TOPIC": "\(prefix).captures",
-                    "RESULT_TOPIC": "\(prefix).results",
-                    "DEAD_LETTER_TOPIC": "\(prefix).dlq",
-                    "VLENS_BASE_URL": baseURL,
-                    "VLENS_API_KEY": apiKey,
-                    "VLENS_RATE_LIMIT_RPS": "unlimited",
-                    "VLENS_RATE_LIMIT_RPM": "unlimited",
-                    "VLENS_RETRY_BASE_DELAY_MS": "50",
-                    "VLENS_RETRY_MAX_DELAY_MS": "1000",
-                    "VLENS_REQUEST_TIMEOUT_MS": "5000",
-                    "BREAKER_PROBE_INTERVAL_MS": "1000",
-                    "COMMIT_INTERVAL_MS": "200",
-                    "DRAIN_TIMEOUT_MS": "5000",
-                    "STORE_URL": storeURL,
-                    "HTTP_HOST": "127.0.0.1",
-                    "HTTP_PORT": "0",
-                    "INCLUDE_EXTRACTED_DATA": "true",
-                    "STORE_ENCRYPTION_KEYS": "e2e:" + Data(repeating: 7, count: 32).base64EncodedString(),
-                ]
+                var environment = workerEnvironment(servers: servers, prefix: prefix, vlensURL: baseURL, storeURL: storeURL)
                 environment.merge(extra) { _, new in new }
                 var producerConfiguration = KafkaProducerConfiguration(bootstrapServers: servers)
                 producerConfiguration.messageMaxBytes = 32 << 20
@@ -103,7 +76,43 @@ struct WorkflowHarness: Sendable {
         }
     }
 
-    private static func withStoreURL<T: Sendable>(_ store: WorkflowStore, _ body: @Sendable (String) async throws -> T) async throws -> T {
+
+    /// The simulator of a test world: the harness's API key and one user token (alice).
+    static func simulatorConfiguration(_ faults: SimulatorFaults) -> SimulatorConfiguration {
+        SimulatorConfiguration(
+            apiKeys: [apiKey], tokens: [SimulatorToken(token: "user-token-alice", emailOrPhoneNumber: "alice@example.com")], faults: faults)
+    }
+
+    /// The environment of a worker in a test world: its topics (named after `prefix`), the
+    /// simulator, the store, short timeouts, and a test encryption key.
+    static func workerEnvironment(servers: String, prefix: String, vlensURL: String, storeURL: String) -> [String: String] {
+        [
+            "KAFKA_BOOTSTRAP_SERVERS": servers,
+            "KAFKA_GROUP_ID": "\(prefix)-worker",
+            "KAFKA_SESSION_TIMEOUT_MS": "6000",
+            "CAPTURE_TOPIC": "\(prefix).captures",
+            "RESULT_TOPIC": "\(prefix).results",
+            "DEAD_LETTER_TOPIC": "\(prefix).dlq",
+            "VLENS_BASE_URL": vlensURL,
+            "VLENS_API_KEY": apiKey,
+            "VLENS_RATE_LIMIT_RPS": "unlimited",
+            "VLENS_RATE_LIMIT_RPM": "unlimited",
+            "VLENS_RETRY_BASE_DELAY_MS": "50",
+            "VLENS_RETRY_MAX_DELAY_MS": "1000",
+            "VLENS_REQUEST_TIMEOUT_MS": "5000",
+            "BREAKER_PROBE_INTERVAL_MS": "1000",
+            "COMMIT_INTERVAL_MS": "200",
+            "DRAIN_TIMEOUT_MS": "5000",
+            "STORE_URL": storeURL,
+            "HTTP_HOST": "127.0.0.1",
+            "HTTP_PORT": "0",
+            "INCLUDE_EXTRACTED_DATA": "true",
+            "STORE_ENCRYPTION_KEYS": "e2e:" + Data(repeating: 7, count: 32).base64EncodedString(),
+        ]
+    }
+
+
+    static func withStoreURL<T: Sendable>(_ store: WorkflowStore, _ body: @Sendable (String) async throws -> T) async throws -> T {
         switch store {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID().uuidString)")
@@ -151,29 +160,6 @@ struct WorkflowHarness: Sendable {
         _ = try await producer.send(KafkaOutgoingRecord(topic: captureTopic, key: key.map { Array($0.utf8) }, value: value, headers: headers))
     }
 
-    /// The results received so far, decoded.
-    func decodedResults() -> [VerificationResult] {
-        results.records.compactMap { try? VerificationResult.decode($0.value) }
-    }
-
-    /// Waits until `count` results arrived, and returns them decoded.
-    func waitForResults(_ count: Int, timeout: Duration = .seconds(60)) async throws -> [VerificationResult] {
-        try await results.waitFor(count: count, timeout: timeout)
-        return decodedResults()
-    }
-
-    /// The result of the capture with `eventId`, waiting for it.
-    func result(of eventId: String, timeout: Duration = .seconds(60)) async throws -> VerificationResult {
-        let resultID = VerificationResult.eventID(forCapture: eventId)
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let found = decodedResults().first(where: { $0.eventId == resultID }) { return found }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("no result for capture \(eventId) within \(timeout)")
-        throw CancellationError()
-    }
-
     /// Waits until the worker group's committed offset of a capture partition reaches `atLeast`;
     /// returns the last committed offset seen (-1 for none).
     func waitForCommittedOffset(partition: Int32, atLeast: Int64, timeout: Duration) async throws -> Int64 {
@@ -194,45 +180,27 @@ struct WorkflowHarness: Sendable {
         return committed
     }
 
-    /// Vlens calls the simulator saw for a capture (its `request_id` is the capture's eventId).
-    func vlensCalls(forCapture eventId: String) -> Int {
-        simulator.ledger().calls.filter { $0.requestId == eventId }.count
-    }
 }
 
-/// Reads a topic from the beginning in the background and keeps every record.
-final class TopicCollector: Sendable {
-    private let consumer: KafkaConsumer
-    private let topic: String
+/// Records of one topic as a test sees them arrive, with their arrival times.
+class ReceivedRecords: @unchecked Sendable {
+    // Safe: all state is behind the mutex.
     private let received = Mutex<[(record: KafkaRecord, at: ContinuousClock.Instant)]>([])
+    let topic: String
 
-    init(servers: String, topic: String) throws {
-        var configuration = KafkaConsumerConfiguration(bootstrapServers: servers, groupID: TestEnvironment.uniqueName("collector"))
-        configuration.sessionTimeout = .seconds(6)
-        configuration.heartbeatInterval = .seconds(1)
-        configuration.autoOffsetReset = .earliest
-        var logger = Logger(label: "collector")
-        logger.logLevel = .warning
-        consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+    init(topic: String) {
         self.topic = topic
     }
 
     var records: [KafkaRecord] { received.withLock { $0.map(\.record) } }
 
+    func append(_ record: KafkaRecord) {
+        received.withLock { $0.append((record, .now)) }
+    }
+
     /// When the first record matching `predicate` arrived.
     func firstArrival(where predicate: (KafkaRecord) -> Bool) -> ContinuousClock.Instant? {
         received.withLock { $0.first { predicate($0.record) }?.at }
-    }
-
-    func run() async throws {
-        try consumer.subscribe(topics: [topic])
-        for try await event in consumer.events {
-            switch event {
-            case .record(let record): received.withLock { $0.append((record, .now)) }
-            case .revoked(let revocation): revocation.acknowledge()
-            case .assigned: break
-            }
-        }
     }
 
     func waitFor(count: Int, timeout: Duration) async throws {
@@ -242,5 +210,32 @@ final class TopicCollector: Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("\(topic): \(records.count) records arrived, \(count) expected within \(timeout)")
+    }
+}
+
+/// Reads a topic from the beginning in the background and keeps every record.
+final class TopicCollector: ReceivedRecords, @unchecked Sendable {
+    private let consumer: KafkaConsumer
+
+    init(servers: String, topic: String) throws {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: servers, groupID: TestEnvironment.uniqueName("collector"))
+        configuration.sessionTimeout = .seconds(6)
+        configuration.heartbeatInterval = .seconds(1)
+        configuration.autoOffsetReset = .earliest
+        var logger = Logger(label: "collector")
+        logger.logLevel = .warning
+        consumer = try KafkaConsumer(configuration: configuration, logger: logger)
+        super.init(topic: topic)
+    }
+
+    func run() async throws {
+        try consumer.subscribe(topics: [topic])
+        for try await event in consumer.events {
+            switch event {
+            case .record(let record): append(record)
+            case .revoked(let revocation): revocation.acknowledge()
+            case .assigned: break
+            }
+        }
     }
 }

@@ -3,7 +3,8 @@ import Kafka
 import Testing
 import Verification
 
-/// Poison input goes to the dead-letter topic with its reason, and the worker keeps going.
+/// Poison input goes to the dead-letter topic with its reason, and the worker keeps going (in-process,
+/// ``InProcessHarness``; the chaos suite fuzzes poison through the broker).
 @Suite("Workflow: poison input", .timeLimit(.minutes(3)))
 struct WorkflowPoisonTests {
     /// One kind of poison: the raw event and the reason code the dead letter must carry.
@@ -26,7 +27,7 @@ struct WorkflowPoisonTests {
 
     @Test("each poison event is dead-lettered with its reason and original bytes; the worker keeps going", arguments: poisons)
     func poisonIsDeadLettered(poison: Poison) async throws {
-        try await WorkflowHarness.run(environment: ["MAX_EVENT_BYTES": "65536"]) { harness in
+        try await InProcessHarness.run(environment: ["MAX_EVENT_BYTES": "65536"]) { harness in
             let transactionID = "tx-poison-\(UUID().uuidString.prefix(8))"
             let value = poison.value(transactionID)
             try await harness.submitRaw(key: transactionID, value: value, headers: [KafkaHeader(key: "traceparent", value: Array("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".utf8))])

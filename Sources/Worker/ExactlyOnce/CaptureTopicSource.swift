@@ -1,19 +1,32 @@
 import Kafka
 import Processing
 
-/// The engine's view of the capture topic: the Kafka consumer, committing either directly or —
-/// in the exactly-once mode — through the ``TransactionalOutbox``, which publishes the committed
-/// records' outputs in the same transaction. It tells the ``ParkingLot`` which partitions this
-/// instance owns, so only the owner resumes a partition's parked captures.
+/// The engine's view of the capture topic: the Kafka consumer, and where handled captures'
+/// outputs go (``CaptureDelivery``). It commits either directly or — in the exactly-once mode —
+/// through the ``TransactionalOutbox``, which publishes the committed records' outputs in the same
+/// transaction. It tells the ``ParkingLot`` which partitions this instance owns, so only the owner
+/// resumes a partition's parked captures.
 struct CaptureTopicSource: ProcessingSource {
     typealias Record = KafkaRecord
+    typealias Output = KafkaOutgoingRecord
 
     let base: KafkaProcessingSource
-    /// Set in the exactly-once mode.
-    let outbox: TransactionalOutbox?
+    let delivery: CaptureDelivery
     let parking: ParkingLot?
     /// How long a revocation waits for parked captures being resumed.
     var resumeDrainTimeout: Duration = .seconds(25)
+    /// Tests only: where to die (``CrashPoint``).
+    var crashPoint: CrashPoint?
+
+    /// The outbox of the exactly-once mode.
+    private var outbox: TransactionalOutbox? {
+        if case .transactional(let outbox) = delivery { return outbox }
+        return nil
+    }
+
+    func deliver(_ outputs: [KafkaOutgoingRecord], for record: KafkaRecord) async throws {
+        try await delivery.deliver(outputs, for: record, crashPoint: crashPoint)
+    }
 
     func makeEvents() -> Events {
         Events(base: base.makeEvents(), outbox: outbox, parking: parking, resumeDrainTimeout: resumeDrainTimeout)

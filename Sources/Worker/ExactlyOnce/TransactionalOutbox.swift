@@ -4,8 +4,9 @@ import Processing
 import ServiceLifecycle
 import Synchronization
 
-/// The exactly-once mode's outbox: each capture's outputs (result, dead letter) wait here until
-/// its offset is committed, and one Kafka transaction then publishes them and commits the offsets.
+/// The exactly-once mode's outbox: each capture's outputs (result, dead letter), which the engine
+/// delivers through the capture topic's source, wait here until its offset is committed, and one
+/// Kafka transaction then publishes them and commits the offsets.
 ///
 /// The engine commits, per partition, only the offset below which every record completed. The
 /// outbox publishes exactly the outputs of those records, in offset order, so a transaction holds
@@ -46,14 +47,10 @@ public final class TransactionalOutbox: Service, Sendable {
         (fatal, fatalContinuation) = AsyncStream.makeStream(of: KafkaError.self)
     }
 
-    /// Forgets the outputs of an input record, before its handler (re)starts.
-    func reset(_ partition: KafkaTopicPartition, offset: Int64) {
-        state.withLock { _ = $0.pending[partition]?.removeValue(forKey: offset) }
-    }
-
-    /// Adds an output of the input record at `offset`; it is published when that offset commits.
-    func add(_ record: KafkaOutgoingRecord, for partition: KafkaTopicPartition, offset: Int64) {
-        state.withLock { $0.pending[partition, default: [:]][offset, default: []].append(record) }
+    /// Holds the outputs of the input record at `offset` (replacing any an earlier delivery left);
+    /// they are published when that offset commits.
+    func set(_ records: [KafkaOutgoingRecord], for partition: KafkaTopicPartition, offset: Int64) {
+        state.withLock { $0.pending[partition, default: [:]][offset] = records }
     }
 
     /// Drops the outputs waiting on `partitions`: their uncommitted records are consumed again by

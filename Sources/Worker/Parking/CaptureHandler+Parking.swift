@@ -4,21 +4,20 @@ import Processing
 import Store
 
 extension CaptureHandler {
-    /// The engine's entry point: handles the record now, or parks it (``ParkingLot/handle(_:tenant:_:)``).
-    public func handle(_ record: KafkaRecord) async throws {
+    /// The engine's entry point: handles the record now and returns its outputs, or parks it and
+    /// returns none (``ParkingLot/handle(_:tenant:_:)``).
+    public func handle(_ record: KafkaRecord) async throws -> [KafkaOutgoingRecord] {
         metrics.recordConsumed()
-        try await parking.handle(record, tenant: { tenantName(of: record) }) { record in
+        return try await parking.handle(record, tenant: { tenantName(of: record) }) { record in
             try await handleNow(record, parked: nil)
         }
     }
 
     /// Hands a parked capture back to the handler (``ParkingLot/resume(_:as:_:)``). Its outputs
-    /// belong to no uncommitted offset, so they are published on their own.
+    /// belong to no uncommitted offset, so they are delivered on their own before it is unparked.
     func resume(_ parked: ParkedCapture) async -> ParkingLot.ResumeOutcome {
-        var handler = self
-        handler.publisher = publisher.detached()
-        return await parking.resume(parked, as: KafkaRecord.self) { [handler] record, current in
-            try await handler.handleNow(record, parked: current)
+        await parking.resume(parked, as: KafkaRecord.self) { record, current in
+            try await delivery.deliverAlone(try await handleNow(record, parked: current))
         }
     }
 

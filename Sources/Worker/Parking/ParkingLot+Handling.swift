@@ -17,26 +17,27 @@ extension ParkingLot {
     /// A record whose lane has parked captures is parked behind them (its transaction's order
     /// holds). A record `body` cannot progress (``CaptureBlocked``) is parked. Either way the record
     /// is stored before this returns, so its offset may be committed.
-    func handle<Record: ParkableRecord>(
-        _ record: Record, tenant: () -> String, _ body: (Record) async throws -> Void
-    ) async throws {
+    func handle<Record: ParkableRecord, Output>(
+        _ record: Record, tenant: () -> String, _ body: (Record) async throws -> [Output]
+    ) async throws -> [Output] {
         let lane = record.parkingLane
-        try await locks.withLock(lane) {
+        return try await locks.withLock(lane) {
             if try await isParked(lane, partition: record.topicPartition.partition) {
                 try await park(record.parked(tenant: tenant(), reason: .behindParked, attempts: 0, at: Date(), retryAt: Date()))
-                return
+                return []
             }
             do {
-                try await body(record)
+                return try await body(record)
             } catch let blocked as CaptureBlocked {
                 try await park(record.parked(tenant: blocked.tenant.isEmpty ? tenant() : blocked.tenant, reason: blocked.reason, attempts: blocked.failedAttempts, at: Date(), retryAt: blocked.retryAt))
+                return []
             }
         }
     }
 
     /// Hands a parked capture back to `body` under its lane's lock, if it is still its lane's
-    /// first. It is unparked only after `body` returned (its result stored and published); when
-    /// `body` is blocked again, or fails, it is rescheduled.
+    /// first. It is unparked only after `body` returned (its result stored and its outputs
+    /// delivered); when `body` is blocked again, or fails, it is rescheduled.
     func resume<Record: ParkableRecord>(
         _ parked: ParkedCapture, as recordType: Record.Type, _ body: (Record, ParkedCapture) async throws -> Void
     ) async -> ResumeOutcome {

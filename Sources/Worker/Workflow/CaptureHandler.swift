@@ -17,8 +17,9 @@ import Verification
 ///    stored result's, so every copy is identical). Outputs are stored before they are published.
 /// 3. Otherwise the transaction's state machine decides: resolve locally (e.g. liveness before
 ///    both sides) or call Vlens (after local pre-checks, with an in-flight marker around the call).
-/// 4. The result and the new state are stored atomically, then published; the handler returns
-///    (and the engine may commit the offset) only after the broker confirmed delivery.
+/// 4. The result and the new state are stored atomically; the handler then returns its outputs
+///    (result, dead letter) to the engine, which delivers them through the source before the offset
+///    may be committed (``CaptureDelivery``).
 ///
 /// Infrastructure failures (store, broker) are thrown: the engine retries the record, blocking
 /// only its transaction.
@@ -27,7 +28,10 @@ public struct CaptureHandler: ProcessingHandler {
 
     let intake: CaptureIntake
     let store: any VerificationStore
-    var publisher: ResultPublisher
+    /// Builds the result and dead-letter records.
+    let outputRecords: OutputRecords
+    /// Where a resumed capture's outputs go (a live record's go back to the engine).
+    let delivery: CaptureDelivery
     let images: ImageResolver
     let faceCheck: FacePreCheck
     let runner: VlensStepRunner
@@ -38,17 +42,16 @@ public struct CaptureHandler: ProcessingHandler {
     let metrics: WorkerMetrics
     let tracer: WorkerTracer
     let logger: Logger
-    /// Tests only: where to die (``CrashPoint``).
-    var crashPoint: CrashPoint?
 
-    /// Handles `record` now; a capture that cannot progress throws ``CaptureBlocked``.
-    /// `parked` is the capture's parked form when the resumer hands it back.
-    func handleNow(_ record: KafkaRecord, parked: ParkedCapture?) async throws {
+    /// Handles `record` now and returns its outputs (stored before they are returned); a capture
+    /// that cannot progress throws ``CaptureBlocked``. `parked` is the capture's parked form when
+    /// the resumer hands it back.
+    func handleNow(_ record: KafkaRecord, parked: ParkedCapture?) async throws -> [KafkaOutgoingRecord] {
         var logger = self.logger
         logger[metadataKey: WorkerLoggingKeys.partition] = "\(record.partition)"
         logger[metadataKey: WorkerLoggingKeys.offset] = "\(record.offset)"
         let received = Timestamp(Date())
-        publisher.begin(record)
+        let outputs = PendingOutputs(records: outputRecords)
 
         // The capture's trace continues here; the result carries this span's context.
         var trace = InstrumentationContext.topLevel
@@ -61,7 +64,7 @@ public struct CaptureHandler: ProcessingHandler {
         switch intake.accept(record) {
         case .failure(let poison):
             span.attributes["vlens_worker.dead_letter_reason"] = poison.reason
-            try await deadLetter(record, poison: poison, received: received, logger: logger)
+            try await deadLetter(record, poison: poison, received: received, outputs: outputs, logger: logger)
         case .success(var accepted):
             span.attributes["vlens_worker.step"] = accepted.capture.step.rawValue
             accepted.trace = span.context
@@ -69,13 +72,14 @@ public struct CaptureHandler: ProcessingHandler {
             logger[metadataKey: WorkerLoggingKeys.transactionID] = "\(accepted.capture.transactionId)"
             logger[metadataKey: WorkerLoggingKeys.eventID] = "\(accepted.capture.eventId)"
             logger[metadataKey: WorkerLoggingKeys.step] = "\(accepted.capture.step)"
-            try await process(accepted, record: record, received: received, parked: parked, logger: logger)
+            try await process(accepted, record: record, received: received, parked: parked, outputs: outputs, logger: logger)
         }
+        return outputs.records
     }
 
     // MARK: - Captures
 
-    private func process(_ accepted: CaptureIntake.Accepted, record: KafkaRecord, received: Timestamp, parked: ParkedCapture?, logger: Logger) async throws {
+    private func process(_ accepted: CaptureIntake.Accepted, record: KafkaRecord, received: Timestamp, parked: ParkedCapture?, outputs: PendingOutputs, logger: Logger) async throws {
         let capture = accepted.capture
         var redrive: String?
         if let stored = try await timed("result", { try await store.result(forCapture: capture.eventId) }) {
@@ -86,8 +90,8 @@ public struct CaptureHandler: ProcessingHandler {
                 redrive = deadLetter
                 logger.info("redriven failed capture: attempting it again")
             } else {
-                try await publisher.publish(result, bytes: stored.result, for: record, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
-                if Self.wasDeadLettered(result) { try await deadLetterFailure(record, capture: capture, result: result, logger: logger) }
+                outputs.result(result, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+                if Self.wasDeadLettered(result) { try await deadLetterFailure(record, capture: capture, result: result, outputs: outputs, logger: logger) }
                 metrics.recordRepublished(step: capture.step.rawValue)
                 logger.info("capture already resolved: stored result re-published, Vlens not called", metadata: [WorkerLoggingKeys.outcome: "\(result.outcome)"])
                 return
@@ -99,12 +103,12 @@ public struct CaptureHandler: ProcessingHandler {
         switch machine.onCapture(capture) {
         case .resolve(let resolution):
             let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
-            try await complete(capture, result: result, machine: nil, accepted: accepted, record: record, redrive: redrive, logger: logger)
+            try await complete(capture, result: result, machine: nil, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
 
         case .callVlens(let call):
             guard let gateway = gateways.gateway(for: capture.tenant) else {
                 let error = ContractError(code: .invalidValue, field: "tenant", message: "tenant: is not configured in this worker (VLENS_TENANTS)")
-                try await deadLetter(record, poison: .init(error: error, reason: "unknown_tenant", transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, logger: logger)
+                try await deadLetter(record, poison: .init(error: error, reason: "unknown_tenant", transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, outputs: outputs, logger: logger)
                 return
             }
             let report: VlensStepRunner.Report
@@ -114,12 +118,12 @@ public struct CaptureHandler: ProcessingHandler {
                 if call.step == .liveness, let rejection = faceCheck.rejection(faces: capture.images.faces ?? [], images: resolved.faces) {
                     let resolution = machine.onStepOutcome(.rejected(rejection))
                     let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
-                    try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, redrive: redrive, logger: logger)
+                    try await complete(capture, result: result, machine: machine, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
                     return
                 }
                 report = try await callVlens(call, capture: capture, images: resolved, gateway: gateway, accepted: accepted, priorAttempts: parked?.attempts ?? 0, logger: logger)
             } catch ImageResolver.Failure.unusable(let error, let reason) {
-                try await deadLetter(record, poison: .init(error: error, reason: reason, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, logger: logger)
+                try await deadLetter(record, poison: .init(error: error, reason: reason, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, outputs: outputs, logger: logger)
                 return
             } catch var blocked as CaptureBlocked {
                 blocked.tenant = gateway.name
@@ -129,8 +133,8 @@ public struct CaptureHandler: ProcessingHandler {
                 let resolution = machine.onStepOutcome(.failed(exhausted))
                 let attempts = (parked?.attempts ?? 0) + blocked.failedAttempts
                 let result = VerificationResult(capture: capture, resolution: resolution, attempts: attempts, timings: timings(received))
-                let published = try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, redrive: redrive, logger: logger)
-                if Self.wasDeadLettered(published) { try await deadLetterFailure(record, capture: capture, result: published, logger: logger) }
+                let published = try await complete(capture, result: result, machine: machine, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
+                if Self.wasDeadLettered(published) { try await deadLetterFailure(record, capture: capture, result: published, outputs: outputs, logger: logger) }
                 return
             }
             let resolution = machine.onStepOutcome(report.outcome)
@@ -144,9 +148,9 @@ public struct CaptureHandler: ProcessingHandler {
                 extractedData: capture.getExtractedData && includeExtractedData ? response?.extractedData : nil,
                 checks: response?.idConsistency.map { VerificationResult.Checks(idConsistency: $0) }
             )
-            let published = try await complete(capture, result: result, machine: machine, accepted: accepted, record: record, redrive: redrive, logger: logger)
+            let published = try await complete(capture, result: result, machine: machine, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
             if Self.wasDeadLettered(published) {
-                try await deadLetterFailure(record, capture: capture, result: published, logger: logger)
+                try await deadLetterFailure(record, capture: capture, result: published, outputs: outputs, logger: logger)
             }
         }
     }
@@ -217,7 +221,7 @@ public struct CaptureHandler: ProcessingHandler {
     /// Stores the result (and the new transaction state) atomically, then publishes the stored bytes.
     /// `redrive` names the dead letter a re-attempted failed capture came from.
     @discardableResult
-    private func complete(_ capture: CaptureSubmitted, result: VerificationResult, machine: TransactionStateMachine?, accepted: CaptureIntake.Accepted, record: KafkaRecord, redrive: String?, logger: Logger) async throws -> VerificationResult {
+    private func complete(_ capture: CaptureSubmitted, result: VerificationResult, machine: TransactionStateMachine?, accepted: CaptureIntake.Accepted, redrive: String?, outputs: PendingOutputs, logger: Logger) async throws -> VerificationResult {
         var result = result
         if let redrive { result.eventId = VerificationResult.eventID(forCapture: capture.eventId, redrivenFrom: redrive) }
         let bytes = try result.encodedJSON()
@@ -225,9 +229,7 @@ public struct CaptureHandler: ProcessingHandler {
         let key = CaptureKey(captureEventID: capture.eventId, transactionID: capture.transactionId, step: capture.step.rawValue)
         let stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
         let published = stored.result == bytes ? result : try VerificationResult.decode(stored.result)
-        CrashPoint.afterStore.reach(crashPoint)
-        try await publisher.publish(published, bytes: stored.result, for: record, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
-        CrashPoint.afterResult.reach(crashPoint)
+        outputs.result(published, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
         metrics.recordResult(step: capture.step.rawValue, outcome: "\(published.outcome)")
         logger.info(
             "capture resolved",
@@ -265,11 +267,11 @@ public struct CaptureHandler: ProcessingHandler {
 
     // MARK: - Dead letters
 
-    private func deadLetter(_ record: KafkaRecord, poison: CaptureIntake.Poison, received: Timestamp, logger: Logger) async throws {
+    private func deadLetter(_ record: KafkaRecord, poison: CaptureIntake.Poison, received: Timestamp, outputs: PendingOutputs, logger: Logger) async throws {
         let reason = DeadLetterRecord.Reason(code: poison.reason, message: poison.error.message, field: poison.error.field)
         guard let transactionID = poison.transactionId else {
             // Nothing names a transaction: no result, and nothing to store the dead letter's time with.
-            try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: 0, failedAt: received, transactionID: nil, eventID: poison.eventId), for: record)
+            outputs.deadLetter(Self.letter(record, reason: reason, attempts: 0, failedAt: received, transactionID: nil, eventID: poison.eventId))
             recordPoison(poison, logger: logger)
             return
         }
@@ -289,10 +291,9 @@ public struct CaptureHandler: ProcessingHandler {
             stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: nil, at: Date()) })
         }
         let result = try VerificationResult.decode(stored.result)
-        CrashPoint.afterStore.reach(crashPoint)
-        try await publisher.deadLetter(Self.letter(record, reason: reason, attempts: 0, failedAt: result.timings.completedAt, transactionID: transactionID, eventID: poison.eventId), for: record)
+        outputs.deadLetter(Self.letter(record, reason: reason, attempts: 0, failedAt: result.timings.completedAt, transactionID: transactionID, eventID: poison.eventId))
         recordPoison(poison, logger: logger)
-        try await publisher.publish(result, bytes: stored.result, for: record, traceparent: nil, tracestate: nil)
+        outputs.result(result, bytes: stored.result, traceparent: nil, tracestate: nil)
         metrics.recordResult(step: poison.step?.rawValue ?? "unknown", outcome: "invalid")
     }
 
@@ -306,12 +307,11 @@ public struct CaptureHandler: ProcessingHandler {
 
     /// A capture Vlens could not complete (retries exhausted, credentials): dead-letter it with the
     /// reason so it can be redriven once the cause is fixed.
-    private func deadLetterFailure(_ record: KafkaRecord, capture: CaptureSubmitted, result: VerificationResult, logger: Logger) async throws {
+    private func deadLetterFailure(_ record: KafkaRecord, capture: CaptureSubmitted, result: VerificationResult, outputs: PendingOutputs, logger: Logger) async throws {
         let error = result.error
         let reason = DeadLetterRecord.Reason(code: error?.code.rawValue ?? "failed", message: error?.message ?? "the capture could not be completed")
-        try await publisher.deadLetter(
-            Self.letter(record, reason: reason, attempts: result.attempts, failedAt: result.timings.completedAt, transactionID: capture.transactionId, eventID: capture.eventId),
-            for: record
+        outputs.deadLetter(
+            Self.letter(record, reason: reason, attempts: result.attempts, failedAt: result.timings.completedAt, transactionID: capture.transactionId, eventID: capture.eventId)
         )
         metrics.recordDeadLetter(reason: reason.code)
         logger.error("capture failed and was dead-lettered", metadata: [WorkerLoggingKeys.reason: "\(reason.code)"])

@@ -6,7 +6,7 @@ import Foundation
 public enum CrashPoint: String, Sendable, CaseIterable {
     /// The result (and for a failure, everything its dead letter is made of) is stored; nothing is published.
     case afterStore = "after_store"
-    /// The result is published; the dead letter is not.
+    /// The first output is published (the result, for a failed capture); the next (its dead letter) is not.
     case afterResult = "after_result"
 
     /// Dies here when `configured` is this point.

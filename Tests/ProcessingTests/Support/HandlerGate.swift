@@ -49,12 +49,13 @@ struct GatedHandler: ProcessingHandler {
     let gate: HandlerGate
     var shouldFail: @Sendable (InMemoryRecord) -> Bool = { _ in false }
 
-    func handle(_ record: InMemoryRecord) async throws {
+    func handle(_ record: InMemoryRecord) async throws -> [Never] {
         _ = recorder.begin(record)
         await gate.pass(record)
         let failed = shouldFail(record)
         recorder.end(record, succeeded: !failed)
         if failed { throw Failure() }
+        return []
     }
 }
 

@@ -11,7 +11,7 @@ struct RecordingHandler: ProcessingHandler {
     let failureRate: Double
     var maxSleep: Duration = .microseconds(800)
 
-    func handle(_ record: InMemoryRecord) async throws {
+    func handle(_ record: InMemoryRecord) async throws -> [Never] {
         let attempt = recorder.begin(record)
         var random = SplitMix64.derived(seed, UInt64(record.topicPartition.partition), UInt64(record.offset), UInt64(attempt))
         do {
@@ -28,5 +28,6 @@ struct RecordingHandler: ProcessingHandler {
             throw error
         }
         recorder.end(record, succeeded: true)
+        return []
     }
 }

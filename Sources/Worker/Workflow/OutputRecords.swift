@@ -1,0 +1,62 @@
+import Kafka
+import Verification
+
+/// Builds a capture's output records: verification results and dead letters.
+public struct OutputRecords: Sendable {
+    let resultTopic: String
+    let deadLetterTopic: String
+    /// The CloudEvents `ce_source` of results.
+    let source: String
+    /// Dead letters with a larger original value carry no value (see ``deadLetter(_:)``).
+    let maxDeadLetterValueBytes: Int
+
+    public init(resultTopic: String, deadLetterTopic: String, maxDeadLetterValueBytes: Int = 1_000_000, source: String = "/vlens-worker") {
+        self.resultTopic = resultTopic
+        self.deadLetterTopic = deadLetterTopic
+        self.maxDeadLetterValueBytes = maxDeadLetterValueBytes
+        self.source = source
+    }
+
+    /// `result` as exactly `bytes` (the stored form, so a re-publish is byte-identical), keyed by its
+    /// transaction id, with CloudEvents headers and the capture's trace context.
+    func result(_ result: VerificationResult, bytes: [UInt8], traceparent: String?, tracestate: String?) -> KafkaOutgoingRecord {
+        let headers = result.cloudEventHeaders(source: source, traceparent: traceparent, tracestate: tracestate).messageHeaders
+        return KafkaOutgoingRecord(
+            topic: resultTopic,
+            key: Array(result.transactionId.utf8),
+            value: bytes,
+            headers: headers.map { KafkaHeader(key: $0.name, value: $0.value) }
+        )
+    }
+
+    /// A dead-letter record: the original key, value and headers, plus `dlq_*` headers with the
+    /// reason. A value larger than `maxDeadLetterValueBytes` (which the dead-letter topic would
+    /// refuse) is left out and its size given in `dlq_value_omitted_bytes`; the original stays at
+    /// its source offset.
+    func deadLetter(_ record: DeadLetterRecord) -> KafkaOutgoingRecord {
+        var headers = record.kafkaHeaders.map { KafkaHeader(key: $0.name, value: $0.value) }
+        let omitted = record.value.count > maxDeadLetterValueBytes
+        if omitted {
+            headers.append(KafkaHeader(key: DeadLetterRecord.HeaderName.valueOmittedBytes, value: Array(String(record.value.count).utf8)))
+        }
+        return KafkaOutgoingRecord(topic: deadLetterTopic, key: record.key, value: omitted ? [] : record.value, headers: headers)
+    }
+}
+
+/// The outputs one handling of a capture produced, in order.
+final class PendingOutputs {
+    private let builder: OutputRecords
+    private(set) var records: [KafkaOutgoingRecord] = []
+
+    init(records builder: OutputRecords) {
+        self.builder = builder
+    }
+
+    func result(_ result: VerificationResult, bytes: [UInt8], traceparent: String?, tracestate: String?) {
+        records.append(builder.result(result, bytes: bytes, traceparent: traceparent, tracestate: tracestate))
+    }
+
+    func deadLetter(_ record: DeadLetterRecord) {
+        records.append(builder.deadLetter(record))
+    }
+}

@@ -1,0 +1,156 @@
+import AsyncHTTPClient
+import Foundation
+import Kafka
+import Logging
+import Processing
+import Prometheus
+import Store
+import Testing
+import Verification
+import VlensSimulator
+@testable import Worker
+
+/// One test's world without a broker: an in-memory capture log feeding the processing engine and
+/// the worker's real capture handler (and parking lot and resumer), a store on a real engine, the
+/// simulator over real sockets, and the handler's outputs kept in memory per topic.
+///
+/// It offers the calls of ``WorkflowHarness`` the behaviour tests use, so a test moves between the
+/// two by changing the harness it runs in.
+struct InProcessHarness: WorkflowWorld {
+    let captureTopic: String
+    let simulator: VlensSimulatorServer
+    let log: InMemoryLog
+    let results: ReceivedRecords
+    let deadLetters: ReceivedRecords
+    let registry = PrometheusCollectorRegistry()
+
+    /// Sets everything up, runs the engine and the resumer, runs `body`, and tears it all down.
+    static func run<T: Sendable>(
+        store: WorkflowStore = .sqlite,
+        partitions: Int = 3,
+        faults: SimulatorFaults = SimulatorFaults(rateLimit: .unlimited),
+        environment extra: [String: String] = [:],
+        _ body: @Sendable (InProcessHarness) async throws -> T
+    ) async throws -> T {
+        try await VlensSimulatorServer.withRunning(configuration: WorkflowHarness.simulatorConfiguration(faults)) { simulator, baseURL in
+            try await WorkflowHarness.withStoreURL(store) { storeURL in
+                let environment = WorkflowHarness.workerEnvironment(servers: "in-process:9092", prefix: "in-process", vlensURL: baseURL, storeURL: storeURL)
+                let configuration = try await WorkerConfiguration.load(environment: environment.merging(extra) { $1 })
+                let kafka = configuration.kafka
+                let harness = InProcessHarness(
+                    captureTopic: kafka.captureTopic, simulator: simulator, log: InMemoryLog(topic: kafka.captureTopic, partitionCount: partitions),
+                    results: ReceivedRecords(topic: kafka.resultTopic), deadLetters: ReceivedRecords(topic: kafka.deadLetterTopic))
+                return try await harness.running(configuration) { try await body(harness) }
+            }
+        }
+    }
+
+    /// Runs the worker's handler behind the engine while `body` runs.
+    private func running<T: Sendable>(_ configuration: WorkerConfiguration, _ body: () async throws -> T) async throws -> T {
+        var logger = Logger(label: "in-process-worker")
+        logger.logLevel = .warning
+        let application = WorkerApplication(configuration: configuration, logger: logger, registry: registry)
+        let metrics = WorkerMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        let store = try await StoreURL(configuration.storeURL).makeStore(logger: logger)
+        let sealed = configuration.storeEncryptionKeys.isEmpty ? store : EncryptedVerificationStore(store, cipher: try ResultCipher(keys: configuration.storeEncryptionKeys))
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WorkerApplication.httpClientConfiguration(vlens: configuration.vlens))
+        let delivery = CaptureDelivery.sink { [results, deadLetters] outputs in
+            for output in outputs {
+                (output.topic == results.topic ? results : deadLetters).append(
+                    KafkaRecord(topic: output.topic, partition: 0, offset: 0, key: output.key, value: output.value, headers: output.headers))
+            }
+        }
+        let (handler, parking, _) = application.makeCaptureHandler(
+            store: sealed, httpClient: httpClient, metrics: metrics, delivery: delivery, tracer: WorkerTracer(exporter: nil))
+        let source = ParkingObservedSource(base: InMemoryProcessingSource(log: log), lot: parking) { outputs, record in
+            try await delivery.deliver(outputs, for: record.kafkaRecord, crashPoint: nil)
+        }
+        let engine = ProcessingEngine(
+            source: source, handler: InProcessCaptureHandler(handler: handler), configuration: configuration.processing.engineConfiguration, logger: logger)
+        let resumer = ParkingResumer(lot: parking, metrics: metrics, logger: logger, resume: handler.resume)
+        do {
+            let value = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.run() }
+                try await store.migrate()
+                group.addTask { try await engine.run() }
+                group.addTask { try await resumer.run() }
+                defer { group.cancelAll() }
+                return try await body()
+            }
+            try? await httpClient.shutdown()
+            return value
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+    }
+
+    /// Appends a capture as a platform would publish it: keyed by transaction id, with CloudEvents
+    /// headers; in the key's partition unless `partition` says otherwise.
+    func submit(_ capture: CaptureSubmitted, traceparent: String? = nil, partition: Int32? = nil) async throws {
+        let headers = capture.cloudEventHeaders(source: "/in-process", traceparent: traceparent).messageHeaders
+        let key = Array(capture.transactionId.utf8)
+        log.append(
+            partition: partition ?? partitionOf(key), key: key, value: try capture.encodedJSON(),
+            headers: headers.map { KafkaHeader(key: $0.name, value: $0.value) })
+    }
+
+    /// Appends raw bytes to the capture log (poison input).
+    func submitRaw(key: String?, value: [UInt8], headers: [KafkaHeader] = []) async throws {
+        let key = key.map { Array($0.utf8) }
+        log.append(partition: key.map(partitionOf) ?? 0, key: key, value: value, headers: headers)
+    }
+
+    private func partitionOf(_ key: [UInt8]) -> Int32 {
+        Int32(key.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 } % UInt32(log.partitions.count))
+    }
+}
+
+/// The worker's capture handler behind an in-memory source: the record as a broker would deliver it.
+struct InProcessCaptureHandler: ProcessingHandler {
+    let handler: CaptureHandler
+
+    func handle(_ record: InMemoryRecord) async throws -> [KafkaOutgoingRecord] {
+        try await handler.handle(record.kafkaRecord)
+    }
+}
+
+/// An in-memory log as the worker's source: assignments and revocations reach the parking lot,
+/// as the worker's capture-topic source does, and outputs go to `deliverOutputs`.
+struct ParkingObservedSource<Output: Sendable>: ProcessingSource {
+    typealias Record = InMemoryRecord
+    let base: InMemoryProcessingSource
+    let lot: ParkingLot
+    let deliverOutputs: @Sendable ([Output], InMemoryRecord) async throws -> Void
+
+    init(base: InMemoryProcessingSource, lot: ParkingLot, deliver: @escaping @Sendable ([Output], InMemoryRecord) async throws -> Void = { _, _ in }) {
+        self.base = base
+        self.lot = lot
+        self.deliverOutputs = deliver
+    }
+
+    struct Events: AsyncSequence {
+        typealias Element = ProcessingEvent<InMemoryRecord>
+        typealias Failure = any Error
+        let base: InMemoryProcessingSource.Events
+        let lot: ParkingLot
+
+        func makeAsyncIterator() -> Iterator { Iterator(base: base.makeAsyncIterator(), lot: lot) }
+
+        struct Iterator: AsyncIteratorProtocol {
+            var base: InMemoryProcessingSource.Events.AsyncIterator
+            let lot: ParkingLot
+
+            mutating func next() async throws -> ProcessingEvent<InMemoryRecord>? {
+                try await base.next().map { lot.observe($0, resumeDrainTimeout: .seconds(10)) }
+            }
+        }
+    }
+
+    func makeEvents() -> Events { Events(base: base.makeEvents(), lot: lot) }
+    func deliver(_ outputs: [Output], for record: InMemoryRecord) async throws { try await deliverOutputs(outputs, record) }
+    func pause(_ partitions: [KafkaTopicPartition]) async throws { try await base.pause(partitions) }
+    func resume(_ partitions: [KafkaTopicPartition]) async throws { try await base.resume(partitions) }
+    func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws { try await base.commit(offsets) }
+    func close() async throws { try await base.close() }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+import Verification
+import VlensSimulator
+
+/// What a workflow test observes of its world, through a broker (``WorkflowHarness``) or in-process
+/// (``InProcessHarness``): the results, and the simulator's ledger.
+protocol WorkflowWorld: Sendable {
+    associatedtype ResultRecords: ReceivedRecords
+    var results: ResultRecords { get }
+    var simulator: VlensSimulatorServer { get }
+}
+
+extension WorkflowWorld {
+    /// The results received so far, decoded.
+    func decodedResults() -> [VerificationResult] {
+        results.records.compactMap { try? VerificationResult.decode($0.value) }
+    }
+
+    /// Waits until `count` results arrived, and returns them decoded.
+    func waitForResults(_ count: Int, timeout: Duration = .seconds(60)) async throws -> [VerificationResult] {
+        try await results.waitFor(count: count, timeout: timeout)
+        return decodedResults()
+    }
+
+    /// The result of the capture with `eventId`, waiting for it.
+    func result(of eventId: String, timeout: Duration = .seconds(60)) async throws -> VerificationResult {
+        let resultID = VerificationResult.eventID(forCapture: eventId)
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let found = decodedResults().first(where: { $0.eventId == resultID }) { return found }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("no result for capture \(eventId) within \(timeout)")
+        throw CancellationError()
+    }
+
+    /// Vlens calls the simulator saw for a capture (its `request_id` is the capture's eventId).
+    func vlensCalls(forCapture eventId: String) -> Int {
+        simulator.ledger().calls.filter { $0.requestId == eventId }.count
+    }
+}
