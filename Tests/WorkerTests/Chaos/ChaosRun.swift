@@ -25,6 +25,9 @@ final class ChaosRun: Sendable {
     let captures: [CaptureSubmitted]
     /// Simulators besides the harness's (other tenants' Vlens): their ledgers count too.
     let otherSimulators: [VlensSimulatorServer]
+    /// Environment a worker slot adds to the harness's (the first worker started is slot 0): a
+    /// replacement for slot k gets slot k's, as a StatefulSet's pod k keeps its name across restarts.
+    let slotEnvironment: @Sendable (_ slot: Int) -> [String: String]
     private let state = Mutex(State())
 
     private struct State {
@@ -39,14 +42,18 @@ final class ChaosRun: Sendable {
     ///   - otherSimulators: Vlens simulators of other tenants, whose ledgers the invariants check too.
     ///   - shape: changes a capture of the load (its tenant, its images), given its transaction's
     ///     index in the load; the default load leaves them as ``CaptureFactory`` makes them.
+    ///   - slotEnvironment: what each worker slot adds to the harness's environment (such as a stable
+    ///     `WORKER_INSTANCE_ID`); nothing by default.
     init(
         _ name: String, harness: WorkflowHarness, profile: ChaosProfile = .current, otherSimulators: [VlensSimulatorServer] = [],
+        slotEnvironment: @escaping @Sendable (_ slot: Int) -> [String: String] = { _ in [:] },
         shape: (_ transaction: Int, _ capture: inout CaptureSubmitted) -> Void = { _, _ in }
     ) {
         self.name = name
         self.harness = harness
         self.profile = profile
         self.otherSimulators = otherSimulators
+        self.slotEnvironment = slotEnvironment
         flows = (0..<profile.transactions).map { _ in CaptureFactory() }
         captures = flows.enumerated().flatMap { index, flow in
             [flow.front(), flow.back(), flow.liveness()].map { capture in
@@ -64,11 +71,17 @@ final class ChaosRun: Sendable {
 
     // MARK: Workers
 
-    /// Starts a `vlens-worker run` process with the harness's environment.
+    /// Starts a `vlens-worker run` process in the next slot, with the harness's environment and the slot's.
     @discardableResult
     func startWorker(_ extra: [String: String] = [:]) throws -> Int {
-        let worker = try WorkerProcess(environment: harness.environment.merging(extra) { $1 })
+        let slot = state.withLock { $0.workers.count }
+        let worker = try WorkerProcess(environment: environment(slot: slot).merging(extra) { $1 })
         return state.withLock { $0.workers.append(worker); return $0.workers.count - 1 }
+    }
+
+    /// The environment of worker slot `slot`: the harness's and the slot's own.
+    func environment(slot: Int) -> [String: String] {
+        harness.environment.merging(slotEnvironment(slot)) { $1 }
     }
 
     /// SIGKILLs worker `index` and starts a replacement in its place.
@@ -76,7 +89,7 @@ final class ChaosRun: Sendable {
         let victim = state.withLock { $0.workers[index] }
         victim.kill()
         noteFaultEnded()
-        let replacement = try WorkerProcess(environment: harness.environment)
+        let replacement = try WorkerProcess(environment: environment(slot: index))
         let victimLog = Self.log(of: victim)
         state.withLock { $0.retiredLogs.append(victimLog); $0.workers[index] = replacement }
     }
@@ -92,7 +105,7 @@ final class ChaosRun: Sendable {
         let status = await leaving.terminate()
         #expect(status == 0, "a worker stopped by SIGTERM exits 0")
         noteFaultEnded()
-        let replacement = try WorkerProcess(environment: harness.environment)
+        let replacement = try WorkerProcess(environment: environment(slot: index))
         let leavingLog = Self.log(of: leaving)
         state.withLock { $0.retiredLogs.append(leavingLog); $0.workers[index] = replacement }
         let deadline = ContinuousClock.now + .seconds(60)
