@@ -24,6 +24,7 @@ struct DriveCommand: AsyncParsableCommand {
     @Option(help: "Serve images as claim checks from this base URL (files written to --claim-check-dir).") var claimCheckURL: String?
     @Option(help: "Where to write claim-check image files.") var claimCheckDir: String?
     @Option(help: "Decoded bytes of each image.") var imageBytes = 300_000
+    @Flag(help: "Run the workers in the exactly-once mode (KAFKA_EXACTLY_ONCE).") var exactlyOnce = false
     @Option(help: "Seconds from the first capture to the measuring window.") var warmup = 4.0
     @Option(help: "Seconds of the measuring window.") var duration = 12.0
     @Option(help: "Directory for the workers' logs.") var logDirectory = "bench/out/logs"
@@ -41,7 +42,7 @@ struct DriveCommand: AsyncParsableCommand {
             ordering: ordering, maxInFlight: maxInFlight, instances: instances, storeURL: storeURL, partitions: partitions,
             outstanding: outstanding ?? max(maxInFlight * instances * 3 / 2, maxInFlight * instances + 4),
             latencyProfile: latencyProfile, latencyMs: latencyMs, rateLimitRps: rateLimitRps,
-            claimCheckURL: claimCheckURL, claimCheckDirectory: claimCheckDir, imageBytes: imageBytes,
+            claimCheckURL: claimCheckURL, claimCheckDirectory: claimCheckDir, imageBytes: imageBytes, exactlyOnce: exactlyOnce,
             warmup: warmup, duration: duration, logDirectory: URL(fileURLWithPath: logDirectory))
         let figures = try await ScenarioRun(scenario: scenario).run()
         let encoder = JSONEncoder()
@@ -69,6 +70,7 @@ struct Scenario: Sendable {
     var claimCheckURL: String?
     var claimCheckDirectory: String?
     var imageBytes: Int
+    var exactlyOnce: Bool
     var warmup: Double
     var duration: Double
     var logDirectory: URL

@@ -21,6 +21,7 @@ extension Scenario {
             "LOG_LEVEL": "warning",
             "WORKER_INSTANCE_ID": "bench-\(instance)",
         ]
+        if exactlyOnce { environment["KAFKA_EXACTLY_ONCE"] = "true" }
         if claimCheckURL != nil {
             environment["CLAIM_CHECK_ALLOWED_SCHEMES"] = "http"
             environment["CLAIM_CHECK_ALLOWED_HOSTS"] = "127.0.0.1"
