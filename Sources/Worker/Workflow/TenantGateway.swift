@@ -24,18 +24,14 @@ final class TenantGateway: Sendable {
         self.logger = logger
     }
 
-    /// Waits until the breaker lets a call through, at most until `deadline`; past it, throws
-    /// ``CaptureBlocked`` (`breaker_open`) with the next probe time. Returns whether the call is the breaker's probe.
-    func awaitBreaker(until deadline: ContinuousClock.Instant) async throws -> Bool {
-        while true {
-            let permit = breaker.withLock { $0.permit(now: .now) }
-            switch permit {
-            case .call: return false
-            case .probe: return true
-            case .wait(let until):
-                guard until <= deadline else { throw CaptureBlocked(reason: .breakerOpen, retryAt: Date(until), failedAttempts: 0) }
-                try await Task.sleep(until: until, clock: .continuous)
-            }
+    /// Returns at once when the breaker lets a call through (whether the call is the breaker's
+    /// probe); while it is open, throws ``CaptureBlocked`` (`breaker_open`) with the next probe time.
+    /// Waiting in place would only hold an in-flight slot: one probe at a time gets through.
+    func awaitBreaker() throws -> Bool {
+        switch breaker.withLock({ $0.permit(now: .now) }) {
+        case .call: return false
+        case .probe: return true
+        case .wait(let until): throw CaptureBlocked(reason: .breakerOpen, retryAt: Date(until), failedAttempts: 0)
         }
     }
 

@@ -6,9 +6,9 @@ import VlensAPI
 /// failures with backoff and full jitter (honouring `Retry-After`), and classifies the answer
 /// into the state machine's ``StepOutcome``.
 ///
-/// Waits in place only briefly (`parkAfter`): a breaker that stays open, a rate budget that will not
-/// admit the call, or failures that outlast the in-place retries throw ``CaptureBlocked`` and the
-/// capture is parked. Waiting out an open breaker, failed breaker probes and 429s do not use up the
+/// Waits in place only briefly (`parkAfter`): an open breaker, a rate budget that will not admit the
+/// call within that time, or failures that outlast the in-place retries throw ``CaptureBlocked`` and
+/// the capture is parked. Waiting out an open breaker, failed breaker probes and 429s do not use up the
 /// attempt budget: an outage or a rate limit delays captures, it does not fail them.
 struct VlensStepRunner: Sendable {
     /// The images a step sends, already base64.
@@ -57,7 +57,7 @@ struct VlensStepRunner: Sendable {
         while true {
             let isProbe: Bool
             do {
-                isProbe = try await gateway.awaitBreaker(until: deadline)
+                isProbe = try gateway.awaitBreaker()
                 try await gateway.awaitRateLimit(until: deadline)
             } catch var blocked as CaptureBlocked {
                 blocked.failedAttempts = counted
