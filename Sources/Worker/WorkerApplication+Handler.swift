@@ -46,7 +46,10 @@ extension WorkerApplication {
                 httpClient: httpClient,
                 logger: logger
             )
-            return TenantGateway(name: tenant.name, client: client, limit: tenant.rateLimit, breaker: vlens.breaker, metrics: metrics, health: health, logger: logger)
+            // A quarter of the in-flight window may wait for one tenant's pace; the rest of its backlog parks.
+            return TenantGateway(
+                name: tenant.name, client: client, limit: tenant.rateLimit, breaker: vlens.breaker,
+                maxRateWaiters: configuration.processing.maxInFlight / 4, metrics: metrics, health: health, logger: logger)
         }
         return TenantGateways(defaultGateway: gateway(vlens.defaultTenant), named: vlens.tenants.mapValues(gateway))
     }

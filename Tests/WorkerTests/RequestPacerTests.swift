@@ -48,15 +48,24 @@ struct RequestPacerTests {
         #expect(pacer.adaptiveFactor == 1)
     }
 
-    @Test("calls sent late are held back so no window holds more than the share, whatever the slots said")
-    func admitsByActualSends() {
+    @Test("calls sent late go out no closer than the pace, and no window holds more than the share")
+    func admitsByActualSends() throws {
         var pacer = RequestPacer(limit: RateLimit(perSecond: 10, perMinute: nil))
         pacer.setShare(0.4)  // 4 per second
-        // Four calls bunched at the same instant (their slots were used late): a fifth must wait a second.
-        for _ in 0..<4 { #expect(pacer.admit(now: start) == nil) }
-        let retry = pacer.admit(now: start + .milliseconds(100))
-        #expect(retry.map { $0 >= start + .seconds(1) } == true)
-        #expect(pacer.admit(now: start + .milliseconds(1010)) == nil)
+        let interval = try #require(pacer.interval)
+        // Calls whose slots were used late arrive together: the first goes, the next waits a full interval.
+        #expect(pacer.admit(now: start) == nil)
+        #expect(pacer.admit(now: start) == start + interval)
+        var sent = [start]
+        var now = start
+        while sent.count < 12 {
+            now += .milliseconds(10)
+            if pacer.admit(now: now) == nil { sent.append(now) }
+        }
+        for (index, call) in sent.enumerated() {
+            #expect(sent[index...].prefix { $0 < call + .seconds(1) }.count <= 4, "no 1-second window holds more than 4 calls")
+            if index > 0 { #expect(call - sent[index - 1] >= interval) }
+        }
     }
 
     @Test("unlimited never waits")

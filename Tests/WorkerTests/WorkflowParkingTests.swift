@@ -122,6 +122,37 @@ struct WorkflowParkingTests {
         }
     }
 
+    @Test("a tenant's backlog far above its rate limit waits in part for the pace and in part parked; other tenants pass, and it gets no 429")
+    func rateLimitedTenant() async throws {
+        let configuration = SimulatorConfiguration(
+            apiKeys: [WorkflowHarness.apiKey], tokens: [SimulatorToken(token: "user-token-alice", emailOrPhoneNumber: "alice@example.com")],
+            faults: SimulatorFaults(rateLimit: RateLimit(perSecond: 4, perMinute: nil)))
+        try await VlensSimulatorServer.withRunning(configuration: configuration) { acmeVlens, acmeURL in
+            let environment = [
+                "VLENS_TENANTS": "acme", "VLENS_TENANT_ACME_BASE_URL": acmeURL, "VLENS_TENANT_ACME_API_KEY": WorkflowHarness.apiKey,
+                "VLENS_TENANT_ACME_RATE_LIMIT_RPS": "4", "VLENS_TENANT_ACME_RATE_LIMIT_RPM": "unlimited", "MAX_IN_FLIGHT": "16",
+            ]
+            try await WorkflowHarness.run(partitions: 1, environment: environment) { harness in
+                _ = try await Self.latencies(harness, count: 1)
+                let acme = (0..<40).map { _ in
+                    var capture = CaptureFactory().front()
+                    capture.tenant = "acme"
+                    return capture
+                }
+                for capture in acme { try await harness.submit(capture) }
+                let healthy = try await Self.latencies(harness, count: 10)
+                #expect((healthy.endToEnd.max() ?? 0) < 5_000, "the healthy captures did not wait for acme's pace")
+                _ = try await harness.waitForResults(11 + acme.count, timeout: .seconds(60))
+                let results = harness.decodedResults()
+                #expect(acme.allSatisfy { capture in results.contains { $0.causationId == capture.eventId && $0.outcome == .succeeded } })
+                #expect(acmeVlens.ledger().calls.filter { $0.status == 429 }.isEmpty, "the pace kept acme under its limit")
+                let metrics = harness.registry.emitToString()
+                #expect(metrics.contains(#"vlens_worker_parked_total{tenant="acme",reason="rate_limited"}"#))
+                print("rate-limited tenant: 40 acme captures at 4/s behind 4 waiters; 10 healthy captures end to end p50/max \(Self.median(healthy.endToEnd))/\(healthy.endToEnd.max() ?? 0) ms; 0 responses 429")
+            }
+        }
+    }
+
     /// Submits `count` healthy (default-tenant) captures at once and returns each one's time from
     /// its submission to its result, in milliseconds.
     static func latencies(_ harness: WorkflowHarness, count: Int) async throws -> (endToEnd: [Int], handling: [Int]) {

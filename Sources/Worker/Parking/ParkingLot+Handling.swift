@@ -58,8 +58,9 @@ extension ParkingLot {
                 }
                 try await store.unpark(sequence: current.sequence)
                 metrics.recordResumed(tenant: current.tenant, reason: current.reason, parkedFor: Date().timeIntervalSince(current.parkedAt))
-                if current.reason != CaptureBlocked.Reason.behindParked.rawValue {
-                    // Its cause cleared (the host answers, Vlens answers): what waits for the same cause need not wait out its backoff.
+                if ![CaptureBlocked.Reason.behindParked.rawValue, CaptureBlocked.Reason.rateLimited.rawValue].contains(current.reason) {
+                    // Its cause cleared (the host answers, Vlens answers): what waits for the same cause need not wait out its
+                    // backoff. Not for the rate limit: those captures each hold a slot of the pace, and come back at it.
                     _ = try? await store.releaseParked(tenant: current.tenant, reason: current.reason, at: Date())
                 }
                 let next = try await store.firstParkedCapture(lane: parked.lane)

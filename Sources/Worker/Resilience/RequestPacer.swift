@@ -38,11 +38,15 @@ public struct RequestPacer: Sendable {
     }
 
     /// Admits a call about to be sent now, judged by when earlier calls were actually sent (a
-    /// reserved slot can be used late, which would bunch calls up). Returns `nil` and records the
+    /// reserved slot can be used late, which would bunch calls up): at most the windows' counts, and
+    /// never closer than ``interval`` to the previous call. Returns `nil` and records the
     /// send when the call may go, else the instant to ask again.
     public mutating func admit(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         let horizon = now - .seconds(61)
         if let stale = sent.firstIndex(where: { $0 > horizon }) { sent.removeFirst(stale) } else { sent.removeAll() }
+        // Never two calls closer than the pace, even when slots were used late (a parked capture
+        // resumed after its slot): late calls must not go out in a burst.
+        if let interval, let last = sent.last, now - last < interval { return last + interval }
         for (count, window) in windows {
             let recent = sent.reversed().prefix { $0 > now - window }
             if recent.count >= count {
@@ -71,10 +75,6 @@ public struct RequestPacer: Sendable {
         return seconds.map { .seconds($0 * Self.safetyMargin) }
     }
 
-    /// The slot ``reserve(now:)`` would hand out now, without taking it.
-    public func earliestSlot(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
-        max(now, nextSlot ?? now, blockedUntil ?? now)
-    }
 
     /// Reserves the next call slot. The caller waits until the returned instant, then calls.
     public mutating func reserve(now: ContinuousClock.Instant) -> ContinuousClock.Instant {

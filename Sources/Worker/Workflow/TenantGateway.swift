@@ -10,12 +10,19 @@ final class TenantGateway: Sendable {
     let client: VlensClient
     private let pacer: Mutex<RequestPacer>
     private let breaker: Mutex<CircuitBreaker>
+    /// The tenant's captures waiting for the rate limit now, and how many may.
+    private let rateWaiters = Mutex(0)
+    let maxRateWaiters: Int
     private let metrics: WorkerMetrics
     private let health: WorkerHealth
     private let logger: Logger
 
-    init(name: String, client: VlensClient, limit: RateLimit, breaker: CircuitBreaker.Configuration, metrics: WorkerMetrics, health: WorkerHealth, logger: Logger) {
+    init(
+        name: String, client: VlensClient, limit: RateLimit, breaker: CircuitBreaker.Configuration, maxRateWaiters: Int,
+        metrics: WorkerMetrics, health: WorkerHealth, logger: Logger
+    ) {
         self.name = name
+        self.maxRateWaiters = max(1, maxRateWaiters)
         self.client = client
         self.pacer = Mutex(RequestPacer(limit: limit))
         self.breaker = Mutex(CircuitBreaker(configuration: breaker))
@@ -36,19 +43,27 @@ final class TenantGateway: Sendable {
     }
 
     /// Waits for this instance's next slot under the tenant's rate limit, then until the calls
-    /// actually sent in the last second and minute leave room. When that would take past
-    /// `deadline`, throws ``CaptureBlocked`` (`rate_limited`) without taking a slot.
-    func awaitRateLimit(until deadline: ContinuousClock.Instant) async throws {
+    /// actually sent in the last second and minute leave room.
+    ///
+    /// At most ``maxRateWaiters`` of the tenant's captures wait here at once: enough to keep the
+    /// pace fed, few enough that a tenant's backlog cannot fill the in-flight window. Beyond them a
+    /// capture throws ``CaptureBlocked`` (`rate_limited`), to be parked and tried again when half of
+    /// the waiters' slots have gone by.
+    func awaitRateLimit() async throws {
         let start = ContinuousClock.now
-        let slot = pacer.withLock { pacer -> ContinuousClock.Instant? in
-            pacer.earliestSlot(now: start) <= deadline ? pacer.reserve(now: start) : nil
+        let admitted = rateWaiters.withLock { waiters in
+            guard waiters < maxRateWaiters else { return false }
+            waiters += 1
+            return true
         }
-        guard let slot else {
-            throw CaptureBlocked(reason: .rateLimited, retryAt: Date(pacer.withLock { $0.earliestSlot(now: start) }), failedAttempts: 0)
+        guard admitted else {
+            let interval = pacer.withLock { $0.interval } ?? .milliseconds(100)
+            throw CaptureBlocked(reason: .rateLimited, retryAt: Date() + interval * max(maxRateWaiters / 2, 1), failedAttempts: 0)
         }
+        defer { rateWaiters.withLock { $0 -= 1 } }
+        let slot = pacer.withLock { $0.reserve(now: start) }
         if slot > start { try await Task.sleep(until: slot, clock: .continuous) }
         while let retryAt = pacer.withLock({ $0.admit(now: .now) }) {
-            guard retryAt <= deadline else { throw CaptureBlocked(reason: .rateLimited, retryAt: Date(retryAt), failedAttempts: 0) }
             try await Task.sleep(until: retryAt, clock: .continuous)
         }
         let waited = ContinuousClock.now - start

@@ -58,7 +58,7 @@ struct VlensStepRunner: Sendable {
             let isProbe: Bool
             do {
                 isProbe = try gateway.awaitBreaker()
-                try await gateway.awaitRateLimit(until: deadline)
+                try await gateway.awaitRateLimit()
             } catch var blocked as CaptureBlocked {
                 blocked.failedAttempts = counted
                 blocked.callUncertain = uncertain
