@@ -71,8 +71,8 @@ public struct EncryptedVerificationStore: VerificationStore {
         try await base.firstParkedCapture(lane: lane).map(open)
     }
 
-    public func reschedule(sequence: Int64, reason: String, attempts: Int, nextAttemptAt: Date) async throws {
-        try await base.reschedule(sequence: sequence, reason: reason, attempts: attempts, nextAttemptAt: nextAttemptAt)
+    public func reschedule(sequence: Int64, reason: String, attempts: Int, nextAttemptAt: Date, lane: String?) async throws {
+        try await base.reschedule(sequence: sequence, reason: reason, attempts: attempts, nextAttemptAt: nextAttemptAt, lane: lane)
     }
 
     public func unpark(sequence: Int64) async throws { try await base.unpark(sequence: sequence) }

@@ -21,8 +21,9 @@ public protocol ParkingStore: Sendable {
     /// The first parked capture of `lane`, if any.
     func firstParkedCapture(lane: String) async throws -> ParkedCapture?
 
-    /// Records another failed try of a parked capture: its reason, attempts and next attempt time.
-    func reschedule(sequence: Int64, reason: String, attempts: Int, nextAttemptAt: Date) async throws
+    /// Records another failed try of a parked capture: its reason, attempts and next attempt time;
+    /// and moves it to `lane` when given (it keeps its sequence, so its place among that lane's).
+    func reschedule(sequence: Int64, reason: String, attempts: Int, nextAttemptAt: Date, lane: String?) async throws
 
     /// Removes a parked capture (its result is stored and published). Removing one that is gone is not an error.
     func unpark(sequence: Int64) async throws
@@ -40,6 +41,11 @@ public protocol ParkingStore: Sendable {
 }
 
 extension ParkingStore {
+    /// Records another failed try of a parked capture, in its lane.
+    public func reschedule(sequence: Int64, reason: String, attempts: Int, nextAttemptAt: Date) async throws {
+        try await reschedule(sequence: sequence, reason: reason, attempts: attempts, nextAttemptAt: nextAttemptAt, lane: nil)
+    }
+
     /// Makes every parked capture of `tenant` (of every tenant when nil) due at `date`. Returns how many.
     public func releaseParked(tenant: String?, at date: Date) async throws -> Int {
         try await releaseParked(tenant: tenant, reason: nil, at: date)

@@ -76,10 +76,10 @@ extension PostgresVerificationStore {
         }
     }
 
-    public func reschedule(sequence: Int64, reason: String, attempts: Int, nextAttemptAt: Date) async throws {
+    public func reschedule(sequence: Int64, reason: String, attempts: Int, nextAttemptAt: Date, lane: String?) async throws {
         try await mapErrors {
             _ = try await client.query(
-                "UPDATE parked_captures SET reason = \(reason), attempts = \(attempts), next_attempt_at = \(nextAttemptAt) WHERE sequence = \(sequence)",
+                "UPDATE parked_captures SET reason = \(reason), attempts = \(attempts), next_attempt_at = \(nextAttemptAt), lane = COALESCE(\(lane), lane) WHERE sequence = \(sequence)",
                 logger: logger
             )
         }

@@ -69,11 +69,11 @@ extension SQLiteVerificationStore {
         }
     }
 
-    public func reschedule(sequence: Int64, reason: String, attempts: Int, nextAttemptAt: Date) async throws {
+    public func reschedule(sequence: Int64, reason: String, attempts: Int, nextAttemptAt: Date, lane: String?) async throws {
         try await lock.withLock {
             try await execute(
-                "UPDATE parked_captures SET reason = ?, attempts = ?, next_attempt_at = ? WHERE sequence = ?",
-                [.text(reason), .integer(attempts), .float(nextAttemptAt.timeIntervalSince1970), .integer(Int(sequence))]
+                "UPDATE parked_captures SET reason = ?, attempts = ?, next_attempt_at = ?, lane = COALESCE(?, lane) WHERE sequence = ?",
+                [.text(reason), .integer(attempts), .float(nextAttemptAt.timeIntervalSince1970), Self.text(lane), .integer(Int(sequence))]
             )
         }
     }

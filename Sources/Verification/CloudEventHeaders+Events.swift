@@ -56,3 +56,16 @@ extension VerificationResult {
         )
     }
 }
+
+extension TransactionStatus {
+    /// The status record's CloudEvents headers: `ce_id` is the result's eventId + `/status`.
+    public func cloudEventHeaders(source: String = "/vlens-worker") -> CloudEventHeaders {
+        CloudEventHeaders(
+            id: lastResultId + "/status",
+            type: CloudEventHeaders.statusType,
+            source: source,
+            subject: transactionId,
+            time: updatedAt
+        )
+    }
+}

@@ -4,7 +4,9 @@ public struct CloudEventHeaders: Hashable, Sendable {
     /// `ce_type` of captures.
     public static let captureType = "identity.capture-submitted.v1"
     /// `ce_type` of results.
-    public static let resultType = "identity.verification-result.v1"
+    public static let resultType = "identity.verification-result.v2"
+    /// `ce_type` of status records.
+    public static let statusType = "identity.verification-status.v1"
     /// The content type of both events.
     public static let jsonContentType = "application/json"
 

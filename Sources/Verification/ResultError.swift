@@ -18,6 +18,10 @@ public struct ResultError: Hashable, Sendable, Codable {
         public static let transactionFinal = Code(rawValue: "transaction_final")
         /// No Vlens transaction id is known for a step that needs one.
         public static let vlensTransactionUnknown = Code(rawValue: "vlens_transaction_unknown")
+        /// A link came before its transaction completed, and waited for it in vain.
+        public static let transactionIncomplete = Code(rawValue: "transaction_incomplete")
+        /// Vlens refused the capture's user token (HTTP 401).
+        public static let userTokenRejected = Code(rawValue: "user_token_rejected")
         /// Vlens kept failing until the retry budget was exhausted.
         public static let retriesExhausted = Code(rawValue: "retries_exhausted")
         /// Vlens failed in a way retrying cannot fix.
@@ -29,7 +33,7 @@ public struct ResultError: Hashable, Sendable, Codable {
     public var code: Code
     /// For people; never contains values.
     public var message: String
-    /// Whether submitting the step again (a new capture) may succeed.
+    /// Whether a new capture of the step can change the outcome (the table of ``VerdictReason``).
     public var retryable: Bool
     /// Vlens's `error_code`, when Vlens gave one.
     public var vlensErrorCode: String?
@@ -60,6 +64,6 @@ public struct ResultError: Hashable, Sendable, Codable {
 
     /// The error of an `invalid` result for a capture that broke its contract.
     public init(invalidEvent error: ContractError) {
-        self.init(code: .invalidEvent, message: error.message, retryable: false, field: error.field)
+        self.init(code: .invalidEvent, message: error.message, retryable: VerdictReason.invalidCapture.isRetryable, field: error.field)
     }
 }

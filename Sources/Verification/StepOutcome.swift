@@ -2,9 +2,9 @@
 /// ``TransactionStateMachine/onStepOutcome(_:)``.
 public struct StepOutcome: Hashable, Sendable {
     enum Backing: Hashable, Sendable {
-        case succeeded(vlensTransactionId: String?, verification: VerificationFlags?)
-        case rejected(ResultError, vlensTransactionId: String?)
-        case failed(ResultError)
+        case succeeded(vlensTransactionId: String?, verification: VerificationFlags?, amlMatched: Bool, userLinked: Bool)
+        case rejected(ResultError, reason: VerdictReason, vlensTransactionId: String?)
+        case failed(ResultError, reason: VerdictReason)
     }
 
     let backing: Backing
@@ -14,17 +14,23 @@ public struct StepOutcome: Hashable, Sendable {
     /// - Parameters:
     ///   - vlensTransactionId: the `transaction_id` in Vlens's response, if it had one.
     ///   - verification: `isVerificationProcessCompleted` / `isDigitalIdentityVerified`, if the response had them.
-    public static func succeeded(vlensTransactionId: String?, verification: VerificationFlags? = nil) -> StepOutcome {
-        StepOutcome(backing: .succeeded(vlensTransactionId: vlensTransactionId, verification: verification))
+    ///   - amlMatched: `services.AML.AML_matched`.
+    ///   - userLinked: the step was sent with a user token (or it was a link), so Vlens tied the
+    ///     transaction to a user.
+    public static func succeeded(
+        vlensTransactionId: String?, verification: VerificationFlags? = nil, amlMatched: Bool = false, userLinked: Bool = true
+    ) -> StepOutcome {
+        StepOutcome(backing: .succeeded(vlensTransactionId: vlensTransactionId, verification: verification, amlMatched: amlMatched, userLinked: userLinked))
     }
 
-    /// Vlens, or a local pre-check run before the call, said no. The user may submit the step again.
-    public static func rejected(_ error: ResultError, vlensTransactionId: String? = nil) -> StepOutcome {
-        StepOutcome(backing: .rejected(error, vlensTransactionId: vlensTransactionId))
+    /// Vlens, or a local pre-check run before the call, said no; `reason` says what that does to
+    /// the transaction (``VerdictReason/effect``).
+    public static func rejected(_ error: ResultError, reason: VerdictReason, vlensTransactionId: String? = nil) -> StepOutcome {
+        StepOutcome(backing: .rejected(error, reason: reason, vlensTransactionId: vlensTransactionId))
     }
 
-    /// The step could not complete (e.g. retries exhausted): terminal for the transaction.
-    public static func failed(_ error: ResultError) -> StepOutcome {
-        StepOutcome(backing: .failed(error))
+    /// The step could not complete (e.g. retries exhausted): the transaction is `failed`, not final.
+    public static func failed(_ error: ResultError, reason: VerdictReason) -> StepOutcome {
+        StepOutcome(backing: .failed(error, reason: reason))
     }
 }

@@ -1,36 +1,67 @@
 /// The per-transaction (Kafka key) verification state machine: pure, no I/O.
 ///
 /// It remembers the Vlens `transaction_id` learned from the first step, the steps that have
-/// succeeded, the latest Vlens verdict and whether the transaction is final. Feed it a capture
-/// with ``onCapture(_:)``; it answers with a ``CaptureAction``: call Vlens (then feed the outcome
-/// to ``onStepOutcome(_:)``) or resolve at once without calling Vlens. The caller performs the
-/// side effects and persists the state (it is `Codable`) after each transition.
+/// succeeded, the verdict so far (``Verdict``), whether a user is linked, and the sequence number
+/// of the transaction's last result. Feed it a capture with ``onCapture(_:)``; it answers with a
+/// ``CaptureAction``: call Vlens (then feed the outcome to ``onStepOutcome(_:)``), resolve at once,
+/// or wait for other steps. The caller performs the side effects and persists the state (it is
+/// `Codable`) with each result.
 ///
 /// Rules:
 /// - `id_front` and `id_back` may come in either order; the first gives the Vlens transaction id,
 ///   later steps send the stored one.
-/// - `liveness` goes to Vlens only after both sides succeeded; otherwise it is `rejected` with
-///   `liveness_sides_missing` naming the missing sides.
-/// - `link` sends the Vlens transaction id given in its event, and is allowed after a verdict.
-/// - The transaction is final once verified, completed without verification, or failed; any later
-///   step but `link` is then `rejected` with `transaction_final`, without calling Vlens.
-/// - A Vlens `rejected` leaves the step open for another capture; `failed` ends the transaction.
+/// - `liveness` goes to Vlens only after both sides succeeded; before, it waits or is `rejected`
+///   with `sides_missing`.
+/// - `link` goes to Vlens once the transaction completed (liveness succeeded); before, it waits or
+///   is `rejected` with `transaction_incomplete`. A link for a transaction this worker knows nothing
+///   of is sent with the Vlens transaction id it names.
+/// - The verdict is `verified` once Vlens verified the identity and a user is linked (a step sent
+///   with a user token, or a link); an API-key-only transaction Vlens verified is `pending` with
+///   `user_not_linked` until its link succeeds.
+/// - A reason's ``VerdictReason/effect`` decides the rest: `not_verified` is final; `failed` lasts
+///   until a step succeeds. `final` never goes from true back to false; any step but `link` after
+///   it is `rejected` with `transaction_final`, without calling Vlens.
+/// - Every resolution takes the next ``sequence`` number.
 public struct TransactionStateMachine: Hashable, Sendable {
     struct Progress: Hashable, Sendable {
         var vlensTransactionId: String?
         var completed: Set<CaptureStep> = []
         var verification: VerificationFlags = .none
-        var verdict: TransactionVerdict?
+        var status: VerdictStatus = .pending
+        var reason: VerdictReason?
+        var vlensErrorCode: String?
+        var userLinked = false
+        var sequence = 0
 
-        func resolution(_ outcome: ResultOutcome, error: ResultError? = nil, vlensTransactionId: String? = nil)
+        var verdict: Verdict { Verdict(status: status, reason: reason, vlensErrorCode: vlensErrorCode) }
+
+        /// Applies `reason` (from a rejection or a failure), unless the verdict is already final.
+        mutating func apply(_ reason: VerdictReason, vlensErrorCode: String?) {
+            guard !status.isFinal else { return }
+            switch reason.effect {
+            case .keepsOpen: status = .pending
+            case .settlesNotVerified: status = .notVerified
+            case .fails: status = .failed
+            }
+            self.reason = reason
+            self.vlensErrorCode = vlensErrorCode
+        }
+
+        /// The next result's fields; takes the next sequence number.
+        mutating func resolution(_ outcome: ResultOutcome, error: ResultError? = nil, vlensTransactionId: String? = nil)
             -> StepResolution
         {
-            StepResolution(
+            sequence += 1
+            return StepResolution(
                 outcome: outcome,
-                isFinal: verdict != nil,
+                isFinal: status.isFinal,
                 verification: verification,
                 vlensTransactionId: vlensTransactionId ?? self.vlensTransactionId,
-                error: error
+                error: error,
+                verdict: verdict,
+                sequence: sequence,
+                userLinked: userLinked,
+                stepsCompleted: CaptureStep.allCases.filter(completed.contains)
             )
         }
     }
@@ -63,28 +94,24 @@ public struct TransactionStateMachine: Hashable, Sendable {
     public var vlensTransactionId: String? { progress.vlensTransactionId }
     /// The steps Vlens accepted.
     public var completedSteps: Set<CaptureStep> { progress.completed }
-    /// The latest Vlens verdict flags.
+    /// The latest Vlens flags.
     public var verification: VerificationFlags { progress.verification }
-    /// How the transaction ended; `nil` while it is open.
-    public var verdict: TransactionVerdict? { progress.verdict }
-    /// Whether the transaction is terminal (results carry `final: true`).
-    public var isFinal: Bool { progress.verdict != nil }
+    /// The verdict so far.
+    public var verdict: Verdict { progress.verdict }
+    /// Whether a user is linked to the transaction.
+    public var userLinked: Bool { progress.userLinked }
+    /// The sequence number of the transaction's last result (0 before the first).
+    public var sequence: Int { progress.sequence }
+    /// Whether the verdict is final (results carry `final: true`).
+    public var isFinal: Bool { progress.status.isFinal }
     /// The Vlens call whose outcome is due, if any.
     public var pendingCall: VlensCall? {
         if case .awaitingOutcome(_, let call) = state { return call }
         return nil
     }
 
-    /// Re-opens a transaction that `failed` (Vlens could not be reached or refused our
-    /// credentials), so a redriven capture is decided afresh. Other verdicts stay final.
-    public mutating func reopenAfterFailure() {
-        guard progress.verdict == .failed else { return }
-        var reopened = progress
-        reopened.verdict = nil
-        state = .idle(reopened)
-    }
-
-    /// A capture arrived: what to do with it.
+    /// A capture arrived: what to do with it. After `.resolve` or `.awaitSteps` the machine holds
+    /// the state as of that resolution (persist it only if the resolution is published).
     public mutating func onCapture(_ capture: CaptureSubmitted) -> CaptureAction {
         onCapture(step: capture.step, vlensTransactionId: capture.vlensTransactionId)
     }
@@ -94,15 +121,16 @@ public struct TransactionStateMachine: Hashable, Sendable {
     /// A call still awaiting its outcome (the worker stopped mid-call and the capture was
     /// redelivered) is superseded: the new capture is decided afresh.
     public mutating func onCapture(step: CaptureStep, vlensTransactionId given: String?) -> CaptureAction {
-        let progress = self.progress
+        var progress = self.progress
+        defer { if pendingCall == nil { state = .idle(progress) } }
         state = .idle(progress)
-        if let verdict = progress.verdict, step != .link || verdict == .failed {
+        if progress.status.isFinal, step != .link {
             return .resolve(
                 progress.resolution(
                     .rejected,
                     error: ResultError(
                         code: .transactionFinal,
-                        message: "the transaction is already final (\(verdict)); \(step) was not sent to Vlens",
+                        message: "the transaction is already final (\(progress.status)); \(step) was not sent to Vlens",
                         retryable: false
                     )))
         }
@@ -113,22 +141,40 @@ public struct TransactionStateMachine: Hashable, Sendable {
         case .liveness:
             let missing = [CaptureStep.idFront, .idBack].filter { !progress.completed.contains($0) }
             if !missing.isEmpty {
+                progress.apply(.sidesMissing, vlensErrorCode: nil)
                 let names = missing.map(\.rawValue).joined(separator: " and ")
-                return .resolve(
+                return .awaitSteps(
                     progress.resolution(
                         .rejected,
                         error: ResultError(
                             code: .livenessSidesMissing,
                             message: "liveness needs id_front and id_back to have succeeded first; missing: \(names)",
-                            retryable: true,
+                            retryable: VerdictReason.sidesMissing.isRetryable,
                             missingSteps: missing
                         )))
             }
             vlensTransactionId = progress.vlensTransactionId ?? given
         case .link:
-            vlensTransactionId = given ?? progress.vlensTransactionId
+            let known = progress.vlensTransactionId != nil || !progress.completed.isEmpty
+            if progress.completed.contains(.liveness) || progress.status.isFinal {
+                vlensTransactionId = progress.vlensTransactionId ?? given
+            } else if !known, let given {
+                vlensTransactionId = given  // a transaction captured elsewhere
+            } else {
+                progress.apply(.transactionIncomplete, vlensErrorCode: nil)
+                let missing = CaptureStep.allCases.filter { $0 != .link && !progress.completed.contains($0) }
+                return .awaitSteps(
+                    progress.resolution(
+                        .rejected,
+                        error: ResultError(
+                            code: .transactionIncomplete,
+                            message: "link needs its transaction to have completed (liveness succeeded) first",
+                            retryable: VerdictReason.transactionIncomplete.isRetryable,
+                            missingSteps: missing
+                        )))
+            }
         }
-        if step == .liveness || step == .link, vlensTransactionId == nil {
+        if step == .liveness, vlensTransactionId == nil {
             return .resolve(
                 progress.resolution(
                     .rejected,
@@ -143,6 +189,16 @@ public struct TransactionStateMachine: Hashable, Sendable {
         return .callVlens(call)
     }
 
+    /// The result of a capture that broke its contract but named this transaction: the verdict is
+    /// unchanged, except that an open transaction's reason becomes `invalid_capture`.
+    public mutating func onInvalidCapture(_ error: ResultError) -> StepResolution {
+        var progress = self.progress
+        if !progress.status.isFinal { progress.apply(.invalidCapture, vlensErrorCode: nil) }
+        let resolution = progress.resolution(.invalid, error: error)
+        state = .idle(progress)
+        return resolution
+    }
+
     /// The outcome of the Vlens call ``onCapture(_:)`` asked for: the result fields to publish.
     ///
     /// Calling it with no call outstanding is a bug in the caller and traps.
@@ -153,32 +209,43 @@ public struct TransactionStateMachine: Hashable, Sendable {
         let isLink = call.step == .link
         let resolution: StepResolution
         switch outcome.backing {
-        case .succeeded(let learned, let flags):
+        case .succeeded(let learned, let flags, let amlMatched, let linked):
             if isLink {
-                progress.vlensTransactionId = call.vlensTransactionId
+                progress.vlensTransactionId = progress.vlensTransactionId ?? call.vlensTransactionId
             } else if progress.vlensTransactionId == nil {
                 progress.vlensTransactionId = learned ?? call.vlensTransactionId
             }
             progress.completed.insert(call.step)
-            if let flags {
-                progress.verification = flags
-                if flags.identityVerified {
-                    progress.verdict = .verified
-                } else if flags.processCompleted, call.step == .liveness || isLink {
-                    progress.verdict = .notVerified
+            if linked { progress.userLinked = true }
+            if !progress.status.isFinal {
+                progress.status = .pending
+                progress.reason = nil
+                progress.vlensErrorCode = nil
+            }
+            if let flags { progress.verification = flags }
+            let verification = progress.verification
+            let concludes = call.step == .liveness || isLink
+            if concludes, verification.processCompleted || verification.identityVerified {
+                if amlMatched {
+                    progress.apply(.amlMatch, vlensErrorCode: nil)
+                } else if !verification.identityVerified {
+                    progress.apply(.authorityCheckFailed, vlensErrorCode: nil)
+                } else if !progress.userLinked {
+                    progress.apply(.userNotLinked, vlensErrorCode: nil)
+                } else if !progress.status.isFinal {
+                    progress.status = .verified
                 }
             }
             resolution = progress.resolution(.succeeded)
-        case .rejected(let error, let learned):
+        case .rejected(let error, let reason, let learned):
             if !isLink, progress.vlensTransactionId == nil {
                 progress.vlensTransactionId = learned
             }
+            progress.apply(reason, vlensErrorCode: error.vlensErrorCode)
             resolution = progress.resolution(
                 .rejected, error: error, vlensTransactionId: isLink ? call.vlensTransactionId : nil)
-        case .failed(let error):
-            if progress.verdict == nil {
-                progress.verdict = .failed
-            }
+        case .failed(let error, let reason):
+            progress.apply(reason, vlensErrorCode: error.vlensErrorCode)
             resolution = progress.resolution(
                 .failed, error: error, vlensTransactionId: isLink ? call.vlensTransactionId : nil)
         }

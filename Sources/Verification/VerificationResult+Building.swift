@@ -23,6 +23,10 @@ extension VerificationResult {
             step: capture.step,
             outcome: resolution.outcome,
             isFinal: resolution.isFinal,
+            sequence: resolution.sequence,
+            verdict: resolution.verdict,
+            userLinked: resolution.userLinked,
+            stepsCompleted: resolution.stepsCompleted,
             verification: resolution.verification,
             services: services,
             extractedData: extractedData,
@@ -34,27 +38,30 @@ extension VerificationResult {
     }
 
     /// The `invalid` result for a capture that broke its contract but had a readable eventId and
-    /// transactionId. The transaction's state is unchanged: pass its finality and verdict so far.
+    /// transactionId; `resolution` is ``TransactionStateMachine/onInvalidCapture(_:)``'s.
     public static func invalid(
         captureEventId: String,
         transactionId: String,
         step: CaptureStep? = nil,
         tenant: String? = nil,
-        error: ContractError,
-        state: TransactionStateMachine = TransactionStateMachine(),
+        resolution: StepResolution,
         timings: Timings
     ) -> VerificationResult {
         VerificationResult(
             eventId: eventID(forCapture: captureEventId),
             causationId: captureEventId,
             transactionId: transactionId,
-            vlensTransactionId: state.vlensTransactionId,
+            vlensTransactionId: resolution.vlensTransactionId,
             tenant: tenant,
             step: step,
             outcome: .invalid,
-            isFinal: state.isFinal,
-            verification: state.verification,
-            error: ResultError(invalidEvent: error),
+            isFinal: resolution.isFinal,
+            sequence: resolution.sequence,
+            verdict: resolution.verdict,
+            userLinked: resolution.userLinked,
+            stepsCompleted: resolution.stepsCompleted,
+            verification: resolution.verification,
+            error: resolution.error,
             attempts: 0,
             timings: timings
         )

@@ -1,5 +1,5 @@
-/// `verification-result` v1: the result of one capture-submitted event
-/// (`schemas/verification-result.v1.schema.json`), keyed by `transactionId`.
+/// `verification-result` v2: the result of one capture-submitted event
+/// (`schemas/verification-result.v2.schema.json`), keyed by `transactionId`.
 ///
 /// Its `eventId` is deterministic from the capture's (``eventID(forCapture:)``), so a re-published
 /// result is recognisable as the same one.
@@ -16,19 +16,27 @@ public struct VerificationResult: Hashable, Sendable {
         public var srcValid: Bool?
         /// `services.AML.AML_matched`.
         public var amlMatched: Bool?
+        /// How many entries `services.AML.data` had; only where extracted data is allowed.
+        public var amlMatchCount: Int?
+        /// `services.SRC.errorCode`; only where extracted data is allowed.
+        public var srcErrorCode: String?
 
         public init(
             liveness: Bool? = nil,
             spoofingFake: Bool? = nil,
             docType: String? = nil,
             srcValid: Bool? = nil,
-            amlMatched: Bool? = nil
+            amlMatched: Bool? = nil,
+            amlMatchCount: Int? = nil,
+            srcErrorCode: String? = nil
         ) {
             self.liveness = liveness
             self.spoofingFake = spoofingFake
             self.docType = docType
             self.srcValid = srcValid
             self.amlMatched = amlMatched
+            self.amlMatchCount = amlMatchCount
+            self.srcErrorCode = srcErrorCode
         }
 
         /// The summary of a Vlens response's `services` object; `nil` when it reports none of them.
@@ -98,8 +106,16 @@ public struct VerificationResult: Hashable, Sendable {
     /// The capture's step; `nil` only for an invalid capture without a readable step.
     public var step: CaptureStep?
     public var outcome: ResultOutcome
-    /// True once the transaction is terminal (verified, definitely not verified, or failed).
+    /// True once the verdict is `verified` or `not_verified`; never false again after.
     public var isFinal: Bool
+    /// The result's place in its transaction (1, 2, ...); a re-publication keeps its number.
+    public var sequence: Int
+    /// The transaction's verdict as of this result.
+    public var verdict: Verdict
+    /// Whether the transaction is tied to a user (a step sent with a user token, or a link).
+    public var userLinked: Bool
+    /// The steps Vlens accepted so far, in step order.
+    public var stepsCompleted: [CaptureStep]
     public var verification: VerificationFlags
     public var services: Services?
     /// Vlens's OCR'd data, only when asked for and allowed. Personal data: never log it.
@@ -120,6 +136,10 @@ public struct VerificationResult: Hashable, Sendable {
         step: CaptureStep?,
         outcome: ResultOutcome,
         isFinal: Bool,
+        sequence: Int,
+        verdict: Verdict,
+        userLinked: Bool,
+        stepsCompleted: [CaptureStep],
         verification: VerificationFlags,
         services: Services? = nil,
         extractedData: JSONValue? = nil,
@@ -136,6 +156,10 @@ public struct VerificationResult: Hashable, Sendable {
         self.step = step
         self.outcome = outcome
         self.isFinal = isFinal
+        self.sequence = sequence
+        self.verdict = verdict
+        self.userLinked = userLinked
+        self.stepsCompleted = stepsCompleted
         self.verification = verification
         self.services = services
         self.extractedData = extractedData
@@ -147,9 +171,10 @@ public struct VerificationResult: Hashable, Sendable {
 }
 
 extension VerificationResult: ContractEvent {
-    private enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey {
         case eventId, causationId, transactionId, vlensTransactionId, tenant, step, outcome
         case isFinal = "final"
+        case sequence, verdict, userLinked, stepsCompleted
         case verification, services, extractedData, checks, error, attempts, timings
     }
 }
@@ -158,6 +183,6 @@ extension VerificationResult: CustomStringConvertible {
     /// Identifiers, step and outcome only: never extracted data.
     public var description: String {
         "VerificationResult(eventId: \(eventId), causationId: \(causationId), transactionId: \(transactionId), "
-            + "step: \(step?.rawValue ?? "-"), outcome: \(outcome), final: \(isFinal))"
+            + "step: \(step?.rawValue ?? "-"), outcome: \(outcome), final: \(isFinal), sequence: \(sequence), verdict: \(verdict.status))"
     }
 }

@@ -8,14 +8,17 @@ public struct VlensCallContext: Sendable {
     public var userToken: String?
     /// W3C `traceparent` header to propagate, if tracing is on.
     public var traceparent: String?
+    /// `getExtractedData` to send; `nil` sends ``VlensConfiguration/getExtractedData``.
+    public var getExtractedData: Bool?
 
     public init(
         clientTransactionId: String? = nil, requestId: String? = nil, userToken: String? = nil,
-        traceparent: String? = nil
+        traceparent: String? = nil, getExtractedData: Bool? = nil
     ) {
         self.clientTransactionId = clientTransactionId
         self.requestId = requestId
         self.userToken = userToken
         self.traceparent = traceparent
+        self.getExtractedData = getExtractedData
     }
 }

@@ -6,14 +6,15 @@ import NIOFoundationCompat
 import NIOHTTP1
 
 extension VlensClient {
-    /// Builds the step's body (the caller's fields plus `getExtractedData`, `client_transaction_id`, `request_id`),
+    /// Builds the step's body (the caller's fields plus `getExtractedData` (the context's, else the
+    /// configuration's), `client_transaction_id`, `request_id`),
     /// sends it and classifies the answer.
     func sendStep(
         _ step: VlensStep, context: VlensCallContext, imageBytes: Int, fields: (inout JSONBodyWriter) -> Void
     ) async throws -> VlensStepResponse {
         var body = JSONBodyWriter(capacity: imageBytes + 256)
         fields(&body)
-        body.field("getExtractedData", configuration.getExtractedData)
+        body.field("getExtractedData", context.getExtractedData ?? configuration.getExtractedData)
         body.field("client_transaction_id", context.clientTransactionId)
         body.field("request_id", context.requestId)
 

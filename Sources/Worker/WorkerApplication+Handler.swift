@@ -16,7 +16,8 @@ extension WorkerApplication {
             intake: CaptureIntake(maxEventBytes: configuration.input.maxEventBytes),
             store: store,
             outputRecords: OutputRecords(
-                resultTopic: configuration.kafka.resultTopic, deadLetterTopic: configuration.kafka.deadLetterTopic,
+                resultTopic: configuration.kafka.resultTopic, statusTopic: configuration.kafka.statusTopic,
+                deadLetterTopic: configuration.kafka.deadLetterTopic,
                 maxDeadLetterValueBytes: configuration.input.maxDeadLetterValueBytes),
             delivery: delivery,
             images: ImageResolver(policy: configuration.input.claimCheck, httpClient: httpClient),
@@ -25,6 +26,7 @@ extension WorkerApplication {
             gateways: gateways,
             parking: parking,
             includeExtractedData: configuration.input.includeExtractedData,
+            flow: configuration.flow,
             instanceID: configuration.instanceID,
             metrics: metrics,
             tracer: tracer,
@@ -49,7 +51,8 @@ extension WorkerApplication {
             // A quarter of the in-flight window may wait for one tenant's pace; the rest of its backlog parks.
             return TenantGateway(
                 name: tenant.name, client: client, limit: tenant.rateLimit, breaker: vlens.breaker,
-                maxRateWaiters: configuration.processing.maxInFlight / 4, metrics: metrics, health: health, logger: logger)
+                maxRateWaiters: configuration.processing.maxInFlight / 4, userTokenFallback: tenant.userTokenFallback,
+                metrics: metrics, health: health, logger: logger)
         }
         return TenantGateways(defaultGateway: gateway(vlens.defaultTenant), named: vlens.tenants.mapValues(gateway))
     }

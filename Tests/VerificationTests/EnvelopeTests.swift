@@ -31,7 +31,7 @@ struct EnvelopeTests {
         let result = flow.results[0]
         let headers = result.cloudEventHeaders(traceparent: Self.traceparent, tracestate: "vendor=1").messageHeaders
         #expect(headers.text("ce_id") == result.eventId)
-        #expect(headers.text("ce_type") == "identity.verification-result.v1")
+        #expect(headers.text("ce_type") == "identity.verification-result.v2")
         #expect(headers.text("ce_source") == "/vlens-worker")
         #expect(headers.text("ce_subject") == result.transactionId)
         #expect(headers.text("ce_time") == result.timings.completedAt.text)

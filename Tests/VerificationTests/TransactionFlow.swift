@@ -55,7 +55,7 @@ struct TransactionFlow {
         let resolution: StepResolution
         var attempts = 0
         switch machine.onCapture(capture) {
-        case .resolve(let local):
+        case .resolve(let local), .awaitSteps(let local):
             resolution = local
         case .callVlens:
             attempts = 1
@@ -97,11 +97,11 @@ struct TransactionFlow {
         let quality = ResultError(
             code: .vlensRejected, message: "Vlens rejected the image: quality too low", retryable: true,
             vlensErrorCode: "1050", httpStatus: 200)
-        flow.handle(capture(.idFront, tx: "tx-b", n: 6), &b, n: 6, vlens: .rejected(quality))
+        flow.handle(capture(.idFront, tx: "tx-b", n: 6), &b, n: 6, vlens: .rejected(quality, reason: .imageQuality))
         let exhausted = ResultError(
-            code: .retriesExhausted, message: "Vlens id_front call still failing after 8 attempts", retryable: false,
+            code: .retriesExhausted, message: "Vlens id_front call still failing after 8 attempts", retryable: true,
             httpStatus: 503)
-        flow.handle(capture(.idFront, tx: "tx-b", n: 7), &b, n: 7, vlens: .failed(exhausted))
+        flow.handle(capture(.idFront, tx: "tx-b", n: 7), &b, n: 7, vlens: .failed(exhausted, reason: .vlensUnavailable))
 
         var c = TransactionStateMachine()
         flow.handle(
@@ -114,8 +114,11 @@ struct TransactionFlow {
         do {
             _ = try CaptureSubmitted.decode(broken)
         } catch {
+            var d = TransactionStateMachine()
             flow.results.append(
-                .invalid(captureEventId: "e-9", transactionId: "tx-d", error: error, timings: timings(9)))
+                .invalid(
+                    captureEventId: "e-9", transactionId: "tx-d",
+                    resolution: d.onInvalidCapture(ResultError(invalidEvent: error)), timings: timings(9)))
             flow.deadLetters.append(
                 DeadLetterRecord(
                     reason: .init(error),

@@ -18,7 +18,7 @@ struct ChaosInvariantsTests {
                 let resolution: StepResolution
                 switch machine.onCapture(capture) {
                 case .callVlens: resolution = machine.onStepOutcome(.succeeded(vlensTransactionId: "vt-\(index)"))
-                case .resolve(let local): resolution = local
+                case .resolve(let local), .awaitSteps(let local): resolution = local
                 }
                 let timings = VerificationResult.Timings(receivedAt: Timestamp(Date()), completedAt: Timestamp(Date()), vlensTime: nil)
                 results.append(try VerificationResult(capture: capture, resolution: resolution, attempts: 1, timings: timings).encodedJSON())

@@ -40,6 +40,18 @@ extension WorkerConfiguration {
         return parking
     }
 
+    private static func parseFlow(_ source: inout ConfigSource) -> Flow {
+        var flow = Flow()
+        switch source.string("EARLY_LIVENESS", default: "reject").lowercased() {
+        case "reject": flow.parkEarlyLiveness = false
+        case "park": flow.parkEarlyLiveness = true
+        default: source.report("EARLY_LIVENESS", "is neither park nor reject", fix: "use reject (the default) or park")
+        }
+        flow.earlyLivenessMaxWait = source.milliseconds("EARLY_LIVENESS_MAX_WAIT_MS", default: flow.earlyLivenessMaxWait, range: 1000...86_400_000)
+        flow.linkMaxWait = source.milliseconds("LINK_MAX_WAIT_MS", default: flow.linkMaxWait, range: 0...(30 * 86_400_000))
+        return flow
+    }
+
     private static func parse(_ source: inout ConfigSource) -> WorkerConfiguration? {
         let kafka = parseKafka(&source)
         let vlens = parseVlens(&source)
@@ -59,6 +71,7 @@ extension WorkerConfiguration {
         processing.maxUncommittedBytesPerPartition = source.int(
             "MAX_UNCOMMITTED_BYTES_PER_PARTITION", default: processing.maxUncommittedBytesPerPartition, range: 1 << 20...1 << 40)
         let parking = parseParking(&source)
+        let flow = parseFlow(&source)
 
         var input = Input()
         input.maxEventBytes = source.int("MAX_EVENT_BYTES", default: input.maxEventBytes, range: 1024...1 << 30)
@@ -115,6 +128,7 @@ extension WorkerConfiguration {
         var configuration = WorkerConfiguration(kafka: kafka, vlens: vlens, processing: processing, input: input)
         configuration.tracing = tracing
         configuration.parking = parking
+        configuration.flow = flow
         configuration.storeURL = storeURL
         configuration.retention = .seconds(retentionDays * 86_400)
         configuration.testCrashPoint = crashPoint
@@ -164,9 +178,12 @@ extension WorkerConfiguration {
         kafka.groupID = source.string("KAFKA_GROUP_ID", default: kafka.groupID)
         kafka.captureTopic = source.string("CAPTURE_TOPIC", default: kafka.captureTopic)
         kafka.resultTopic = source.string("RESULT_TOPIC", default: kafka.resultTopic)
+        kafka.statusTopic = source.string("STATUS_TOPIC", default: kafka.statusTopic)
         kafka.deadLetterTopic = source.string("DEAD_LETTER_TOPIC", default: kafka.deadLetterTopic)
-        if Set([kafka.captureTopic, kafka.resultTopic, kafka.deadLetterTopic]).count < 3 {
-            source.report("CAPTURE_TOPIC", "equals RESULT_TOPIC or DEAD_LETTER_TOPIC", fix: "give the capture, result and dead-letter topics distinct names")
+        if Set([kafka.captureTopic, kafka.resultTopic, kafka.statusTopic, kafka.deadLetterTopic]).count < 4 {
+            source.report(
+                "CAPTURE_TOPIC", "equals RESULT_TOPIC, STATUS_TOPIC or DEAD_LETTER_TOPIC",
+                fix: "give the capture, result, status and dead-letter topics distinct names")
         }
         kafka.exactlyOnce = source.bool("KAFKA_EXACTLY_ONCE", default: false)
         kafka.sessionTimeout = source.milliseconds("KAFKA_SESSION_TIMEOUT_MS", default: kafka.sessionTimeout, range: 6000...300_000)
@@ -232,7 +249,15 @@ extension WorkerConfiguration {
             perSecond: source.rate(prefix + "RATE_LIMIT_RPS", default: 10),
             perMinute: source.rate(prefix + "RATE_LIMIT_RPM", default: 60)
         )
+        let fallbackKey = prefix + "USER_TOKEN_FALLBACK"
+        let fallbackDefault = prefix == "VLENS_" ? "none" : source.string("VLENS_USER_TOKEN_FALLBACK", default: "none")
+        var fallback = false
+        switch source.string(fallbackKey, default: fallbackDefault).lowercased() {
+        case "none": fallback = false
+        case "api-key-only": fallback = true
+        default: source.report(fallbackKey, "is neither none nor api-key-only", fix: "use none (the default) or api-key-only")
+        }
         guard let baseURL, let apiKey else { return nil }
-        return Tenant(name: name, baseURL: baseURL, apiKey: apiKey, rateLimit: limit)
+        return Tenant(name: name, baseURL: baseURL, apiKey: apiKey, rateLimit: limit, userTokenFallback: fallback)
     }
 }

@@ -12,8 +12,10 @@ public struct WorkerConfiguration: Sendable {
         public var groupID: String = "vlens-worker"
         /// `CAPTURE_TOPIC`. Default `identity.capture-submitted.v1`.
         public var captureTopic: String = "identity.capture-submitted.v1"
-        /// `RESULT_TOPIC`. Default `identity.verification-result.v1`.
-        public var resultTopic: String = "identity.verification-result.v1"
+        /// `RESULT_TOPIC`. Default `identity.verification-result.v2`.
+        public var resultTopic: String = "identity.verification-result.v2"
+        /// `STATUS_TOPIC`: the compacted per-transaction status topic. Default `identity.verification-status.v1`.
+        public var statusTopic: String = "identity.verification-status.v1"
         /// `DEAD_LETTER_TOPIC`. Default `identity.capture-submitted.v1.dlq`.
         public var deadLetterTopic: String = "identity.capture-submitted.v1.dlq"
         /// `KAFKA_EXACTLY_ONCE`: publish results and commit offsets in one Kafka transaction
@@ -42,6 +44,10 @@ public struct WorkerConfiguration: Sendable {
         public var apiKey: String
         /// `VLENS_RATE_LIMIT_RPS` / `..._RPM` (or per tenant). Defaults 10/s and 60/min; `unlimited` allowed.
         public var rateLimit: RateLimit
+        /// `VLENS_USER_TOKEN_FALLBACK` (or `VLENS_TENANT_<NAME>_USER_TOKEN_FALLBACK`): `api-key-only`
+        /// re-sends a capture step whose user token Vlens refuses (401) without it, leaving the
+        /// transaction unlinked until a link; `none` (default) rejects it with `user_token_rejected`.
+        public var userTokenFallback: Bool = false
     }
 
     /// Calling Vlens.
@@ -79,6 +85,18 @@ public struct WorkerConfiguration: Sendable {
         public var maxUncommittedBytesPerPartition: Int = 128 << 20
     }
 
+    /// The order of steps within a transaction.
+    public struct Flow: Sendable {
+        /// `EARLY_LIVENESS`: `park` holds a liveness that arrives before both ID sides until they
+        /// complete; `reject` (default) rejects it with `sides_missing`.
+        public var parkEarlyLiveness = false
+        /// `EARLY_LIVENESS_MAX_WAIT_MS`: how long a parked early liveness waits. Default 10 min.
+        public var earlyLivenessMaxWait: Duration = .seconds(600)
+        /// `LINK_MAX_WAIT_MS`: how long a link that arrives before its transaction completed waits
+        /// for it (parked); then it is rejected with `transaction_incomplete`. 0 rejects at once. Default 1 h.
+        public var linkMaxWait: Duration = .seconds(3600)
+    }
+
     /// Input limits and claim-check fetching.
     public struct Input: Sendable {
         /// `MAX_EVENT_BYTES`: larger capture events are dead-lettered. Default 16 MiB.
@@ -95,6 +113,7 @@ public struct WorkerConfiguration: Sendable {
     public var kafka: Kafka
     public var vlens: Vlens
     public var processing = Processing()
+    public var flow = Flow()
     public var input = Input()
     /// `PARKING_*`: parking captures that cannot progress now.
     public var parking = ParkingPolicy()

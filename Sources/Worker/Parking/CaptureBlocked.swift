@@ -16,6 +16,10 @@ struct CaptureBlocked: Error, Sendable {
         case imageHostUnavailable = "image_host_unavailable"
         /// An earlier capture of the same transaction is parked; this one waits behind it.
         case behindParked = "behind_parked"
+        /// The capture needs steps of its transaction that have not completed (a liveness before
+        /// both sides, a link before liveness). It waits aside: later captures of its transaction
+        /// pass it.
+        case awaitingSteps = "awaiting_steps"
     }
 
     var reason: Reason

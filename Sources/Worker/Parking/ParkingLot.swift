@@ -73,6 +73,11 @@ public final class ParkingLot: Sendable {
         state.withLock { _ = $0.lanes[partition]?.remove(lane) }
     }
 
+    /// A parked capture moved to `lane` (the caller holds both lanes' locks).
+    func laneMoved(to lane: String, partition: Int32) {
+        state.withLock { _ = $0.lanes[partition]?.insert(lane) }
+    }
+
     private func checkBounds(_ capture: ParkedCapture) async throws {
         let now = ContinuousClock.now
         var totals = state.withLock { state in

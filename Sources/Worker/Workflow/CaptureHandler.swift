@@ -38,6 +38,8 @@ public struct CaptureHandler: ProcessingHandler {
     let gateways: TenantGateways
     let parking: ParkingLot
     let includeExtractedData: Bool
+    /// Early liveness and link waits.
+    let flow: WorkerConfiguration.Flow
     let instanceID: String
     let metrics: WorkerMetrics
     let tracer: WorkerTracer
@@ -90,7 +92,7 @@ public struct CaptureHandler: ProcessingHandler {
                 redrive = deadLetter
                 logger.info("redriven failed capture: attempting it again")
             } else {
-                outputs.result(result, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+                try outputs.result(result, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
                 if Self.wasDeadLettered(result) { try await deadLetterFailure(record, capture: capture, result: result, outputs: outputs, logger: logger) }
                 metrics.recordRepublished(step: capture.step.rawValue)
                 logger.info("capture already resolved: stored result re-published, Vlens not called", metadata: [WorkerLoggingKeys.outcome: "\(result.outcome)"])
@@ -99,11 +101,18 @@ public struct CaptureHandler: ProcessingHandler {
         }
 
         var machine = try await loadMachine(capture.transactionId)
-        if redrive != nil { machine.reopenAfterFailure() }
         switch machine.onCapture(capture) {
         case .resolve(let resolution):
             let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
-            try await complete(capture, result: result, machine: nil, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
+            try await complete(capture, result: result, machine: machine, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
+
+        case .awaitSteps(let resolution):
+            if let wait = waitBudget(for: capture.step), Date().timeIntervalSince(parked?.parkedAt ?? Date()) < Double(wait.components.seconds) {
+                // Its transaction's other steps may still come: it waits aside, and they pass it.
+                throw CaptureBlocked(reason: .awaitingSteps, retryAt: Date() + .seconds(1), failedAttempts: 0)
+            }
+            let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
+            try await complete(capture, result: result, machine: machine, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
 
         case .callVlens(let call):
             guard let gateway = gateways.gateway(for: capture.tenant) else {
@@ -116,7 +125,7 @@ public struct CaptureHandler: ProcessingHandler {
             do {
                 resolved = try await resolveImages(capture, step: call.step, attempts: parked?.attempts ?? 0)
                 if call.step == .liveness, let rejection = faceCheck.rejection(faces: capture.images.faces ?? [], images: resolved.faces) {
-                    let resolution = machine.onStepOutcome(.rejected(rejection))
+                    let resolution = machine.onStepOutcome(rejection)
                     let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
                     try await complete(capture, result: result, machine: machine, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
                     return
@@ -130,7 +139,7 @@ public struct CaptureHandler: ProcessingHandler {
                 guard let exhausted = parking.policy.exhaustion(of: blocked, parked: parked, now: Date()) else { throw blocked }
                 // Past its budget: the capture fails for good, with a dead letter to redrive it from.
                 metrics.recordParkExpired(tenant: gateway.name)
-                let resolution = machine.onStepOutcome(.failed(exhausted))
+                let resolution = machine.onStepOutcome(.failed(exhausted, reason: blocked.reason == .imageHostUnavailable ? .imageHostUnavailable : .vlensUnavailable))
                 let attempts = (parked?.attempts ?? 0) + blocked.failedAttempts
                 let result = VerificationResult(capture: capture, resolution: resolution, attempts: attempts, timings: timings(received))
                 let published = try await complete(capture, result: result, machine: machine, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
@@ -144,7 +153,7 @@ public struct CaptureHandler: ProcessingHandler {
                 resolution: resolution,
                 attempts: (parked?.attempts ?? 0) + report.attempts,
                 timings: timings(received, vlensTime: report.vlensTime),
-                services: response?.servicesSummary,
+                services: response?.servicesSummary(includingDetails: includeExtractedData),
                 extractedData: capture.getExtractedData && includeExtractedData ? response?.extractedData : nil,
                 checks: response?.idConsistency.map { VerificationResult.Checks(idConsistency: $0) }
             )
@@ -229,7 +238,7 @@ public struct CaptureHandler: ProcessingHandler {
         let key = CaptureKey(captureEventID: capture.eventId, transactionID: capture.transactionId, step: capture.step.rawValue)
         let stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
         let published = stored.result == bytes ? result : try VerificationResult.decode(stored.result)
-        outputs.result(published, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+        try outputs.result(published, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
         metrics.recordResult(step: capture.step.rawValue, outcome: "\(published.outcome)")
         logger.info(
             "capture resolved",
@@ -246,6 +255,12 @@ public struct CaptureHandler: ProcessingHandler {
     /// (retries exhausted, credentials), as opposed to one the state machine resolved locally.
     static func wasDeadLettered(_ result: VerificationResult) -> Bool {
         result.outcome == .failed && (result.attempts > 0 || result.error?.code == .retriesExhausted)
+    }
+
+    /// How long a capture of `step` may wait for its transaction's other steps; `nil` when it may not.
+    private func waitBudget(for step: CaptureStep) -> Duration? {
+        let wait = step == .link ? flow.linkMaxWait : flow.parkEarlyLiveness ? flow.earlyLivenessMaxWait : .zero
+        return wait > .zero ? wait : nil
     }
 
     private func loadMachine(_ transactionID: String) async throws -> TransactionStateMachine {
@@ -283,17 +298,19 @@ public struct CaptureHandler: ProcessingHandler {
         if let earlier = try await timed("result", { try await store.result(forCapture: eventID) }) {
             stored = earlier
         } else {
-            let state = (try? await loadMachine(transactionID)) ?? TransactionStateMachine()
+            var machine = try await loadMachine(transactionID)
+            let resolution = machine.onInvalidCapture(ResultError(invalidEvent: poison.error))
             let result = VerificationResult.invalid(
-                captureEventId: eventID, transactionId: transactionID, step: poison.step, error: poison.error, state: state, timings: timings(received)
+                captureEventId: eventID, transactionId: transactionID, step: poison.step, resolution: resolution, timings: timings(received)
             )
             let bytes = try result.encodedJSON()
-            stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: nil, at: Date()) })
+            let state = Array(try JSONEncoder().encode(machine))
+            stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
         }
         let result = try VerificationResult.decode(stored.result)
         outputs.deadLetter(Self.letter(record, reason: reason, attempts: 0, failedAt: result.timings.completedAt, transactionID: transactionID, eventID: poison.eventId))
         recordPoison(poison, logger: logger)
-        outputs.result(result, bytes: stored.result, traceparent: nil, tracestate: nil)
+        try outputs.result(result, bytes: stored.result, traceparent: nil, tracestate: nil)
         metrics.recordResult(step: poison.step?.rawValue ?? "unknown", outcome: "invalid")
     }
 

@@ -7,20 +7,24 @@ struct FacePreCheck: Sendable {
     var maximumSpan: Duration = .milliseconds(500)
 
     /// The rejection for these faces, or `nil` when they pass. `images` are the resolved base64 images.
-    func rejection(faces: [CaptureSubmitted.Face], images: [String]) -> ResultError? {
+    func rejection(faces: [CaptureSubmitted.Face], images: [String]) -> StepOutcome? {
         if Set(images).count < images.count {
-            return ResultError(code: .facesIdentical, message: "two or more liveness images are identical; three distinct selfies are needed", retryable: false)
+            return .rejected(
+                ResultError(code: .facesIdentical, message: "two or more liveness images are identical; three distinct selfies are needed", retryable: VerdictReason.facesIdentical.isRetryable),
+                reason: .facesIdentical)
         }
         let times = faces.compactMap { $0.capturedAt?.date }
         if times.count >= 2, let first = times.min(), let last = times.max() {
             let span = last.timeIntervalSince(first)
             let limit = Double(maximumSpan.components.seconds) + Double(maximumSpan.components.attoseconds) / 1e18
             if span > limit {
-                return ResultError(
-                    code: .facesSpanExceeded,
-                    message: "the liveness selfies span \(Int((span * 1000).rounded())) ms; at most \(Int(limit * 1000)) ms is allowed",
-                    retryable: false
-                )
+                return .rejected(
+                    ResultError(
+                        code: .facesSpanExceeded,
+                        message: "the liveness selfies span \(Int((span * 1000).rounded())) ms; at most \(Int(limit * 1000)) ms is allowed",
+                        retryable: VerdictReason.facesTooFarApart.isRetryable
+                    ),
+                    reason: .facesTooFarApart)
             }
         }
         return nil

@@ -1,17 +1,21 @@
 import Kafka
 import Verification
 
-/// Builds a capture's output records: verification results and dead letters.
+/// Builds a capture's output records: verification results, the transaction's status record that
+/// goes with each result, and dead letters.
 public struct OutputRecords: Sendable {
     let resultTopic: String
+    /// The compacted status topic; `nil` publishes no status records.
+    let statusTopic: String?
     let deadLetterTopic: String
     /// The CloudEvents `ce_source` of results.
     let source: String
     /// Dead letters with a larger original value carry no value (see ``deadLetter(_:)``).
     let maxDeadLetterValueBytes: Int
 
-    public init(resultTopic: String, deadLetterTopic: String, maxDeadLetterValueBytes: Int = 1_000_000, source: String = "/vlens-worker") {
+    public init(resultTopic: String, statusTopic: String?, deadLetterTopic: String, maxDeadLetterValueBytes: Int = 1_000_000, source: String = "/vlens-worker") {
         self.resultTopic = resultTopic
+        self.statusTopic = statusTopic
         self.deadLetterTopic = deadLetterTopic
         self.maxDeadLetterValueBytes = maxDeadLetterValueBytes
         self.source = source
@@ -26,6 +30,20 @@ public struct OutputRecords: Sendable {
             key: Array(result.transactionId.utf8),
             value: bytes,
             headers: headers.map { KafkaHeader(key: $0.name, value: $0.value) }
+        )
+    }
+
+    /// The transaction's status as of `result`, keyed by its transaction id. Derived from the stored
+    /// result alone, so a re-published result re-publishes the same bytes.
+    func status(of result: VerificationResult) throws -> KafkaOutgoingRecord? {
+        guard let statusTopic else { return nil }
+        let status = TransactionStatus(result: result)
+        let headers = status.cloudEventHeaders(source: source)
+        return KafkaOutgoingRecord(
+            topic: statusTopic,
+            key: Array(result.transactionId.utf8),
+            value: try status.encodedJSON(),
+            headers: headers.messageHeaders.map { KafkaHeader(key: $0.name, value: $0.value) }
         )
     }
 
@@ -52,8 +70,10 @@ final class PendingOutputs {
         self.builder = builder
     }
 
-    func result(_ result: VerificationResult, bytes: [UInt8], traceparent: String?, tracestate: String?) {
+    /// The result as its stored `bytes`, then the transaction's status record.
+    func result(_ result: VerificationResult, bytes: [UInt8], traceparent: String?, tracestate: String?) throws {
         records.append(builder.result(result, bytes: bytes, traceparent: traceparent, tracestate: tracestate))
+        if let status = try builder.status(of: result) { records.append(status) }
     }
 
     func deadLetter(_ record: DeadLetterRecord) {

@@ -13,15 +13,18 @@ final class TenantGateway: Sendable {
     /// The tenant's captures waiting for the rate limit now, and how many may.
     private let rateWaiters = Mutex(0)
     let maxRateWaiters: Int
+    /// Re-send a step whose user token Vlens refuses without it (`VLENS_USER_TOKEN_FALLBACK=api-key-only`).
+    let userTokenFallback: Bool
     private let metrics: WorkerMetrics
     private let health: WorkerHealth
     private let logger: Logger
 
     init(
         name: String, client: VlensClient, limit: RateLimit, breaker: CircuitBreaker.Configuration, maxRateWaiters: Int,
-        metrics: WorkerMetrics, health: WorkerHealth, logger: Logger
+        userTokenFallback: Bool = false, metrics: WorkerMetrics, health: WorkerHealth, logger: Logger
     ) {
         self.name = name
+        self.userTokenFallback = userTokenFallback
         self.maxRateWaiters = max(1, maxRateWaiters)
         self.client = client
         self.pacer = Mutex(RequestPacer(limit: limit))

@@ -2,14 +2,18 @@ import Verification
 import VlensAPI
 
 extension VlensStepResponse {
-    /// The result's summary of Vlens's `services` block; `nil` when Vlens reported none.
-    var servicesSummary: VerificationResult.Services? {
+    /// The result's summary of Vlens's `services` block; `nil` when Vlens reported none. With
+    /// `details` (the configuration allows extracted data) also the AML match count and the SRC
+    /// error code; never Vlens's free-text messages, which may hold personal data.
+    func servicesSummary(includingDetails details: Bool) -> VerificationResult.Services? {
         let summary = VerificationResult.Services(
             liveness: services.liveness,
             spoofingFake: services.isFake,
             docType: services.documentType,
             srcValid: services.srcIsValid,
-            amlMatched: services.amlMatched
+            amlMatched: services.amlMatched,
+            amlMatchCount: details && services.amlMatched != nil ? services.amlMatchCount : nil,
+            srcErrorCode: details ? services.srcErrorCode : nil
         )
         return summary == VerificationResult.Services() ? nil : summary
     }
@@ -31,6 +35,9 @@ extension VlensStepResponse {
                 "maritalStatus": back.maritalStatus, "job": back.job, "jobTitle": back.jobTitle,
                 "religion": back.religion, "idExpiry": back.idExpiry, "releaseDate": back.releaseDate,
             ]))
+        }
+        if let idNumber = data.userIdNumber {
+            members["user"] = .object(["idNumber": .string(idNumber)])
         }
         return members.isEmpty ? nil : .object(members)
     }

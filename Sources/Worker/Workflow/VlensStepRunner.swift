@@ -42,11 +42,12 @@ struct VlensStepRunner: Sendable {
         priorAttempts: Int = 0, parkAfter: Duration = .seconds(2), beforeFirstSend: @Sendable () async throws -> Void = {}
     ) async throws -> Report {
         let deadline = ContinuousClock.now + parkAfter
-        let context = VlensCallContext(
+        var context = VlensCallContext(
             clientTransactionId: capture.transactionId,
             requestId: capture.eventId,
             userToken: capture.userToken,
-            traceparent: traceparent
+            traceparent: traceparent,
+            getExtractedData: capture.getExtractedData
         )
         var generator = SystemRandomNumberGenerator()
         var counted = 0
@@ -73,7 +74,8 @@ struct VlensStepRunner: Sendable {
                 vlensTime += elapsed
                 metrics.recordVlensRequest(step: call.step.rawValue, statusClass: "2xx", duration: elapsed)
                 gateway.recordAnswered()
-                return Report(outcome: Self.success(response), response: response, attempts: attempts, vlensTime: vlensTime)
+                let linked = context.userToken != nil
+                return Report(outcome: Self.success(response, userLinked: linked), response: response, attempts: attempts, vlensTime: vlensTime)
             } catch let error as VlensError {
                 let elapsed = ContinuousClock.now - started
                 vlensTime += elapsed
@@ -89,7 +91,15 @@ struct VlensStepRunner: Sendable {
                 }
                 guard error.category == .retryable || error.category == .invalidResponse else {
                     gateway.recordAnswered()
-                    return Report(outcome: Self.refusal(error), response: error.response, attempts: attempts, vlensTime: vlensTime, errorCode: error.code.rawValue)
+                    if error.httpStatus == 401, context.userToken != nil, call.step != .link, gateway.userTokenFallback {
+                        // The tenant allows it: the step goes API-key-only; the transaction waits for a link.
+                        metrics.recordRetry(step: call.step.rawValue, code: "user_token_fallback")
+                        context.userToken = nil
+                        continue
+                    }
+                    return Report(
+                        outcome: Self.refusal(error, userTokenSent: context.userToken != nil), response: error.response,
+                        attempts: attempts, vlensTime: vlensTime, errorCode: error.code.rawValue)
                 }
                 gateway.recordOutage()
                 if error.httpStatus == nil { uncertain = true }
@@ -98,10 +108,10 @@ struct VlensStepRunner: Sendable {
                     let exhausted = ResultError(
                         code: .retriesExhausted,
                         message: "Vlens did not answer usably after \(priorAttempts + counted) attempts (last: \(error.code))",
-                        retryable: true,
+                        retryable: VerdictReason.vlensUnavailable.isRetryable,
                         httpStatus: error.httpStatus
                     )
-                    return Report(outcome: .failed(exhausted), attempts: attempts, vlensTime: vlensTime, errorCode: error.code.rawValue)
+                    return Report(outcome: .failed(exhausted, reason: .vlensUnavailable), attempts: attempts, vlensTime: vlensTime, errorCode: error.code.rawValue)
                 }
                 metrics.recordRetry(step: call.step.rawValue, code: error.code.rawValue)
                 let delay = retry.delay(afterAttempt: max(priorAttempts + counted, 1), retryAfter: error.retryAfter, using: &generator)
@@ -130,7 +140,7 @@ struct VlensStepRunner: Sendable {
         }
     }
 
-    private static func success(_ response: VlensStepResponse) -> StepOutcome {
+    private static func success(_ response: VlensStepResponse, userLinked: Bool) -> StepOutcome {
         let data = response.data
         var flags: VerificationFlags?
         if data.isVerificationProcessCompleted != nil || data.isDigitalIdentityVerified != nil {
@@ -139,30 +149,41 @@ struct VlensStepRunner: Sendable {
                 identityVerified: data.isDigitalIdentityVerified ?? false
             )
         }
-        return .succeeded(vlensTransactionId: response.transactionId, verification: flags)
+        return .succeeded(
+            vlensTransactionId: response.transactionId, verification: flags,
+            amlMatched: response.services.amlMatched == true, userLinked: userLinked)
     }
 
-    private static func refusal(_ error: VlensError) -> StepOutcome {
+    /// The outcome of an answer that refused the step: a rejection (Vlens judged the capture), or a
+    /// failure (credentials, a request Vlens could not take), each with its verdict reason.
+    static func refusal(_ error: VlensError, userTokenSent: Bool) -> StepOutcome {
         let vlensCode = error.vlensErrorCode.map(String.init)
-        if error.category == .rejected {
+        let reason = VerdictReason(refusal: error, userTokenSent: userTokenSent)
+        if error.category == .rejected || reason == .userTokenRejected {
+            let code: ResultError.Code = reason == .userTokenRejected ? .userTokenRejected : .vlensRejected
             return .rejected(
                 ResultError(
-                    code: .vlensRejected,
-                    message: "Vlens rejected the step (\(error.code))",
-                    retryable: false,
+                    code: code,
+                    message: reason == .userTokenRejected
+                        ? "Vlens refused the capture's user token (HTTP 401); submit the step again with a fresh token"
+                        : "Vlens rejected the step (\(error.code))",
+                    retryable: reason.isRetryable,
                     vlensErrorCode: vlensCode,
                     httpStatus: error.httpStatus
                 ),
+                reason: reason,
                 vlensTransactionId: error.response?.transactionId
             )
         }
-        return .failed(ResultError(
-            code: .vlensError,
-            message: "Vlens refused the request (\(error.code), \(error.category)); check the worker's credentials and request",
-            retryable: false,
-            vlensErrorCode: vlensCode,
-            httpStatus: error.httpStatus
-        ))
+        return .failed(
+            ResultError(
+                code: .vlensError,
+                message: "Vlens refused the request (\(error.code), \(error.category)); check the worker's credentials and request",
+                retryable: reason.isRetryable,
+                vlensErrorCode: vlensCode,
+                httpStatus: error.httpStatus
+            ),
+            reason: reason)
     }
 
     private static func statusClass(_ error: VlensError) -> String {
