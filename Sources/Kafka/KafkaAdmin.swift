@@ -25,13 +25,20 @@ public final class KafkaAdmin: Sendable {
     }
 
     /// Creates `name` with `partitions` partitions; throws ``KafkaError/Code/topicAlreadyExists`` if it exists.
-    public func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 1, timeout: Duration = .seconds(30)) async throws {
+    public func createTopic(
+        _ name: String, partitions: Int, replicationFactor: Int = 1, config: [String: String] = [:], timeout: Duration = .seconds(30)
+    ) async throws {
         try await client.runBlocking { handle throws(KafkaError) in
             var errorText = [CChar](repeating: 0, count: 512)
             guard let topic = rd_kafka_NewTopic_new(name, Int32(clamping: partitions), Int32(clamping: replicationFactor), &errorText, errorText.count) else {
                 throw KafkaError(code: .invalidArgument, message: "topic \(name): \(RDKafkaClient.string(errorText))")
             }
             defer { rd_kafka_NewTopic_destroy(topic) }
+            for (key, value) in config.sorted(by: { $0.key < $1.key }) {
+                guard rd_kafka_NewTopic_set_config(topic, key, value) == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                    throw KafkaError(code: .invalidArgument, message: "topic \(name): cannot set \(key)")
+                }
+            }
             var topics: [OpaquePointer?] = [topic]
             try Self.request(handle, timeout: timeout, operation: "create topic \(name)") { queue, options in
                 rd_kafka_CreateTopics(handle, &topics, 1, options, queue)

@@ -51,8 +51,8 @@ extension CaptureSubmitted: Codable {
             throw ContractError.missing(images + [ImageKeys.idFront], "missing (liveness needs the ID front)")
         case .liveness where self.images.faces == nil:
             throw ContractError.missing(images + [ImageKeys.faces], "missing (liveness needs 3 faces)")
-        case .link where vlensTransactionId == nil:
-            throw ContractError.missing(path + [CodingKeys.vlensTransactionId], "missing (link needs it)")
+        case .link where userToken == nil:
+            throw ContractError.missing(path + [CodingKeys.userToken], "missing (link needs the user's token)")
         default:
             break
         }

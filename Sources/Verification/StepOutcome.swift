@@ -2,7 +2,7 @@
 /// ``TransactionStateMachine/onStepOutcome(_:)``.
 public struct StepOutcome: Hashable, Sendable {
     enum Backing: Hashable, Sendable {
-        case succeeded(vlensTransactionId: String?, verification: VerificationFlags?, amlMatched: Bool, userLinked: Bool)
+        case succeeded(vlensTransactionId: String?, verification: VerificationFlags?, amlMatched: Bool, registryInvalid: Bool, userLinked: Bool)
         case rejected(ResultError, reason: VerdictReason, vlensTransactionId: String?)
         case failed(ResultError, reason: VerdictReason)
     }
@@ -15,12 +15,17 @@ public struct StepOutcome: Hashable, Sendable {
     ///   - vlensTransactionId: the `transaction_id` in Vlens's response, if it had one.
     ///   - verification: `isVerificationProcessCompleted` / `isDigitalIdentityVerified`, if the response had them.
     ///   - amlMatched: `services.AML.AML_matched`.
+    ///   - registryInvalid: `services.SRC.isValid` was false (the national registry check failed).
     ///   - userLinked: the step was sent with a user token (or it was a link), so Vlens tied the
     ///     transaction to a user.
     public static func succeeded(
-        vlensTransactionId: String?, verification: VerificationFlags? = nil, amlMatched: Bool = false, userLinked: Bool = true
+        vlensTransactionId: String?, verification: VerificationFlags? = nil, amlMatched: Bool = false, registryInvalid: Bool = false,
+        userLinked: Bool = true
     ) -> StepOutcome {
-        StepOutcome(backing: .succeeded(vlensTransactionId: vlensTransactionId, verification: verification, amlMatched: amlMatched, userLinked: userLinked))
+        StepOutcome(
+            backing: .succeeded(
+                vlensTransactionId: vlensTransactionId, verification: verification, amlMatched: amlMatched,
+                registryInvalid: registryInvalid, userLinked: userLinked))
     }
 
     /// Vlens, or a local pre-check run before the call, said no; `reason` says what that does to

@@ -209,7 +209,7 @@ public struct TransactionStateMachine: Hashable, Sendable {
         let isLink = call.step == .link
         let resolution: StepResolution
         switch outcome.backing {
-        case .succeeded(let learned, let flags, let amlMatched, let linked):
+        case .succeeded(let learned, let flags, let amlMatched, let registryInvalid, let linked):
             if isLink {
                 progress.vlensTransactionId = progress.vlensTransactionId ?? call.vlensTransactionId
             } else if progress.vlensTransactionId == nil {
@@ -228,7 +228,7 @@ public struct TransactionStateMachine: Hashable, Sendable {
             if concludes, verification.processCompleted || verification.identityVerified {
                 if amlMatched {
                     progress.apply(.amlMatch, vlensErrorCode: nil)
-                } else if !verification.identityVerified {
+                } else if !verification.identityVerified || registryInvalid {
                     progress.apply(.authorityCheckFailed, vlensErrorCode: nil)
                 } else if !progress.userLinked {
                     progress.apply(.userNotLinked, vlensErrorCode: nil)

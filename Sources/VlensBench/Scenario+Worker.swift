@@ -7,6 +7,7 @@ extension Scenario {
             "KAFKA_SESSION_TIMEOUT_MS": "6000",
             "CAPTURE_TOPIC": topics.captures,
             "RESULT_TOPIC": topics.results,
+            "STATUS_TOPIC": topics.status,
             "DEAD_LETTER_TOPIC": topics.deadLetters,
             "VLENS_BASE_URL": simulatorURL,
             "VLENS_API_KEY": apiKey,
@@ -48,6 +49,7 @@ extension Scenario {
 struct BenchTopics: Sendable {
     var captures: String
     var results: String
+    var status: String
     var deadLetters: String
     var workerGroup: String
     var resultGroup: String
@@ -55,6 +57,7 @@ struct BenchTopics: Sendable {
     init(runID: String) {
         captures = "bench.\(runID).capture-submitted"
         results = "bench.\(runID).verification-result"
+        status = "bench.\(runID).verification-status"
         deadLetters = "bench.\(runID).capture-submitted.dlq"
         workerGroup = "bench-\(runID)-workers"
         resultGroup = "bench-\(runID)-driver"

@@ -50,7 +50,7 @@ struct ScenarioRun: Sendable {
         let builder = CaptureBuilder(images: images, claimChecks: claimChecks, topic: topics.captures)
 
         let admin = try KafkaAdmin(bootstrapServers: scenario.bootstrapServers, logger: logger)
-        for topic in [topics.captures, topics.results, topics.deadLetters] {
+        for topic in [topics.captures, topics.results, topics.status, topics.deadLetters] {
             try await admin.createTopic(topic, partitions: scenario.partitions)
         }
         let simulator = SimulatorAdmin(baseURL: scenario.simulatorURL, httpClient: httpClient)

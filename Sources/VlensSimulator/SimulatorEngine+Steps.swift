@@ -2,8 +2,13 @@ import Foundation
 
 extension SimulatorEngine {
     /// `verify/id/front` and `verify/id/back`: the first ID step creates the transaction; either order works.
+    ///
+    /// The OCR fields come back when asked for: on the front only with `getExtractedData: true` (the
+    /// page's front request sends it); on the back unless `getExtractedData: false`, because the page's
+    /// back request sends no flag yet documents the back fields (see ``StepContext/extractBack``).
     mutating func idSide(_ step: SimulatorStep, _ context: StepContext, transactionId: inout String?) -> SimulatorReply {
-        guard let image = context.body.image, !image.isEmpty else { return .rejected(400, "image is required") }
+        let problems = ImageValidation.problems([("image", context.body.image)])
+        guard problems.isEmpty, let image = context.body.image else { return .invalidImages(problems) }
         var transaction: SimulatedTransaction
         if let id = context.body.transactionId {
             switch existingTransaction(id, context) {
@@ -56,7 +61,7 @@ extension SimulatorEngine {
         let sideData =
             isFront
             ? ("idFrontData", person.frontJSON(transactionId: transaction.id, extract: context.extract))
-            : ("idBackData", person.backJSON(transactionId: transaction.id, extract: context.extract))
+            : ("idBackData", person.backJSON(transactionId: transaction.id, extract: context.extractBack))
         let services = JSONValue.object([
             ("spoofing", .object([("fake", .bool(spoofed))])),
             ("classification", .object([("doc_type", .string(docType))])),
@@ -69,9 +74,12 @@ extension SimulatorEngine {
     mutating func liveness(_ context: StepContext) -> SimulatorReply {
         let body = context.body
         guard let id = body.transactionId else { return .rejected(400, "transaction_id is required") }
-        guard let image = body.image, let face1 = body.face1, let face2 = body.face2, let face3 = body.face3,
-            !image.isEmpty, !face1.isEmpty, !face2.isEmpty, !face3.isEmpty
-        else { return .rejected(400, "image, face_1, face_2 and face_3 are required") }
+        let problems = ImageValidation.problems([
+            ("image", body.image), ("face_1", body.face1), ("face_2", body.face2), ("face_3", body.face3),
+        ])
+        guard problems.isEmpty, let image = body.image, let face1 = body.face1, let face2 = body.face2,
+            let face3 = body.face3
+        else { return .invalidImages(problems) }
         var transaction: SimulatedTransaction
         switch existingTransaction(id, context) {
         case .success(let existing): transaction = existing

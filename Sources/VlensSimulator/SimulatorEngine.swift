@@ -47,6 +47,18 @@ struct SimulatorEngine: Sendable {
         return token
     }
 
+    /// Revokes the named tokens (user or admin); returns how many were known. A revoked token is then
+    /// refused like an unknown one (401 "Invalid user token"). ``reset()`` restores the start-up tokens.
+    mutating func revokeTokens(_ names: some Sequence<String>) -> Int {
+        names.reduce(0) { count, name in tokens.removeValue(forKey: name) == nil ? count : count + 1 }
+    }
+
+    /// Revokes every user token, configured or issued; admin tokens stay. Returns how many were revoked.
+    mutating func revokeAllUserTokens() -> Int {
+        let users = tokens.values.filter { !$0.isAdmin }.map(\.token)
+        return revokeTokens(users)
+    }
+
     /// Draws the fault for a call of `step` (consuming the budget), or `nil`.
     mutating func drawFault(for step: SimulatorStep) -> Fault? {
         if let steps = faults.steps, !steps.contains(step.rawValue) { return nil }
@@ -150,7 +162,11 @@ struct SimulatorEngine: Sendable {
         var apiKey: String
         var user: SimulatorToken?
         var body: SimulatorCall.Body
+        /// Whether the front, liveness and link return the OCR fields: only with `getExtractedData: true`.
         var extract: Bool { body.getExtractedData ?? false }
+        /// Whether the back returns its fields: unless `getExtractedData: false`. The page's id/back
+        /// request carries no `getExtractedData`, yet the page lists the fields the back returns.
+        var extractBack: Bool { body.getExtractedData ?? true }
     }
 
     /// The transaction a step names, checked against the caller; an error reply if it may not be used.

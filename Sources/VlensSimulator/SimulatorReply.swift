@@ -6,12 +6,15 @@ struct SimulatorReply: Sendable {
     var outcome: String
 
     /// The Vlens envelope `{ data, services, error_code, error_message, error_descriptions }`.
+    ///
+    /// `error_descriptions` is `errorDescriptions`, or `[errorMessage]` when not given (`null` without a message).
     static func envelope(
         status: Int = 200,
         data: JSONValue = .null,
         services: JSONValue? = nil,
         errorCode: Int? = nil,
         errorMessage: String? = nil,
+        errorDescriptions: [String]? = nil,
         outcome: String? = nil,
         retryAfterSeconds: Int? = nil
     ) -> SimulatorReply {
@@ -19,7 +22,8 @@ struct SimulatorReply: Sendable {
         if let services { pairs.append(("services", services)) }
         pairs.append(("error_code", errorCode.map(JSONValue.int) ?? .null))
         pairs.append(("error_message", .optional(errorMessage)))
-        pairs.append(("error_descriptions", errorMessage.map { .array([.string($0)]) } ?? .null))
+        let descriptions = errorDescriptions ?? errorMessage.map { [$0] }
+        pairs.append(("error_descriptions", descriptions.map { .array($0.map(JSONValue.string)) } ?? .null))
         let label = outcome ?? errorCode.map { "error_\($0)" } ?? (status == 200 ? "ok" : "http_\(status)")
         return SimulatorReply(status: status, body: .object(pairs), retryAfterSeconds: retryAfterSeconds, outcome: label)
     }

@@ -4,7 +4,8 @@ import NIOCore
 import NIOFoundationCompat
 
 extension VlensSimulatorServer {
-    /// `/_simulator/`: faults (GET, PUT), ledger (GET), reset (POST), tokens (POST), health (GET).
+    /// `/_simulator/`: faults (GET, PUT), ledger (GET), reset (POST), tokens (POST), tokens/revoke (POST),
+    /// health (GET).
     func addAdminRoutes(to router: Router<SimulatorRequestContext>) {
         let admin = router.group("_simulator")
         admin.get("health") { _, _ in try Self.json(["status": "ok"]) }
@@ -41,6 +42,25 @@ extension VlensSimulatorServer {
                 return try Self.json(["error": "expected {\"emailOrPhoneNumber\": \"...\", \"admin\": false}"], status: .badRequest)
             }
             return try Self.json(self.issueToken(emailOrPhoneNumber: body.emailOrPhoneNumber, isAdmin: body.admin ?? false))
+        }
+        // `{"tokens": ["..."]}` revokes those tokens (user or admin); `{"all": true}` revokes every user
+        // token. Answers `{"revoked": N}`, N the tokens that were known (unknown ones are ignored).
+        admin.post("tokens/revoke") { request, _ in
+            struct RevokeRequest: Decodable {
+                var tokens: [String]?
+                var all: Bool?
+            }
+            var request = request
+            let buffer = try await request.collectBody(upTo: 1024 * 1024)
+            let usage = "expected {\"tokens\": [\"...\"]} or {\"all\": true}"
+            guard let body = try? JSONDecoder().decode(RevokeRequest.self, from: buffer) else {
+                return try Self.json(["error": usage], status: .badRequest)
+            }
+            switch (body.tokens, body.all ?? false) {
+            case (let tokens?, false): return try Self.json(["revoked": self.revokeTokens(tokens)])
+            case (nil, true): return try Self.json(["revoked": self.revokeAllUserTokens()])
+            default: return try Self.json(["error": usage], status: .badRequest)
+            }
         }
     }
 

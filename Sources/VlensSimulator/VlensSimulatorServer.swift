@@ -141,4 +141,14 @@ public final class VlensSimulatorServer: Service, Sendable {
     public func issueToken(emailOrPhoneNumber: String, isAdmin: Bool = false) -> SimulatorToken {
         engine.withLock { $0.issueToken(emailOrPhoneNumber: emailOrPhoneNumber, isAdmin: isAdmin) }
     }
+
+    /// Revokes bearer tokens (user or admin, configured or issued); returns how many were known.
+    /// Calls that then carry one get 401 "Invalid user token", as an unknown token does; calls without
+    /// `Authorization` (API-key-only captures) are unaffected. ``reset()`` restores the start-up tokens.
+    @discardableResult
+    public func revokeTokens(_ tokens: [String]) -> Int { engine.withLock { $0.revokeTokens(tokens) } }
+
+    /// Revokes every user token (admin tokens stay); returns how many were revoked.
+    @discardableResult
+    public func revokeAllUserTokens() -> Int { engine.withLock { $0.revokeAllUserTokens() } }
 }

@@ -2,11 +2,12 @@ import ArgumentParser
 import Kafka
 import Logging
 
-/// `vlens-worker topics`: creates the capture, result and dead-letter topics if they are missing.
+/// `vlens-worker topics`: creates the capture, result, status (compacted) and dead-letter topics if
+/// they are missing.
 struct TopicsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "topics",
-        abstract: "Create the capture, result and dead-letter topics (KAFKA_BOOTSTRAP_SERVERS, CAPTURE_TOPIC, RESULT_TOPIC, DEAD_LETTER_TOPIC)."
+        abstract: "Create the capture, result, status (compacted) and dead-letter topics (KAFKA_BOOTSTRAP_SERVERS, CAPTURE_TOPIC, RESULT_TOPIC, STATUS_TOPIC, DEAD_LETTER_TOPIC)."
     )
 
     @Option(help: "Partitions for each topic.")
@@ -20,13 +21,15 @@ struct TopicsCommand: AsyncParsableCommand {
         var logger = Logger(label: "vlens-worker.topics")
         logger.logLevel = .warning
         let admin = try KafkaAdmin(bootstrapServers: environment.kafka.bootstrapServers, logger: logger)
-        for topic in [environment.kafka.captureTopic, environment.kafka.resultTopic, environment.kafka.deadLetterTopic] {
+        let kafka = environment.kafka
+        let compacted = ["cleanup.policy": "compact"]
+        for (topic, config) in [(kafka.captureTopic, [:]), (kafka.resultTopic, [:]), (kafka.statusTopic, compacted), (kafka.deadLetterTopic, [:])] {
             if let existing = try? await admin.describeTopic(topic) {
                 print("\(topic): exists (\(existing.partitionCount) partitions)")
                 continue
             }
-            try await admin.createTopic(topic, partitions: partitions, replicationFactor: replicationFactor)
-            print("\(topic): created (\(partitions) partitions)")
+            try await admin.createTopic(topic, partitions: partitions, replicationFactor: replicationFactor, config: config)
+            print("\(topic): created (\(partitions) partitions\(config.isEmpty ? "" : ", cleanup.policy=compact"))")
         }
     }
 }

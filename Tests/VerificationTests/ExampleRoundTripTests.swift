@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Testing
 import Verification
@@ -49,9 +50,10 @@ struct ExampleRoundTripTests {
         }
         #expect(Set(results.map(\.outcome.rawValue)) == ["succeeded", "rejected", "failed", "invalid"])
         #expect(Set(results.compactMap(\.step)) == Set(CaptureStep.allCases))
-        #expect(results.contains { $0.isFinal && $0.verification.identityVerified })
-        #expect(
-            results.contains { $0.isFinal && $0.verification.processCompleted && !$0.verification.identityVerified })
+        #expect(Set(results.map(\.verdict.status)) == Set(VerdictStatus.allCases))
+        #expect(results.contains { $0.isFinal && $0.verdict.status == .verified })
+        #expect(results.contains { $0.isFinal && $0.verdict.status == .notVerified })
+        #expect(results.contains { !$0.isFinal && $0.verdict.reason == .userNotLinked })
     }
 
     @Test("the capture example's inline image stays the base64 text it was sent as")

@@ -162,6 +162,16 @@ struct TransactionStateMachineTests {
         #expect(last?.isFinal == true && last?.verdict == Verdict(status: .notVerified, reason: .amlMatch))
     }
 
+    @Test("a failed registry check (SRC isValid false) is authority_check_failed, even where Vlens says verified")
+    func registryInvalid() {
+        var machine = TransactionStateMachine()
+        _ = succeed(&machine, .idFront)
+        _ = succeed(&machine, .idBack)
+        _ = expectCall(machine.onCapture(step: .liveness, vlensTransactionId: nil))
+        let last = machine.onStepOutcome(.succeeded(vlensTransactionId: nil, verification: Self.verified, registryInvalid: true))
+        #expect(last.isFinal && last.verdict == Verdict(status: .notVerified, reason: .authorityCheckFailed))
+    }
+
     @Test(
         "after a final verdict every step but link is rejected locally as transaction_final; final stays, sequence grows",
         arguments: [CaptureStep.idFront, .idBack, .liveness])

@@ -38,8 +38,9 @@ struct CaptureFactory {
         ))
     }
 
-    /// A link of an API-key-only transaction to this user.
-    func link(vlensTransactionId: String, eventId: String = Self.newEventID()) -> CaptureSubmitted {
+    /// A link of an API-key-only transaction to this user; it names the Vlens transaction only
+    /// when `vlensTransactionId` is given (a transaction captured elsewhere).
+    func link(vlensTransactionId: String? = nil, eventId: String = Self.newEventID()) -> CaptureSubmitted {
         var capture = make(.link, eventId: eventId, images: .init())
         capture.vlensTransactionId = vlensTransactionId
         return capture

@@ -21,6 +21,8 @@ struct InProcessHarness: WorkflowWorld {
     let simulator: VlensSimulatorServer
     let log: InMemoryLog
     let results: ReceivedRecords
+    /// Status records (the compacted status topic), in the order delivered.
+    let statuses: ReceivedRecords
     let deadLetters: ReceivedRecords
     let registry = PrometheusCollectorRegistry()
 
@@ -39,7 +41,8 @@ struct InProcessHarness: WorkflowWorld {
                 let kafka = configuration.kafka
                 let harness = InProcessHarness(
                     captureTopic: kafka.captureTopic, simulator: simulator, log: InMemoryLog(topic: kafka.captureTopic, partitionCount: partitions),
-                    results: ReceivedRecords(topic: kafka.resultTopic), deadLetters: ReceivedRecords(topic: kafka.deadLetterTopic))
+                    results: ReceivedRecords(topic: kafka.resultTopic), statuses: ReceivedRecords(topic: kafka.statusTopic),
+                    deadLetters: ReceivedRecords(topic: kafka.deadLetterTopic))
                 return try await harness.running(configuration) { try await body(harness) }
             }
         }
@@ -54,9 +57,10 @@ struct InProcessHarness: WorkflowWorld {
         let store = try await StoreURL(configuration.storeURL).makeStore(logger: logger)
         let sealed = configuration.storeEncryptionKeys.isEmpty ? store : EncryptedVerificationStore(store, cipher: try ResultCipher(keys: configuration.storeEncryptionKeys))
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WorkerApplication.httpClientConfiguration(vlens: configuration.vlens))
-        let delivery = CaptureDelivery.sink { [results, deadLetters] outputs in
+        let delivery = CaptureDelivery.sink { [results, statuses, deadLetters] outputs in
             for output in outputs {
-                (output.topic == results.topic ? results : deadLetters).append(
+                let received = [results, statuses].first { $0.topic == output.topic } ?? deadLetters
+                received.append(
                     KafkaRecord(topic: output.topic, partition: 0, offset: 0, key: output.key, value: output.value, headers: output.headers))
             }
         }

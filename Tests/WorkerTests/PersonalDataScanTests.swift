@@ -3,6 +3,7 @@ import Testing
 import Verification
 
 /// The privacy scan can fail: a planted leak of each kind is found, a clean log is not flagged.
+/// The OCR'd values come from the produced example `id-front-succeeded.json` (GoldenExamplesTests).
 @Suite("Privacy scan of worker logs")
 struct PersonalDataScanTests {
     static func scan() throws -> (PersonalDataScan, CaptureSubmitted) {
@@ -32,8 +33,8 @@ struct PersonalDataScanTests {
         let fragment = String(image[middle...].prefix(48))
         let leaks = [
             "image fragment": Self.line("body starts \(fragment) and goes on"),
-            "OCR field": Self.line("district First District"),
-            "national ID": Self.line("id 29901230123468"),
+            "OCR field": Self.line("district حي السلام"),
+            "national ID": Self.line("id 29703021567060"),
             "token": Self.line("token user-token-alice"),
             "API key": Self.line("key e2e-api-key"),
             "not JSON": "plain text line",

@@ -46,7 +46,7 @@ struct WorkflowHarness: WorkflowWorld {
         let servers = try bootstrapServers ?? TestEnvironment.kafkaBootstrapServers()
         let prefix = TestEnvironment.uniqueName("e2e")
         let logger = Logger(label: "e2e")
-        for suffix in ["captures", "results", "dlq"] {
+        for suffix in ["captures", "results", "status", "dlq"] {
             try await TestTopics.create("\(prefix).\(suffix)", partitions: partitions, servers: servers)
         }
         return try await VlensSimulatorServer.withRunning(configuration: simulatorConfiguration(faults)) { simulator, baseURL in
@@ -92,6 +92,7 @@ struct WorkflowHarness: WorkflowWorld {
             "KAFKA_SESSION_TIMEOUT_MS": "6000",
             "CAPTURE_TOPIC": "\(prefix).captures",
             "RESULT_TOPIC": "\(prefix).results",
+            "STATUS_TOPIC": "\(prefix).status",
             "DEAD_LETTER_TOPIC": "\(prefix).dlq",
             "VLENS_BASE_URL": vlensURL,
             "VLENS_API_KEY": apiKey,

@@ -17,6 +17,7 @@ struct ToolEnvironment {
         var kafka = WorkerConfiguration.Kafka(bootstrapServers: servers)
         if let topic = environment["CAPTURE_TOPIC"], !topic.isEmpty { kafka.captureTopic = topic }
         if let topic = environment["RESULT_TOPIC"], !topic.isEmpty { kafka.resultTopic = topic }
+        if let topic = environment["STATUS_TOPIC"], !topic.isEmpty { kafka.statusTopic = topic }
         if let topic = environment["DEAD_LETTER_TOPIC"], !topic.isEmpty { kafka.deadLetterTopic = topic }
         return ToolEnvironment(kafka: kafka)
     }

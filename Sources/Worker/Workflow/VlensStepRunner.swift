@@ -151,7 +151,8 @@ struct VlensStepRunner: Sendable {
         }
         return .succeeded(
             vlensTransactionId: response.transactionId, verification: flags,
-            amlMatched: response.services.amlMatched == true, userLinked: userLinked)
+            amlMatched: response.services.amlMatched == true, registryInvalid: response.services.srcIsValid == false,
+            userLinked: userLinked)
     }
 
     /// The outcome of an answer that refused the step: a rejection (Vlens judged the capture), or a

@@ -1,28 +1,28 @@
 import Foundation
 
 /// The repository's contract files, and the Python validator run as a real subprocess.
-enum ContractFiles {
-    static let root = URL(fileURLWithPath: #filePath)
+public enum ContractFiles {
+    public static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let schemas = root.appendingPathComponent("schemas")
-    static let validator = root.appendingPathComponent("scripts/validate-schemas")
+    public static let schemas = root.appendingPathComponent("schemas")
+    public static let validator = root.appendingPathComponent("scripts/validate-schemas")
 
     /// The example files of one kind (`capture-submitted`, `verification-result`, `dead-letter-record`).
-    static func examples(_ kind: String) throws -> [URL] {
+    public static func examples(_ kind: String) throws -> [URL] {
         let directory = schemas.appendingPathComponent("examples/\(kind)")
         return try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "json" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
-    struct Run: Sendable {
-        var status: Int32
-        var output: String
+    public struct Run: Sendable {
+        public var status: Int32
+        public var output: String
     }
 
     /// Runs `scripts/validate-schemas` with `arguments` on a dispatch thread (never blocking the
     /// cooperative pool) and returns its exit status and combined output.
-    static func validate(_ arguments: [String]) async throws -> Run {
+    public static func validate(_ arguments: [String]) async throws -> Run {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 let process = Process()
@@ -48,7 +48,7 @@ enum ContractFiles {
     }
 
     /// Writes `files` into a fresh temporary directory and returns their paths.
-    static func temporaryFiles(_ files: [(name: String, bytes: [UInt8])]) throws -> [String] {
+    public static func temporaryFiles(_ files: [(name: String, bytes: [UInt8])]) throws -> [String] {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("contracts-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
