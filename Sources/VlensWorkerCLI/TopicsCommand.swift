@@ -23,7 +23,8 @@ struct TopicsCommand: AsyncParsableCommand {
         let admin = try KafkaAdmin(bootstrapServers: environment.kafka.bootstrapServers, logger: logger)
         let kafka = environment.kafka
         let compacted = ["cleanup.policy": "compact"]
-        for (topic, config) in [(kafka.captureTopic, [:]), (kafka.resultTopic, [:]), (kafka.statusTopic, compacted), (kafka.deadLetterTopic, [:])] {
+        let v1: [(String, [String: String])] = kafka.resultV1Topic.map { [($0, [:])] } ?? []
+        for (topic, config) in [(kafka.captureTopic, [:]), (kafka.resultTopic, [:]), (kafka.statusTopic, compacted), (kafka.deadLetterTopic, [:])] + v1 {
             if let existing = try? await admin.describeTopic(topic) {
                 print("\(topic): exists (\(existing.partitionCount) partitions)")
                 continue

@@ -17,6 +17,7 @@ extension WorkerApplication {
             store: store,
             outputRecords: OutputRecords(
                 resultTopic: configuration.kafka.resultTopic, statusTopic: configuration.kafka.statusTopic,
+                resultV1Topic: configuration.kafka.resultV1Topic,
                 deadLetterTopic: configuration.kafka.deadLetterTopic,
                 maxDeadLetterValueBytes: configuration.input.maxDeadLetterValueBytes),
             delivery: delivery,

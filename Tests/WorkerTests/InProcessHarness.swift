@@ -23,6 +23,8 @@ struct InProcessHarness: WorkflowWorld {
     let results: ReceivedRecords
     /// Status records (the compacted status topic), in the order delivered.
     let statuses: ReceivedRecords
+    /// The deprecated v1 results (`RESULT_V1_TOPIC`), when configured.
+    let resultsV1: ReceivedRecords
     let deadLetters: ReceivedRecords
     let registry = PrometheusCollectorRegistry()
 
@@ -42,6 +44,7 @@ struct InProcessHarness: WorkflowWorld {
                 let harness = InProcessHarness(
                     captureTopic: kafka.captureTopic, simulator: simulator, log: InMemoryLog(topic: kafka.captureTopic, partitionCount: partitions),
                     results: ReceivedRecords(topic: kafka.resultTopic), statuses: ReceivedRecords(topic: kafka.statusTopic),
+                    resultsV1: ReceivedRecords(topic: kafka.resultV1Topic ?? "-"),
                     deadLetters: ReceivedRecords(topic: kafka.deadLetterTopic))
                 return try await harness.running(configuration) { try await body(harness) }
             }
@@ -57,9 +60,9 @@ struct InProcessHarness: WorkflowWorld {
         let store = try await StoreURL(configuration.storeURL).makeStore(logger: logger)
         let sealed = configuration.storeEncryptionKeys.isEmpty ? store : EncryptedVerificationStore(store, cipher: try ResultCipher(keys: configuration.storeEncryptionKeys))
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WorkerApplication.httpClientConfiguration(vlens: configuration.vlens))
-        let delivery = CaptureDelivery.sink { [results, statuses, deadLetters] outputs in
+        let delivery = CaptureDelivery.sink { [results, statuses, resultsV1, deadLetters] outputs in
             for output in outputs {
-                let received = [results, statuses].first { $0.topic == output.topic } ?? deadLetters
+                let received = [results, statuses, resultsV1].first { $0.topic == output.topic } ?? deadLetters
                 received.append(
                     KafkaRecord(topic: output.topic, partition: 0, offset: 0, key: output.key, value: output.value, headers: output.headers))
             }

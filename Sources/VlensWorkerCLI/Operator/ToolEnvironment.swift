@@ -18,6 +18,7 @@ struct ToolEnvironment {
         if let topic = environment["CAPTURE_TOPIC"], !topic.isEmpty { kafka.captureTopic = topic }
         if let topic = environment["RESULT_TOPIC"], !topic.isEmpty { kafka.resultTopic = topic }
         if let topic = environment["STATUS_TOPIC"], !topic.isEmpty { kafka.statusTopic = topic }
+        if let topic = environment["RESULT_V1_TOPIC"], !topic.isEmpty { kafka.resultV1Topic = topic }
         if let topic = environment["DEAD_LETTER_TOPIC"], !topic.isEmpty { kafka.deadLetterTopic = topic }
         return ToolEnvironment(kafka: kafka)
     }

@@ -179,11 +179,14 @@ extension WorkerConfiguration {
         kafka.captureTopic = source.string("CAPTURE_TOPIC", default: kafka.captureTopic)
         kafka.resultTopic = source.string("RESULT_TOPIC", default: kafka.resultTopic)
         kafka.statusTopic = source.string("STATUS_TOPIC", default: kafka.statusTopic)
+        let v1Topic = source.string("RESULT_V1_TOPIC", default: "")
+        kafka.resultV1Topic = v1Topic.isEmpty ? nil : v1Topic
         kafka.deadLetterTopic = source.string("DEAD_LETTER_TOPIC", default: kafka.deadLetterTopic)
-        if Set([kafka.captureTopic, kafka.resultTopic, kafka.statusTopic, kafka.deadLetterTopic]).count < 4 {
+        let topics = [kafka.captureTopic, kafka.resultTopic, kafka.statusTopic, kafka.deadLetterTopic] + (kafka.resultV1Topic.map { [$0] } ?? [])
+        if Set(topics).count < topics.count {
             source.report(
-                "CAPTURE_TOPIC", "equals RESULT_TOPIC, STATUS_TOPIC or DEAD_LETTER_TOPIC",
-                fix: "give the capture, result, status and dead-letter topics distinct names")
+                "CAPTURE_TOPIC", "equals RESULT_TOPIC, STATUS_TOPIC, RESULT_V1_TOPIC or DEAD_LETTER_TOPIC",
+                fix: "give the capture, result, status, v1 result and dead-letter topics distinct names")
         }
         kafka.exactlyOnce = source.bool("KAFKA_EXACTLY_ONCE", default: false)
         kafka.sessionTimeout = source.milliseconds("KAFKA_SESSION_TIMEOUT_MS", default: kafka.sessionTimeout, range: 6000...300_000)

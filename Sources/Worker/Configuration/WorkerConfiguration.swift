@@ -16,6 +16,9 @@ public struct WorkerConfiguration: Sendable {
         public var resultTopic: String = "identity.verification-result.v2"
         /// `STATUS_TOPIC`: the compacted per-transaction status topic. Default `identity.verification-status.v1`.
         public var statusTopic: String = "identity.verification-status.v1"
+        /// `RESULT_V1_TOPIC`: where to publish the deprecated v1 form of each result too, while v1
+        /// consumers move to v2 (e.g. `identity.verification-result.v1`). Default unset: none.
+        public var resultV1Topic: String?
         /// `DEAD_LETTER_TOPIC`. Default `identity.capture-submitted.v1.dlq`.
         public var deadLetterTopic: String = "identity.capture-submitted.v1.dlq"
         /// `KAFKA_EXACTLY_ONCE`: publish results and commit offsets in one Kafka transaction

@@ -7,15 +7,21 @@ public struct OutputRecords: Sendable {
     let resultTopic: String
     /// The compacted status topic; `nil` publishes no status records.
     let statusTopic: String?
+    /// Where the deprecated v1 form of each result goes, if anywhere (``ResultV1Projection``).
+    let resultV1Topic: String?
     let deadLetterTopic: String
     /// The CloudEvents `ce_source` of results.
     let source: String
     /// Dead letters with a larger original value carry no value (see ``deadLetter(_:)``).
     let maxDeadLetterValueBytes: Int
 
-    public init(resultTopic: String, statusTopic: String?, deadLetterTopic: String, maxDeadLetterValueBytes: Int = 1_000_000, source: String = "/vlens-worker") {
+    public init(
+        resultTopic: String, statusTopic: String?, resultV1Topic: String? = nil, deadLetterTopic: String, maxDeadLetterValueBytes: Int = 1_000_000,
+        source: String = "/vlens-worker"
+    ) {
         self.resultTopic = resultTopic
         self.statusTopic = statusTopic
+        self.resultV1Topic = resultV1Topic
         self.deadLetterTopic = deadLetterTopic
         self.maxDeadLetterValueBytes = maxDeadLetterValueBytes
         self.source = source
@@ -30,6 +36,19 @@ public struct OutputRecords: Sendable {
             key: Array(result.transactionId.utf8),
             value: bytes,
             headers: headers.map { KafkaHeader(key: $0.name, value: $0.value) }
+        )
+    }
+
+    /// The deprecated v1 form of the result stored as `bytes`, when `RESULT_V1_TOPIC` is set.
+    func resultV1(_ result: VerificationResult, bytes: [UInt8], traceparent: String?, tracestate: String?) throws -> KafkaOutgoingRecord? {
+        guard let resultV1Topic else { return nil }
+        var headers = result.cloudEventHeaders(source: source, traceparent: traceparent, tracestate: tracestate)
+        headers.type = ResultV1Projection.type
+        return KafkaOutgoingRecord(
+            topic: resultV1Topic,
+            key: Array(result.transactionId.utf8),
+            value: try ResultV1Projection.bytes(ofV2: bytes),
+            headers: headers.messageHeaders.map { KafkaHeader(key: $0.name, value: $0.value) }
         )
     }
 
@@ -70,10 +89,12 @@ final class PendingOutputs {
         self.builder = builder
     }
 
-    /// The result as its stored `bytes`, then the transaction's status record.
+    /// The result as its stored `bytes`, then the transaction's status record (and the result's v1
+    /// form where configured).
     func result(_ result: VerificationResult, bytes: [UInt8], traceparent: String?, tracestate: String?) throws {
         records.append(builder.result(result, bytes: bytes, traceparent: traceparent, tracestate: tracestate))
         if let status = try builder.status(of: result) { records.append(status) }
+        if let v1 = try builder.resultV1(result, bytes: bytes, traceparent: traceparent, tracestate: tracestate) { records.append(v1) }
     }
 
     func deadLetter(_ record: DeadLetterRecord) {
