@@ -232,7 +232,7 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "Worker", "Kafka", "Processing", "Verification", "Store", "VlensSimulator", "TestSupport",
+                "Worker", "Kafka", "Processing", "Verification", "Store", "VlensAPI", "VlensSimulator", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),

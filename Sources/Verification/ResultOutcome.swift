@@ -12,7 +12,8 @@ public struct ResultOutcome: ClosedStringSet {
     public static let succeeded = ResultOutcome(.succeeded)
     /// Vlens or a local pre-check said no; the user may submit the step again.
     public static let rejected = ResultOutcome(.rejected)
-    /// Could not complete, e.g. the retry budget was exhausted; terminal for the transaction.
+    /// Could not complete, e.g. the retry budget was exhausted; the transaction's verdict is
+    /// `failed`, which is not final (a redrive or a new capture may still complete it).
     public static let failed = ResultOutcome(.failed)
     /// The capture event was malformed or broke its schema.
     public static let invalid = ResultOutcome(.invalid)

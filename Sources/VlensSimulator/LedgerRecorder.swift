@@ -39,7 +39,7 @@ struct LedgerRecorder: Sendable {
                 sequence: totals.calls, step: step, transactionId: transactionId,
                 clientTransactionId: call.clientTransactionId, requestId: call.requestId,
                 outcome: reply.outcome, status: reply.status, hadBearer: call.authorization != nil,
-                traceparent: call.traceparent, replyLost: replyLost))
+                traceparent: call.traceparent, replyLost: replyLost, getExtractedData: call.body?.getExtractedData))
         if calls.count - callsHead > maxCalls {
             callsHead += 1
             if callsHead > maxCalls { calls.removeFirst(callsHead); callsHead = 0 }

@@ -41,10 +41,14 @@ public struct SimulatorLedger: Sendable, Hashable, Codable {
         public var traceparent: String?
         /// The call was processed and its reply was then lost (a `reply_lost_*` fault).
         public var replyLost: Bool = false
+        /// The body's `getExtractedData` (`nil` when the body had none, or no JSON body); absent
+        /// from ledgers written before the field existed.
+        public var getExtractedData: Bool? = nil
 
         enum CodingKeys: String, CodingKey {
             case sequence, step, outcome, status, traceparent
             case hadBearer = "had_bearer", replyLost = "reply_lost"
+            case getExtractedData = "get_extracted_data"
             case transactionId = "transaction_id", clientTransactionId = "client_transaction_id"
             case requestId = "request_id"
         }

@@ -41,7 +41,6 @@ struct GoldenExamplesTests {
             // Rejections Vlens makes, and one the worker makes.
             examples.append(Example(name: "id-front-rejected-image-quality", capture: CaptureFactory().front(.unreadable)))
             examples.append(Example(name: "id-front-rejected-spoof", capture: CaptureFactory().front(.spoof)))
-            examples.append(Example(name: "id-front-rejected-user-token", capture: CaptureFactory(userToken: "expired-token").front()))
             let early = CaptureFactory()
             examples.append(Example(name: "liveness-rejected-sides-missing", capture: early.liveness()))
             // Vlens completes the process but the registry check fails.
@@ -61,6 +60,13 @@ struct GoldenExamplesTests {
                 let statusRecord = try #require(harness.statuses.records.first { record in (try? TransactionStatus.decode(record.value))?.lastResultId == result.eventId })
                 produced.append(Produced(name: example.name, result: resultRecord.value, status: statusRecord.value))
             }
+            // Once Vlens has accepted the ApiKey, a 401 is about the capture's user token.
+            let expired = CaptureFactory(userToken: "expired-token").front()
+            try await harness.submit(expired)
+            let result = try await harness.result(of: expired.eventId)
+            let resultRecord = try #require(harness.results.records.first { (try? VerificationResult.decode($0.value))?.eventId == result.eventId })
+            let statusRecord = try #require(harness.statuses.records.first { (try? TransactionStatus.decode($0.value))?.lastResultId == result.eventId })
+            produced.append(Produced(name: "id-front-rejected-user-token", result: resultRecord.value, status: statusRecord.value))
             return produced
         }
         try await Self.check(produced)

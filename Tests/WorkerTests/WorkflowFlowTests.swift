@@ -86,7 +86,11 @@ struct WorkflowFlowTests {
             let result = try await harness.result(of: capture.eventId)
             #expect(result.outcome == .rejected)
             #expect(result.error?.code == .vlensRejected)
-            #expect(!result.isFinal)
+            let expected: [SimulatorOutcome: VerdictReason] = [.spoof: .spoofDetected, .unreadable: .imageQuality, .noCard: .cardNotDetected, .expired: .idExpired]
+            #expect(result.verdict.reason == expected[outcome])
+            // A judgement on the document settles the transaction; a bad picture leaves the step open.
+            #expect(result.isFinal == (outcome == .spoof || outcome == .expired))
+            #expect(result.verdict.status == (result.isFinal ? .notVerified : .pending))
         }
     }
 

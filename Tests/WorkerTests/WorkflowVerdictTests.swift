@@ -70,6 +70,9 @@ struct WorkflowVerdictTests {
     @Test("a backlog whose user tokens Vlens now refuses: user_token_rejected, retryable, not final; nothing dead-lettered")
     func refusedTokens() async throws {
         try await InProcessHarness.run { harness in
+            let accepted = CaptureFactory(userToken: nil).front()
+            try await harness.submit(accepted)
+            #expect(try await harness.result(of: accepted.eventId).outcome == .succeeded)
             #expect(harness.simulator.revokeTokens(["user-token-alice"]) == 1)
             let flow = CaptureFactory()
             let front = flow.front()
@@ -78,6 +81,18 @@ struct WorkflowVerdictTests {
             #expect(result.outcome == .rejected && result.error?.code == .userTokenRejected && result.error?.httpStatus == 401)
             #expect(!result.isFinal && result.verdict == Verdict(status: .pending, reason: .userTokenRejected) && result.verdict.retryable)
             #expect(harness.deadLetters.records.isEmpty)
+        }
+    }
+
+    @Test("a 401 before Vlens ever accepted the tenant's ApiKey is credentials_rejected: failed, not final, dead-lettered for redrive")
+    func refusedApiKey() async throws {
+        try await InProcessHarness.run(environment: ["VLENS_API_KEY": "wrong-key"]) { harness in
+            let front = CaptureFactory().front()
+            try await harness.submit(front)
+            let result = try await harness.result(of: front.eventId)
+            #expect(result.outcome == .failed && !result.isFinal && result.verdict == Verdict(status: .failed, reason: .credentialsRejected))
+            #expect(!result.verdict.retryable)
+            try await harness.deadLetters.waitFor(count: 1, timeout: .seconds(10))
         }
     }
 

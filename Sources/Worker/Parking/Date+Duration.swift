@@ -3,11 +3,18 @@ import Foundation
 extension Date {
     /// This date moved by a `Duration`.
     static func + (date: Date, duration: Duration) -> Date {
-        date.addingTimeInterval(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        date.addingTimeInterval(duration.timeInterval)
     }
 
     /// The wall-clock date of a continuous-clock instant (close enough for scheduling).
     init(_ instant: ContinuousClock.Instant) {
         self = Date() + (instant - .now)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `TimeInterval`.
+    var timeInterval: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -107,7 +107,7 @@ public struct CaptureHandler: ProcessingHandler {
             try await complete(capture, result: result, machine: machine, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
 
         case .awaitSteps(let resolution):
-            if let wait = waitBudget(for: capture.step), Date().timeIntervalSince(parked?.parkedAt ?? Date()) < Double(wait.components.seconds) {
+            if let wait = waitBudget(for: capture.step), Date().timeIntervalSince(parked?.parkedAt ?? Date()) < wait.timeInterval {
                 // Its transaction's other steps may still come: it waits aside, and they pass it.
                 throw CaptureBlocked(reason: .awaitingSteps, retryAt: Date() + .seconds(1), failedAttempts: 0)
             }

@@ -15,6 +15,9 @@ final class TenantGateway: Sendable {
     let maxRateWaiters: Int
     /// Re-send a step whose user token Vlens refuses without it (`VLENS_USER_TOKEN_FALLBACK=api-key-only`).
     let userTokenFallback: Bool
+    /// Whether Vlens has answered this tenant's ApiKey with anything but 401. Until it has, a 401 is
+    /// read as the ApiKey's (Vlens does not say which credential it refused).
+    private let apiKeyAccepted = Mutex(false)
     private let metrics: WorkerMetrics
     private let health: WorkerHealth
     private let logger: Logger
@@ -74,10 +77,14 @@ final class TenantGateway: Sendable {
     }
 
     /// Vlens answered (success or a business rejection).
-    func recordAnswered() {
+    func recordAnswered(httpStatus: Int?) {
+        if let httpStatus, httpStatus != 401 { apiKeyAccepted.withLock { $0 = true } }
         pacer.withLock { $0.recordAccepted() }
         if breaker.withLock({ $0.recordSuccess() }) == .closed { transition(open: false) }
     }
+
+    /// Whether Vlens has accepted the tenant's ApiKey at least once (any answer but 401).
+    var hasAcceptedAPIKey: Bool { apiKeyAccepted.withLock { $0 } }
 
     /// A retryable failure: 5xx, time-out, connection error.
     func recordOutage() {

@@ -5,8 +5,8 @@ extension VerdictReason {
     /// The reason behind a Vlens answer that refused a step (every error code and status in
     /// `vlens-api-notes.md`; the README's "Verdict reasons" table).
     ///
-    /// - Parameter userTokenSent: the call carried the capture's user token, so a 401 is about that
-    ///   token rather than the worker's ApiKey.
+    /// - Parameter userTokenSent: the call carried the capture's user token and Vlens has accepted
+    ///   the tenant's ApiKey before, so a 401 is about that token rather than the ApiKey.
     init(refusal error: VlensError, userTokenSent: Bool) {
         switch error.code {
         case .imageQuality: self = .imageQuality
@@ -19,7 +19,9 @@ extension VerdictReason {
         case .livenessFailed: self = .livenessFailed
         case .unauthorized: self = userTokenSent ? .userTokenRejected : .credentialsRejected
         case .forbidden: self = .credentialsRejected
-        default: self = error.category == .retryable ? .vlensUnavailable : .vlensError
+        default:
+            // Unreadable answers are retried like outages; what is left is a request Vlens will not take.
+            self = error.category == .retryable || error.category == .invalidResponse ? .vlensUnavailable : .vlensError
         }
     }
 }

@@ -73,7 +73,7 @@ struct VlensStepRunner: Sendable {
                 let elapsed = ContinuousClock.now - started
                 vlensTime += elapsed
                 metrics.recordVlensRequest(step: call.step.rawValue, statusClass: "2xx", duration: elapsed)
-                gateway.recordAnswered()
+                gateway.recordAnswered(httpStatus: response.httpStatus)
                 let linked = context.userToken != nil
                 return Report(outcome: Self.success(response, userLinked: linked), response: response, attempts: attempts, vlensTime: vlensTime)
             } catch let error as VlensError {
@@ -90,7 +90,7 @@ struct VlensStepRunner: Sendable {
                     continue
                 }
                 guard error.category == .retryable || error.category == .invalidResponse else {
-                    gateway.recordAnswered()
+                    gateway.recordAnswered(httpStatus: error.httpStatus)
                     if error.httpStatus == 401, context.userToken != nil, call.step != .link, gateway.userTokenFallback {
                         // The tenant allows it: the step goes API-key-only; the transaction waits for a link.
                         metrics.recordRetry(step: call.step.rawValue, code: "user_token_fallback")
@@ -98,7 +98,7 @@ struct VlensStepRunner: Sendable {
                         continue
                     }
                     return Report(
-                        outcome: Self.refusal(error, userTokenSent: context.userToken != nil), response: error.response,
+                        outcome: Self.refusal(error, userTokenSent: context.userToken != nil && gateway.hasAcceptedAPIKey), response: error.response,
                         attempts: attempts, vlensTime: vlensTime, errorCode: error.code.rawValue)
                 }
                 gateway.recordOutage()
@@ -155,12 +155,13 @@ struct VlensStepRunner: Sendable {
             userLinked: userLinked)
     }
 
-    /// The outcome of an answer that refused the step: a rejection (Vlens judged the capture), or a
-    /// failure (credentials, a request Vlens could not take), each with its verdict reason.
+    /// The outcome of an answer that refused the step: a rejection (Vlens judged the capture, or
+    /// refused its user token), or a failure (credentials, a request Vlens could not take, an error
+    /// code nobody documented), each with its verdict reason.
     static func refusal(_ error: VlensError, userTokenSent: Bool) -> StepOutcome {
         let vlensCode = error.vlensErrorCode.map(String.init)
         let reason = VerdictReason(refusal: error, userTokenSent: userTokenSent)
-        if error.category == .rejected || reason == .userTokenRejected {
+        if (error.category == .rejected && reason.effect != .fails) || reason == .userTokenRejected {
             let code: ResultError.Code = reason == .userTokenRejected ? .userTokenRejected : .vlensRejected
             return .rejected(
                 ResultError(
