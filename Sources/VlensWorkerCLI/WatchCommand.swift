@@ -71,26 +71,28 @@ struct WatchCommand: AsyncParsableCommand {
     }
 }
 
-/// The demo's readable rendering of results: identifiers, outcomes and codes, nothing personal.
+/// The demo's readable rendering of results: identifiers, outcomes, verdicts and codes, nothing personal.
 enum ResultTable {
-    static let header = pad(["TRANSACTION", "STEP", "OUTCOME", "FINAL", "COMPLETED", "VERIFIED", "ATTEMPTS", "ERROR"])
-        + "\n" + String(repeating: "-", count: 118)
+    static let header = pad(["TRANSACTION", "STEP", "SEQ", "OUTCOME", "VERDICT", "REASON", "FINAL", "LINKED", "ATTEMPTS", "ERROR"])
+        + "\n" + String(repeating: "-", count: 150)
 
     static func row(_ result: VerificationResult) -> String {
         pad([
             result.transactionId,
             result.step?.rawValue ?? "-",
+            "\(result.sequence)",
             "\(result.outcome)",
+            "\(result.verdict.status)",
+            result.verdict.reason?.rawValue ?? "",
             result.isFinal ? "yes" : "no",
-            result.verification.processCompleted ? "yes" : "no",
-            result.verification.identityVerified ? "yes" : "no",
+            result.userLinked ? "yes" : "no",
             "\(result.attempts)",
             result.error.map { $0.code.rawValue } ?? "",
         ])
     }
 
     private static func pad(_ columns: [String]) -> String {
-        let widths = [22, 10, 10, 6, 10, 9, 9, 30]
+        let widths = [22, 10, 5, 10, 14, 24, 6, 7, 9, 24]
         return zip(columns, widths).map { column, width in
             column.count >= width ? String(column.prefix(width - 1)) + " " : column + String(repeating: " ", count: width - column.count)
         }.joined()

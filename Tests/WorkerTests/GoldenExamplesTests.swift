@@ -107,6 +107,21 @@ struct GoldenExamplesTests {
         try await Self.check(produced)
     }
 
+    @Test("the README's result and status blocks are produced examples (ids and timestamps aside)")
+    func readmeBlocks() throws {
+        let readme = try String(contentsOf: ContractFiles.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let blocks = readme.components(separatedBy: "```json\n").dropFirst().compactMap { $0.components(separatedBy: "```").first }
+        var examples: Set<String> = []
+        for kind in ["verification-result", "verification-status"] {
+            for file in try ContractFiles.examples(kind) { examples.insert(try Self.normalized(Array(try Data(contentsOf: file)))) }
+        }
+        let shown = blocks.filter { $0.contains("\"verdict\"") }
+        #expect(!shown.isEmpty, "the README shows no result or status record")
+        for block in shown {
+            #expect(examples.contains(try Self.normalized(Array(block.utf8))), "a README block is no produced example:\n\(block)")
+        }
+    }
+
     // MARK: - Comparing
 
     /// Validates every produced record against its schema, then compares it with its example file

@@ -46,7 +46,11 @@ struct InProcessHarness: WorkflowWorld {
                     results: ReceivedRecords(topic: kafka.resultTopic), statuses: ReceivedRecords(topic: kafka.statusTopic),
                     resultsV1: ReceivedRecords(topic: kafka.resultV1Topic ?? "-"),
                     deadLetters: ReceivedRecords(topic: kafka.deadLetterTopic))
-                return try await harness.running(configuration) { try await body(harness) }
+                let value = try await harness.running(configuration) { try await body(harness) }
+                try await harness.expectValid(harness.results.records, kind: "verification-result")
+                try await harness.expectValid(harness.statuses.records, kind: "verification-status")
+                try await harness.expectValid(harness.resultsV1.records, kind: "verification-result.v1")
+                return value
             }
         }
     }

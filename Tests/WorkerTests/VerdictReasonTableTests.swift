@@ -98,25 +98,27 @@ struct VerdictReasonTableTests {
         #expect(machine.isFinal == row.final)
     }
 
-    @Test("schemas/README.md's Verdict reasons table has the same reasons, status, retryable and final")
-    func readmeMatchesTable() throws {
-        let readme = try Self.readmeTable()
-        #expect(readme.map(\.reason) == Self.table.map(\.reason), "reasons (in order) of schemas/README.md")
+    @Test(
+        "the Verdict reasons tables of schemas/README.md and README.md have the same reasons, status, retryable and final",
+        arguments: [("schemas/README.md", "## Verdict reasons"), ("README.md", "### Verdict reasons")])
+    func readmeMatchesTable(file: String, heading: String) throws {
+        let readme = try Self.readmeTable(file: file, heading: heading)
+        #expect(readme.map(\.reason) == Self.table.map(\.reason), "reasons (in order) of \(file)")
         for row in Self.table {
             guard let documented = readme.first(where: { $0.reason == row.reason }) else { continue }
-            #expect(documented == row, "schemas/README.md row \(row.reason)")
+            #expect(documented == row, "\(file) row \(row.reason)")
         }
     }
 
-    /// The rows of the "Verdict reasons" table of `schemas/README.md`.
-    static func readmeTable() throws -> [Row] {
-        let url = ContractFiles.root.appendingPathComponent("schemas/README.md")
+    /// The rows of the "Verdict reasons" table under `heading` in `file`.
+    static func readmeTable(file: String, heading: String) throws -> [Row] {
+        let url = ContractFiles.root.appendingPathComponent(file)
         let lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
-        let start = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces) == "## Verdict reasons" })
+        let start = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces) == heading })
         var rows: [Row] = []
         var inTable = false
         for line in lines[(start + 1)...] {
-            if line.hasPrefix("## ") { break }
+            if line.hasPrefix("#") { break }
             guard line.hasPrefix("|") else {
                 if inTable { break }
                 continue
@@ -134,13 +136,13 @@ struct VerdictReasonTableTests {
                 case "true": return true
                 case "false": return false
                 default:
-                    Issue.record("not a boolean in schemas/README.md's row \(reason): \(text)")
+                    Issue.record("not a boolean in \(file)'s row \(reason): \(text)")
                     throw CancellationError()
                 }
             }
             rows.append(Row(reason, status, retryable: try bool(cells[n - 3]), final: try bool(cells[n - 2])))
         }
-        try #require(!rows.isEmpty, "no Verdict reasons table in schemas/README.md")
+        try #require(!rows.isEmpty, "no Verdict reasons table in \(file)")
         return rows
     }
 

@@ -63,7 +63,7 @@ struct WorkflowHarness: WorkflowWorld {
                     deadLetterTopic: "\(prefix).dlq", simulator: simulator, producer: producer,
                     results: results, deadLetters: deadLetters, environment: environment
                 )
-                return try await withThrowingTaskGroup(of: Void.self) { group in
+                let value = try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await results.run() }
                     group.addTask { try await deadLetters.run() }
                     if startWorker {
@@ -72,6 +72,8 @@ struct WorkflowHarness: WorkflowWorld {
                     defer { group.cancelAll() }
                     return try await body(harness)
                 }
+                try await harness.expectValid(results.records, kind: "verification-result")
+                return value
             }
         }
     }

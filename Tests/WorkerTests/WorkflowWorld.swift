@@ -1,5 +1,7 @@
 import Foundation
+import Kafka
 import Testing
+import TestSupport
 import Verification
 import VlensSimulator
 
@@ -33,6 +35,15 @@ extension WorkflowWorld {
         }
         Issue.record("no result for capture \(eventId) within \(timeout)")
         throw CancellationError()
+    }
+
+    /// Checks `records` of `kind` (`verification-result`, `verification-status`) against their
+    /// schema with `scripts/validate-schemas`: every record a test world published must be valid.
+    func expectValid(_ records: [KafkaRecord], kind: String) async throws {
+        guard !records.isEmpty else { return }
+        let paths = try ContractFiles.temporaryFiles(records.enumerated().map { ("\(kind)-\($0.offset).json", $0.element.value) })
+        let run = try await ContractFiles.validate(["--kind", kind] + paths)
+        #expect(run.status == 0, "\(kind) records the worker published break the schema: \(run.output)")
     }
 
     /// Vlens calls the simulator saw for a capture (its `request_id` is the capture's eventId).

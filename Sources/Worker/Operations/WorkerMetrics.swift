@@ -24,6 +24,11 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
         counter("vlens_worker_results_total", [("step", step), ("outcome", outcome)]).increment()
     }
 
+    /// A new result's verdict: its status and reason (both closed sets), for what contract creation will see.
+    func recordVerdict(status: String, reason: String) {
+        counter("vlens_worker_verdicts_total", [("status", status), ("reason", reason)]).increment()
+    }
+
     func recordRepublished(step: String) {
         counter("vlens_worker_results_republished_total", [("step", step)]).increment()
     }

@@ -240,6 +240,7 @@ public struct CaptureHandler: ProcessingHandler {
         let published = stored.result == bytes ? result : try VerificationResult.decode(stored.result)
         try outputs.result(published, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
         metrics.recordResult(step: capture.step.rawValue, outcome: "\(published.outcome)")
+        metrics.recordVerdict(status: published.verdict.status.rawValue, reason: published.verdict.reason?.rawValue ?? "none")
         logger.info(
             "capture resolved",
             metadata: [
