@@ -29,17 +29,23 @@ enum FieldRules {
     /// branches, so the compiler vectorises it (images are megabytes).
     static func isBase64(_ value: String) -> Bool {
         var value = value
-        return value.withUTF8 { bytes in
-            guard bytes.count >= 4, bytes.count % 4 == 0 else { return false }
-            // Up to two `=` at the end; any other `=` fails the alphabet below.
-            var end = bytes.count
-            while end > bytes.count - 2, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
-            var invalid: UInt8 = 0
-            for byte in UnsafeBufferPointer(rebasing: bytes[..<end]) {
-                invalid |= isBase64Byte(byte) ? 0 : 1
-            }
-            return invalid == 0
+        return value.withUTF8 { isBase64($0) }
+    }
+
+    static func isBase64(_ value: ArraySlice<UInt8>) -> Bool {
+        value.withUnsafeBufferPointer { isBase64($0) }
+    }
+
+    static func isBase64(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 4, bytes.count % 4 == 0 else { return false }
+        // Up to two `=` at the end; any other `=` fails the alphabet below.
+        var end = bytes.count
+        while end > bytes.count - 2, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
+        var invalid: UInt8 = 0
+        for byte in UnsafeBufferPointer(rebasing: bytes[..<end]) {
+            invalid |= isBase64Byte(byte) ? 0 : 1
         }
+        return invalid == 0
     }
 
     /// 64 lower-case hex digits.

@@ -1,8 +1,10 @@
 /// An image in a capture: inline base64, or a claim-check reference `{url, sha256, sizeBytes}` to an
 /// image stored elsewhere (events with four images can exceed Kafka's default 1 MB message size).
 ///
-/// Inline images stay base64 strings: they are never decoded here, because Vlens takes base64.
-/// The syntax is checked on decoding (alphabet, padding), so a malformed image fails as an invalid event.
+/// Inline images stay base64 bytes: they are never decoded here, because Vlens takes base64. A
+/// capture decoded with ``CaptureSubmitted/decodeSharingImages(_:)`` keeps each inline image as a
+/// slice of the record's own bytes (no copy). The syntax is checked on decoding (alphabet,
+/// padding), so a malformed image fails as an invalid event.
 public struct ImageReference: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Where to fetch an image, and how to check it.
     public struct ClaimCheck: Hashable, Sendable {
@@ -21,7 +23,7 @@ public struct ImageReference: Hashable, Sendable, Codable, CustomStringConvertib
     }
 
     enum Backing: Hashable, Sendable {
-        case inline(base64: String)
+        case inline(base64: ArraySlice<UInt8>)
         case claimCheck(ClaimCheck)
     }
 
@@ -30,15 +32,24 @@ public struct ImageReference: Hashable, Sendable, Codable, CustomStringConvertib
     init(backing: Backing) { self.backing = backing }
 
     /// An inline image, as standard padded base64.
-    public static func inline(base64: String) -> ImageReference { ImageReference(backing: .inline(base64: base64)) }
+    public static func inline(base64: String) -> ImageReference { ImageReference(backing: .inline(base64: ArraySlice(base64.utf8))) }
+
+    /// An inline image whose base64 text is `bytes` (e.g. a slice of the record that carried it).
+    public static func inline(base64Bytes bytes: ArraySlice<UInt8>) -> ImageReference { ImageReference(backing: .inline(base64: bytes)) }
 
     /// A claim-check reference.
     public static func claimCheck(_ reference: ClaimCheck) -> ImageReference {
         ImageReference(backing: .claimCheck(reference))
     }
 
-    /// The base64 text of an inline image; `nil` for a claim check.
+    /// The base64 text of an inline image (a copy); `nil` for a claim check.
     public var inlineBase64: String? {
+        if case .inline(let base64) = backing { return String(decoding: base64, as: UTF8.self) }
+        return nil
+    }
+
+    /// The base64 bytes of an inline image, without copying them; `nil` for a claim check.
+    public var inlineBase64Bytes: ArraySlice<UInt8>? {
         if case .inline(let base64) = backing { return base64 }
         return nil
     }
@@ -52,7 +63,7 @@ public struct ImageReference: Hashable, Sendable, Codable, CustomStringConvertib
     /// Never shows image data or the URL (which may carry an access token).
     public var description: String {
         switch backing {
-        case .inline(let base64): "inline image (\(base64.utf8.count) base64 characters)"
+        case .inline(let base64): "inline image (\(base64.count) base64 characters)"
         case .claimCheck(let reference): "claim-checked image (\(reference.sizeBytes) bytes)"
         }
     }
@@ -70,7 +81,8 @@ public struct ImageReference: Hashable, Sendable, Codable, CustomStringConvertib
         case (false, false):
             throw ContractError.missing(path, "needs base64, or url with sha256 and sizeBytes")
         case (true, false):
-            let base64 = try container.decode(String.self, forKey: .base64)
+            let text = try container.decode(String.self, forKey: .base64)
+            let base64 = (decoder.userInfo[InlineImages.userInfoKey] as? InlineImages)?.image(for: text) ?? ArraySlice(text.utf8)
             guard FieldRules.isBase64(base64) else {
                 throw ContractError.invalid(
                     path + [CodingKeys.base64], "is not valid standard base64 (padded, no line breaks)")
@@ -97,7 +109,7 @@ public struct ImageReference: Hashable, Sendable, Codable, CustomStringConvertib
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch backing {
         case .inline(let base64):
-            try container.encode(base64, forKey: .base64)
+            try container.encode(String(decoding: base64, as: UTF8.self), forKey: .base64)
         case .claimCheck(let reference):
             try container.encode(reference.url, forKey: .url)
             try container.encode(reference.sha256, forKey: .sha256)

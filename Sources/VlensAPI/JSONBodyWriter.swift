@@ -18,6 +18,18 @@ package struct JSONBodyWriter {
         writeString(value)
     }
 
+    /// A base64 value, as bytes: one copy into the body (escaped, should it ever need it).
+    package mutating func field(_ key: StaticString, base64 value: ArraySlice<UInt8>) {
+        writeKey(key)
+        buffer.writeInteger(UInt8(ascii: "\""))
+        if !value.withUnsafeBufferPointer(Self.needsEscaping) {
+            buffer.writeBytes(value)
+        } else {
+            for byte in value { writeEscaped(byte) }
+        }
+        buffer.writeInteger(UInt8(ascii: "\""))
+    }
+
     package mutating func field(_ key: StaticString, _ value: Bool) {
         writeKey(key)
         buffer.writeStaticString(value ? "true" : "false")
@@ -50,13 +62,15 @@ package struct JSONBodyWriter {
     /// branches over the contiguous UTF-8, which the compiler vectorises: images are megabytes of base64.
     static func needsEscaping(_ value: String) -> Bool {
         var value = value
-        return value.withUTF8 { bytes in
-            var flagged: UInt8 = 0
-            for byte in bytes {
-                flagged |= (byte < 0x20 ? 1 : 0) | (byte == UInt8(ascii: "\"") ? 1 : 0) | (byte == UInt8(ascii: "\\") ? 1 : 0)
-            }
-            return flagged != 0
+        return value.withUTF8(needsEscaping)
+    }
+
+    static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var flagged: UInt8 = 0
+        for byte in bytes {
+            flagged |= (byte < 0x20 ? 1 : 0) | (byte == UInt8(ascii: "\"") ? 1 : 0) | (byte == UInt8(ascii: "\\") ? 1 : 0)
         }
+        return flagged != 0
     }
 
     private mutating func writeEscaped(_ byte: UInt8) {

@@ -50,8 +50,15 @@ public final class VlensClient: Sendable {
     public func verifyIDFront(image: String, transactionId: String? = nil, context: VlensCallContext) async throws
         -> VlensStepResponse
     {
-        try await sendStep(.idFront, context: context, imageBytes: image.utf8.count) { body in
-            body.field("image", image)
+        try await verifyIDFront(base64: ArraySlice(image.utf8), transactionId: transactionId, context: context)
+    }
+
+    /// `POST verify/id/front` with the image's base64 bytes, written into the request as they are.
+    public func verifyIDFront(base64 image: ArraySlice<UInt8>, transactionId: String? = nil, context: VlensCallContext) async throws
+        -> VlensStepResponse
+    {
+        try await sendStep(.idFront, context: context, imageBytes: image.count) { body in
+            body.field("image", base64: image)
             body.field("transaction_id", transactionId)
         }
     }
@@ -60,8 +67,15 @@ public final class VlensClient: Sendable {
     public func verifyIDBack(image: String, transactionId: String? = nil, context: VlensCallContext) async throws
         -> VlensStepResponse
     {
-        try await sendStep(.idBack, context: context, imageBytes: image.utf8.count) { body in
-            body.field("image", image)
+        try await verifyIDBack(base64: ArraySlice(image.utf8), transactionId: transactionId, context: context)
+    }
+
+    /// `POST verify/id/back` with the image's base64 bytes.
+    public func verifyIDBack(base64 image: ArraySlice<UInt8>, transactionId: String? = nil, context: VlensCallContext) async throws
+        -> VlensStepResponse
+    {
+        try await sendStep(.idBack, context: context, imageBytes: image.count) { body in
+            body.field("image", base64: image)
             body.field("transaction_id", transactionId)
         }
     }
@@ -71,12 +85,22 @@ public final class VlensClient: Sendable {
         idImage: String, face1: String, face2: String, face3: String, transactionId: String,
         context: VlensCallContext
     ) async throws -> VlensStepResponse {
-        let size = idImage.utf8.count + face1.utf8.count + face2.utf8.count + face3.utf8.count
+        try await verifyLiveness(
+            idBase64: ArraySlice(idImage.utf8), faces: (ArraySlice(face1.utf8), ArraySlice(face2.utf8), ArraySlice(face3.utf8)),
+            transactionId: transactionId, context: context)
+    }
+
+    /// `POST verify/liveness/multi` with the images' base64 bytes.
+    public func verifyLiveness(
+        idBase64 idImage: ArraySlice<UInt8>, faces: (ArraySlice<UInt8>, ArraySlice<UInt8>, ArraySlice<UInt8>), transactionId: String,
+        context: VlensCallContext
+    ) async throws -> VlensStepResponse {
+        let size = idImage.count + faces.0.count + faces.1.count + faces.2.count
         return try await sendStep(.liveness, context: context, imageBytes: size) { body in
-            body.field("image", idImage)
-            body.field("face_1", face1)
-            body.field("face_2", face2)
-            body.field("face_3", face3)
+            body.field("image", base64: idImage)
+            body.field("face_1", base64: faces.0)
+            body.field("face_2", base64: faces.1)
+            body.field("face_3", base64: faces.2)
             body.field("transaction_id", transactionId)
         }
     }

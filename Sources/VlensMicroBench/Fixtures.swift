@@ -14,6 +14,12 @@ enum Fixtures {
 
     static var imageBytes: Int { images.reduce(0) { $0 + $1.utf8.count } }
 
+    /// The images as the worker holds them: views of the capture record's bytes.
+    static let imageViews: [ArraySlice<UInt8>] = {
+        let capture = try! CaptureSubmitted.decodeSharingImages(captureEvent)
+        return [capture.images.idFront!.inlineBase64Bytes!] + capture.images.faces!.map { $0.image.inlineBase64Bytes! }
+    }()
+
     /// The capture event's JSON, as a producer publishes it.
     static let captureEvent: [UInt8] = {
         let now = Date()

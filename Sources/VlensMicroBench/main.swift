@@ -10,6 +10,7 @@ import VlensAPI
 
 FileHandle.standardError.write(Data("""
     bytes decode-capture \(Fixtures.captureEvent.count)
+    bytes decode-capture-copying \(Fixtures.captureEvent.count)
     bytes vlens-body \(Fixtures.imageBytes)
     bytes encode-result \(Fixtures.resultBytes)
     bytes base64-roundtrip \(Fixtures.imageBytes)
@@ -17,18 +18,25 @@ FileHandle.standardError.write(Data("""
     """.utf8))
 
 benchmark("decode-capture") {
+    // The worker's intake: images stay views of the record (InlineImages).
+    let capture = try CaptureSubmitted.decodeSharingImages(Fixtures.captureEvent)
+    precondition(capture.images.faces?.count == 3)
+}
+
+benchmark("decode-capture-copying") {
+    // The plain JSONDecoder path, images decoded as JSON strings (the worker's intake before issue 19).
     let capture = try CaptureSubmitted.decode(Fixtures.captureEvent)
     precondition(capture.images.faces?.count == 3)
 }
 
 benchmark("vlens-body") {
-    // The body VlensClient.verifyLiveness sends.
-    let images = Fixtures.images
+    // The body VlensClient.verifyLiveness sends, written from the record's bytes.
+    let images = Fixtures.imageViews
     var body = JSONBodyWriter(capacity: Fixtures.imageBytes + 256)
-    body.field("image", images[0])
-    body.field("face_1", images[1])
-    body.field("face_2", images[2])
-    body.field("face_3", images[3])
+    body.field("image", base64: images[0])
+    body.field("face_1", base64: images[1])
+    body.field("face_2", base64: images[2])
+    body.field("face_3", base64: images[3])
     body.field("transaction_id", "5b1e9d0c-4a7f-4f0e-9a51-2c7e6b8d1f03")
     body.field("getExtractedData", false)
     body.field("client_transaction_id", "tx-2026-11-27-7f3c2a")

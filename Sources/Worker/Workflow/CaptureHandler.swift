@@ -167,7 +167,7 @@ public struct CaptureHandler: ProcessingHandler {
     /// The step's images as base64. Throws ``ImageResolver/Failure/unusable(_:reason:)`` for a
     /// reference that can never work, ``CaptureBlocked`` when the image host fails transiently.
     private func resolveImages(_ capture: CaptureSubmitted, step: CaptureStep, attempts: Int) async throws -> VlensStepRunner.Images {
-        func fetch(_ reference: ImageReference?, field: String) async throws -> String {
+        func fetch(_ reference: ImageReference?, field: String) async throws -> ArraySlice<UInt8> {
             guard let reference else {
                 throw ImageResolver.Failure.unusable(ContractError(code: .missingField, field: field, message: "\(field): missing (required for this step)"), reason: "schema_invalid")
             }

@@ -39,7 +39,7 @@ struct CaptureIntake: Sendable {
         }
         let headers = record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) }
         do {
-            let capture = try CaptureSubmitted.decode(record.value)
+            let capture = try CaptureSubmitted.decodeSharingImages(record.value)
             try capture.checkEnvelope(key: record.key, headers: headers)
             return .success(Accepted(capture: capture, traceparent: headers.text("traceparent"), tracestate: headers.text("tracestate")))
         } catch {

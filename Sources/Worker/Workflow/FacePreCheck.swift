@@ -7,8 +7,10 @@ struct FacePreCheck: Sendable {
     var maximumSpan: Duration = .milliseconds(500)
 
     /// The rejection for these faces, or `nil` when they pass. `images` are the resolved base64 images.
-    func rejection(faces: [CaptureSubmitted.Face], images: [String]) -> StepOutcome? {
-        if Set(images).count < images.count {
+    func rejection(faces: [CaptureSubmitted.Face], images: [ArraySlice<UInt8>]) -> StepOutcome? {
+        // Pairwise: lengths first, then the bytes (hashing megabytes of images would cost more).
+        let identical = images.indices.contains { i in images.indices.contains { j in j > i && images[i] == images[j] } }
+        if identical {
             return .rejected(
                 ResultError(code: .facesIdentical, message: "two or more liveness images are identical; three distinct selfies are needed", retryable: VerdictReason.facesIdentical.isRetryable),
                 reason: .facesIdentical)

@@ -26,15 +26,15 @@ struct ImageResolver: Sendable {
     /// How host names are resolved (tests give one that changes its answer).
     var resolve: @Sendable (String) async -> [String] = HostAddresses.resolve
 
-    func resolve(_ reference: ImageReference, field: String) async throws(Failure) -> String {
-        if let base64 = reference.inlineBase64 { return base64 }
+    func resolve(_ reference: ImageReference, field: String) async throws(Failure) -> ArraySlice<UInt8> {
+        if let base64 = reference.inlineBase64Bytes { return base64 }
         guard let claim = reference.claimCheck else {
             throw .unusable(ContractError(code: .invalidValue, field: field, message: "\(field): is neither inline nor a claim check"), reason: "schema_invalid")
         }
         return try await fetch(claim, field: field)
     }
 
-    private func fetch(_ claim: ImageReference.ClaimCheck, field: String) async throws(Failure) -> String {
+    private func fetch(_ claim: ImageReference.ClaimCheck, field: String) async throws(Failure) -> ArraySlice<UInt8> {
         func unusable(_ message: String, reason: String = "image_unavailable") -> Failure {
             .unusable(ContractError(code: .invalidValue, field: "\(field).url", message: "\(field).url: \(message)"), reason: reason)
         }
@@ -66,7 +66,7 @@ struct ImageResolver: Sendable {
         let digest = SHA256.hash(data: body.readableBytesView)
         let hex = digest.map { String(format: "%02x", $0) }.joined()
         guard hex == claim.sha256 else { throw unusable("the image's sha256 differs from the reference") }
-        return Data(body.readableBytesView).base64EncodedString()
+        return ArraySlice(Data(body.readableBytesView).base64EncodedData())
     }
 
     /// GETs the image, within its size and the image limit.

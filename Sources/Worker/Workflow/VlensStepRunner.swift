@@ -11,11 +11,11 @@ import VlensAPI
 /// the capture is parked. Waiting out an open breaker, failed breaker probes and 429s do not use up the
 /// attempt budget: an outage or a rate limit delays captures, it does not fail them.
 struct VlensStepRunner: Sendable {
-    /// The images a step sends, already base64.
+    /// The images a step sends, already base64 (slices of the capture record for inline images).
     struct Images: Sendable {
-        var idFront: String?
-        var idBack: String?
-        var faces: [String] = []
+        var idFront: ArraySlice<UInt8>?
+        var idBack: ArraySlice<UInt8>?
+        var faces: [ArraySlice<UInt8>] = []
     }
 
     /// What came of the call.
@@ -126,13 +126,13 @@ struct VlensStepRunner: Sendable {
     private func send(_ call: VlensCall, images: Images, context: VlensCallContext, client: VlensClient) async throws -> VlensStepResponse {
         switch call.step {
         case .idFront:
-            return try await client.verifyIDFront(image: images.idFront ?? "", transactionId: call.vlensTransactionId, context: context)
+            return try await client.verifyIDFront(base64: images.idFront ?? [], transactionId: call.vlensTransactionId, context: context)
         case .idBack:
-            return try await client.verifyIDBack(image: images.idBack ?? "", transactionId: call.vlensTransactionId, context: context)
+            return try await client.verifyIDBack(base64: images.idBack ?? [], transactionId: call.vlensTransactionId, context: context)
         case .liveness:
-            let faces = images.faces + Array(repeating: "", count: max(0, 3 - images.faces.count))
+            let faces = images.faces + Array(repeating: [], count: max(0, 3 - images.faces.count))
             return try await client.verifyLiveness(
-                idImage: images.idFront ?? "", face1: faces[0], face2: faces[1], face3: faces[2],
+                idBase64: images.idFront ?? [], faces: (faces[0], faces[1], faces[2]),
                 transactionId: call.vlensTransactionId ?? "", context: context
             )
         default:
