@@ -81,6 +81,7 @@ let package = Package(
         .target(
             name: "VlensSimulator",
             dependencies: [
+                "Base64Syntax",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -102,9 +103,11 @@ let package = Package(
         .target(
             name: "Verification",
             dependencies: [
+                "Base64Syntax",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "Base64Syntax"),
         .target(
             name: "Processing",
             dependencies: [

@@ -1,3 +1,4 @@
+import Base64Syntax
 /// The schema's value rules for strings, checked while decoding so that Swift accepts exactly
 /// what the JSON Schemas accept. Failures name the field, never the value.
 enum FieldRules {
@@ -27,25 +28,10 @@ enum FieldRules {
     /// Standard padded base64 syntax (RFC 4648 section 4). Checks the alphabet and the padding
     /// without decoding: the image stays a string all the way to Vlens. The alphabet check has no
     /// branches, so the compiler vectorises it (images are megabytes).
-    static func isBase64(_ value: String) -> Bool {
-        var value = value
-        return value.withUTF8 { isBase64($0) }
-    }
+    static func isBase64(_ value: String) -> Bool { Base64Syntax.isStandard(value) }
 
     static func isBase64(_ value: ArraySlice<UInt8>) -> Bool {
-        value.withUnsafeBufferPointer { isBase64($0) }
-    }
-
-    static func isBase64(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count >= 4, bytes.count % 4 == 0 else { return false }
-        // Up to two `=` at the end; any other `=` fails the alphabet below.
-        var end = bytes.count
-        while end > bytes.count - 2, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
-        var invalid: UInt8 = 0
-        for byte in UnsafeBufferPointer(rebasing: bytes[..<end]) {
-            invalid |= isBase64Byte(byte) ? 0 : 1
-        }
-        return invalid == 0
+        value.withUnsafeBufferPointer(Base64Syntax.isStandard)
     }
 
     /// 64 lower-case hex digits.
@@ -66,17 +52,6 @@ enum FieldRules {
 
     private static func isTenantByte(_ byte: UInt8) -> Bool {
         isAlphanumeric(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-    }
-
-    /// `A-Z a-z 0-9 + /`, as comparisons without short-circuits (so a loop over it has no branches).
-    @inline(__always)
-    private static func isBase64Byte(_ byte: UInt8) -> Bool {
-        let upper: UInt8 = byte &- UInt8(ascii: "A") < 26 ? 1 : 0
-        let lower: UInt8 = byte &- UInt8(ascii: "a") < 26 ? 1 : 0
-        let digit: UInt8 = byte &- UInt8(ascii: "0") < 10 ? 1 : 0
-        let plus: UInt8 = byte == UInt8(ascii: "+") ? 1 : 0
-        let slash: UInt8 = byte == UInt8(ascii: "/") ? 1 : 0
-        return upper | lower | digit | plus | slash != 0
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {

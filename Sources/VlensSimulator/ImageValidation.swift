@@ -1,3 +1,5 @@
+import Base64Syntax
+
 /// The check every image field of a step passes before any rule runs (`image` on `id/front` and
 /// `id/back`; `image`, `face_1`, `face_2`, `face_3` on `liveness/multi`).
 ///
@@ -42,32 +44,8 @@ enum ImageValidation {
         image.hasPrefix(ImageMarker.prefix) || isStandardBase64(image)
     }
 
-    /// Standard padded base64 syntax, checked without decoding (images are megabytes; the alphabet
-    /// loop has no branches).
-    static func isStandardBase64(_ value: String) -> Bool {
-        var value = value
-        return value.withUTF8 { bytes in
-            guard bytes.count >= 4, bytes.count % 4 == 0 else { return false }
-            // Up to two `=` at the end; any other `=` fails the alphabet below.
-            var end = bytes.count
-            while end > bytes.count - 2, bytes[end - 1] == UInt8(ascii: "=") { end -= 1 }
-            var invalid: UInt8 = 0
-            for byte in UnsafeBufferPointer(rebasing: bytes[..<end]) {
-                invalid |= isBase64Byte(byte) ? 0 : 1
-            }
-            return invalid == 0
-        }
-    }
-
-    @inline(__always)
-    private static func isBase64Byte(_ byte: UInt8) -> Bool {
-        let upper: UInt8 = byte &- UInt8(ascii: "A") < 26 ? 1 : 0
-        let lower: UInt8 = byte &- UInt8(ascii: "a") < 26 ? 1 : 0
-        let digit: UInt8 = byte &- UInt8(ascii: "0") < 10 ? 1 : 0
-        let plus: UInt8 = byte == UInt8(ascii: "+") ? 1 : 0
-        let slash: UInt8 = byte == UInt8(ascii: "/") ? 1 : 0
-        return upper | lower | digit | plus | slash != 0
-    }
+    /// Standard padded base64 syntax, checked without decoding (the capture contract's rule).
+    static func isStandardBase64(_ value: String) -> Bool { Base64Syntax.isStandard(value) }
 }
 
 extension SimulatorReply {
