@@ -18,7 +18,7 @@ package struct JSONBodyWriter {
         writeString(value)
     }
 
-    /// A base64 value, as bytes: one copy into the body (escaped, should it ever need it).
+    /// A base64 value, as bytes: one copy into the body (escaped byte by byte, should it need it).
     package mutating func field(_ key: StaticString, base64 value: ArraySlice<UInt8>) {
         writeKey(key)
         buffer.writeInteger(UInt8(ascii: "\""))

@@ -4,8 +4,11 @@ import Verification
 /// The inputs of the micro-benchmarks: a liveness capture with four inline images of 512 KiB of
 /// base64 each (2 MiB in all, 1.5 MiB decoded), and a verification result.
 enum Fixtures {
-    /// Base64 characters per image.
-    static let imageCharacters = 512 * 1024
+    /// Base64 characters per image: `MICRO_IMAGE_BASE64_BYTES` (a multiple of 4), default 512 KiB.
+    static let imageCharacters: Int = {
+        let requested = ProcessInfo.processInfo.environment["MICRO_IMAGE_BASE64_BYTES"].flatMap(Int.init) ?? 512 * 1024
+        return max(4, requested / 4 * 4)
+    }()
 
     /// The ID front and the three selfies, base64 of random bytes.
     static let images: [String] = (0..<4).map { _ in

@@ -22,8 +22,43 @@ struct WorkerConfigurationTests {
         #expect(configuration.vlens.defaultTenant.apiKey == "key-123-secret")
         #expect(configuration.vlens.defaultTenant.rateLimit == RateLimit(perSecond: 10, perMinute: 60))
         #expect(configuration.processing.maxInFlight == 256)
+        #expect(configuration.vlens.maxConnections == 256, "one connection per capture in flight")
         #expect(!configuration.processing.orderingByPartition)
         #expect(configuration.httpPort == 8080)
+        #expect(configuration.kafka.resultV1Topic == nil)
+        #expect(!configuration.flow.parkEarlyLiveness && configuration.flow.linkMaxWait == .seconds(3600))
+        #expect(!configuration.vlens.defaultTenant.userTokenFallback)
+    }
+
+    @Test("the Vlens pool follows MAX_IN_FLIGHT unless VLENS_MAX_CONNECTIONS is set")
+    func connectionPool() async throws {
+        var environment = minimal
+        environment["MAX_IN_FLIGHT"] = "32"
+        #expect(try await WorkerConfiguration.load(environment: environment).vlens.maxConnections == 32)
+        environment["VLENS_MAX_CONNECTIONS"] = "8"
+        #expect(try await WorkerConfiguration.load(environment: environment).vlens.maxConnections == 8)
+    }
+
+    @Test("the flow settings load, and bad values name the key and the fix")
+    func flow() async throws {
+        var environment = minimal
+        environment["EARLY_LIVENESS"] = "park"
+        environment["LINK_MAX_WAIT_MS"] = "0"
+        environment["VLENS_USER_TOKEN_FALLBACK"] = "api-key-only"
+        environment["RESULT_V1_TOPIC"] = "identity.verification-result.v1"
+        let configuration = try await WorkerConfiguration.load(environment: environment)
+        #expect(configuration.flow.parkEarlyLiveness && configuration.flow.linkMaxWait == .zero)
+        #expect(configuration.vlens.defaultTenant.userTokenFallback)
+        #expect(configuration.kafka.resultV1Topic == "identity.verification-result.v1")
+        environment["EARLY_LIVENESS"] = "later"
+        environment["VLENS_USER_TOKEN_FALLBACK"] = "always"
+        environment["STATUS_TOPIC"] = "identity.verification-result.v2"
+        await #expect {
+            _ = try await WorkerConfiguration.load(environment: environment)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("EARLY_LIVENESS") && text.contains("VLENS_USER_TOKEN_FALLBACK") && text.contains("STATUS_TOPIC")
+        }
     }
 
     @Test("parking settings load, and a parking age beyond the retention is refused with the key and the fix")

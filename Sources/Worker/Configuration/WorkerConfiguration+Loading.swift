@@ -129,6 +129,8 @@ extension WorkerConfiguration {
         configuration.tracing = tracing
         configuration.parking = parking
         configuration.flow = flow
+        // One connection per in-flight capture unless set: a smaller pool would cap Vlens calls below MAX_IN_FLIGHT.
+        if source.raw("VLENS_MAX_CONNECTIONS") == nil { configuration.vlens.maxConnections = processing.maxInFlight }
         configuration.storeURL = storeURL
         configuration.retention = .seconds(retentionDays * 86_400)
         configuration.testCrashPoint = crashPoint

@@ -61,7 +61,7 @@ public struct WorkerConfiguration: Sendable {
         public var tenants: [String: Tenant] = [:]
         /// `VLENS_REQUEST_TIMEOUT_MS`. Default 30 s.
         public var requestTimeout: Duration = .seconds(30)
-        /// `VLENS_MAX_CONNECTIONS` per host. Default 64.
+        /// `VLENS_MAX_CONNECTIONS` per host. Default `MAX_IN_FLIGHT` (one per capture in flight).
         public var maxConnections: Int = 64
         /// `VLENS_RETRY_MAX_ATTEMPTS`, `VLENS_RETRY_BASE_DELAY_MS`, `VLENS_RETRY_MAX_DELAY_MS`.
         public var retry = RetryPolicy()
