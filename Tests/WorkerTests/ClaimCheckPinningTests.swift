@@ -22,8 +22,9 @@ struct ClaimCheckPinningTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             defer { group.cancelAll() }
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(30)
             while port.withLock({ $0 }) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            let serverPort = try #require(port.withLock { $0 }, "the image server did not start within 30 s")
 
             // `.invalid` never resolves in real DNS: only the checked answer can reach the server.
             let host = "images.pinning-test.invalid"
@@ -38,7 +39,7 @@ struct ClaimCheckPinningTests {
                 return answers.withLock { [$0.count > 1 ? $0.removeFirst() : $0[0]] }  // then always the other address
             }
             let hex = SHA256.hash(data: image).map { String(format: "%02x", $0) }.joined()
-            let reference = ImageReference.claimCheck(.init(url: "http://\(host):\(port.withLock { $0 }!)/front.jpg", sha256: hex, sizeBytes: image.count))
+            let reference = ImageReference.claimCheck(.init(url: "http://\(host):\(serverPort)/front.jpg", sha256: hex, sizeBytes: image.count))
             let base64 = try await resolver.resolve(reference, field: "images.idFront")
             #expect(Data(base64Encoded: Data(base64)).map(Array.init) == image)
             #expect(asked.withLock { $0 } == 1, "resolved once; the connection did not ask again")

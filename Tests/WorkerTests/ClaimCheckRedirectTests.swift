@@ -34,10 +34,11 @@ struct ClaimCheckRedirectTests {
             group.addTask { try await targetApp.runService() }
             group.addTask { try await redirectApp.runService() }
             defer { group.cancelAll() }
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(30)
             while targetPort.withLock({ $0 }) == nil || redirectPort.withLock({ $0 }) == nil, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
+            let port = try #require(redirectPort.withLock { $0 }, "the redirecting server did not start within 30 s")
 
             let configuration = try await WorkerConfiguration.load(environment: [
                 "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092", "VLENS_BASE_URL": "https://vlens.example.com", "VLENS_API_KEY": "k",
@@ -47,7 +48,7 @@ struct ClaimCheckRedirectTests {
                 policy: ClaimCheckPolicy(allowedSchemes: ["http"], allowedHosts: ["127.0.0.1"], allowPrivateAddresses: true),
                 httpClient: client)
             let reference = ImageReference.claimCheck(.init(
-                url: "http://127.0.0.1:\(redirectPort.withLock { $0 }!)/front.jpg", sha256: String(repeating: "ab", count: 32), sizeBytes: 6))
+                url: "http://127.0.0.1:\(port)/front.jpg", sha256: String(repeating: "ab", count: 32), sizeBytes: 6))
             do throws(ImageResolver.Failure) {
                 _ = try await resolver.resolve(reference, field: "images.idFront")
                 Issue.record("the redirect was followed")

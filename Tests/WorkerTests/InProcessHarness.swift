@@ -47,9 +47,10 @@ struct InProcessHarness: WorkflowWorld {
                     resultsV1: ReceivedRecords(topic: kafka.resultV1Topic ?? "-"),
                     deadLetters: ReceivedRecords(topic: kafka.deadLetterTopic))
                 let value = try await harness.running(configuration) { try await body(harness) }
-                try await harness.expectValid(harness.results.records, kind: "verification-result")
-                try await harness.expectValid(harness.statuses.records, kind: "verification-status")
-                try await harness.expectValid(harness.resultsV1.records, kind: "verification-result.v1")
+                try await harness.expectValid([
+                    ("verification-result", harness.results.records), ("verification-status", harness.statuses.records),
+                    ("verification-result.v1", harness.resultsV1.records),
+                ])
                 return value
             }
         }

@@ -16,7 +16,7 @@ struct WorkerHTTPClientTests {
         #expect(http.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit == 300)
     }
 
-    @Test("the default pool matches the documented VLENS_MAX_CONNECTIONS default, not AsyncHTTPClient's 8")
+    @Test("the default pool matches the documented VLENS_MAX_CONNECTIONS default (MAX_IN_FLIGHT), not AsyncHTTPClient's 8")
     func defaultPool() async throws {
         let configuration = try await WorkerConfiguration.load(environment: [
             "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9092",
@@ -24,6 +24,7 @@ struct WorkerHTTPClientTests {
             "VLENS_API_KEY": "key-123-secret",
         ])
         let http = WorkerApplication.httpClientConfiguration(vlens: configuration.vlens)
-        #expect(http.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit == 64)
+        #expect(http.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit == configuration.processing.maxInFlight)
+        #expect(configuration.processing.maxInFlight == 256)
     }
 }

@@ -72,7 +72,7 @@ struct WorkflowHarness: WorkflowWorld {
                     defer { group.cancelAll() }
                     return try await body(harness)
                 }
-                try await harness.expectValid(results.records, kind: "verification-result")
+                try await harness.expectValid([("verification-result", results.records)])
                 return value
             }
         }

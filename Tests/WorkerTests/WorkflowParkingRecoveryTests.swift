@@ -21,6 +21,9 @@ struct WorkflowParkingRecoveryTests {
                 for capture in captures { try await harness.submit(capture) }
                 try await Self.waitUntilParked(captures.count, harness: harness)
                 first.kill()
+                // Requests the dead worker had sent may still be read by the simulator; they must meet
+                // the outage they were sent into, not the recovery (a loaded machine delays them).
+                try await Self.waitForQuietLedger(acme)
 
                 acme.setFaults(SimulatorFaults(rateLimit: .unlimited))
                 let second = try WorkerProcess(environment: harness.environment)
@@ -93,6 +96,18 @@ struct WorkflowParkingRecoveryTests {
                 try await Task.sleep(for: .milliseconds(200))
             }
             Issue.record("\(parked) of \(count) captures parked within 60 s")
+        }
+    }
+
+    /// Waits until the simulator has taken no call for a second: what a stopped worker sent has
+    /// been answered.
+    static func waitForQuietLedger(_ vlens: VlensSimulatorServer) async throws {
+        var last = vlens.ledger().totals.calls
+        var quietSince = ContinuousClock.now
+        while ContinuousClock.now - quietSince < .seconds(1) {
+            try await Task.sleep(for: .milliseconds(100))
+            let now = vlens.ledger().totals.calls
+            if now != last { last = now; quietSince = .now }
         }
     }
 
