@@ -4,7 +4,7 @@ extension SimulatorEngine {
         guard let user = call.query["emailOrPhoneNumber"], !user.isEmpty else {
             return .rejected(400, "emailOrPhoneNumber is required")
         }
-        let owned = transactionOrder[transactionOrderHead...].compactMap { transactions[$0] }.filter { $0.owner == user }
+        let owned = recency.ordered.compactMap { transactions[$0] }.filter { $0.owner == user }
         var seen = Set<String>()
         let images: [JSONValue] = owned.filter { seen.insert($0.id).inserted }.flatMap { transaction in
             transaction.images.map { image in

@@ -20,12 +20,12 @@ struct SimulatorEngine: Sendable {
     var faults: SimulatorFaults
     var tokens: [String: SimulatorToken]
     var transactions: [String: SimulatedTransaction] = [:]
-    var transactionOrder: [String] = []
-    var transactionOrderHead = 0
+    /// Least recently used first: what goes when the limits are reached.
+    var recency = RecencyQueue()
     var storedImageBytes = 0
     var limiter = RateLimiter()
     var ledger: LedgerRecorder
-    /// Upper bound on image bytes held in memory; the oldest transactions go first.
+    /// Upper bound on image bytes held in memory; the least recently used transactions go first.
     static let maxStoredImageBytes = 512 * 1024 * 1024
 
     init(configuration: SimulatorConfiguration) {
@@ -186,27 +186,19 @@ struct SimulatorEngine: Sendable {
     }
 
     mutating func save(_ transaction: SimulatedTransaction) {
-        if let previous = transactions[transaction.id] {
-            storedImageBytes -= previous.imageBytes
-        } else {
-            transactionOrder.append(transaction.id)
-        }
+        if let previous = transactions[transaction.id] { storedImageBytes -= previous.imageBytes }
         transactions[transaction.id] = transaction
         storedImageBytes += transaction.imageBytes
+        recency.touch(transaction.id)
+        // Least recently used first: a transaction in the middle of its flow is in use, and stays.
         while transactions.count > max(1, configuration.maxTransactions) || storedImageBytes > Self.maxStoredImageBytes,
-            transactions.count > 1, transactionOrderHead < transactionOrder.count
+            transactions.count > 1, let oldest = recency.popOldest()
         {
-            let oldest = transactionOrder[transactionOrderHead]
-            transactionOrderHead += 1
             if oldest == transaction.id {
-                transactionOrder.append(oldest)  // keep the one being saved; the next oldest goes instead
-            } else if let dropped = transactions.removeValue(forKey: oldest) {
-                storedImageBytes -= dropped.imageBytes
+                recency.touch(oldest)  // keep the one being saved
+                break
             }
-        }
-        if transactionOrderHead > 1024 && transactionOrderHead * 2 > transactionOrder.count {
-            transactionOrder.removeFirst(transactionOrderHead)
-            transactionOrderHead = 0
+            if let dropped = transactions.removeValue(forKey: oldest) { storedImageBytes -= dropped.imageBytes }
         }
     }
 }
