@@ -12,8 +12,11 @@ public struct SimulatorConfiguration: Sendable {
     public var tenantRequiresAuthorityChecks: Bool
     /// Faults and rate limits at start-up.
     public var faults: SimulatorFaults
-    /// Transactions kept in memory (with their images); the oldest are dropped beyond this.
+    /// Transactions kept in memory (with their images); the least recently used are dropped beyond this.
     public var maxTransactions: Int
+    /// Image bytes kept in memory (for the admin image endpoints); the least recently used
+    /// transactions are dropped beyond this. Default 512 MiB.
+    public var maxStoredImageBytes: Int
     /// Individual calls kept in the ledger's `calls` list (entries and totals are never dropped).
     public var maxLedgerCalls: Int
     /// Largest request body accepted (bytes).
@@ -27,6 +30,7 @@ public struct SimulatorConfiguration: Sendable {
         tenantRequiresAuthorityChecks: Bool = false,
         faults: SimulatorFaults = SimulatorFaults(),
         maxTransactions: Int = 50_000,
+        maxStoredImageBytes: Int = 512 * 1024 * 1024,
         maxLedgerCalls: Int = 100_000,
         maxBodyBytes: Int = 16 * 1024 * 1024
     ) {
@@ -37,6 +41,7 @@ public struct SimulatorConfiguration: Sendable {
         self.tenantRequiresAuthorityChecks = tenantRequiresAuthorityChecks
         self.faults = faults
         self.maxTransactions = maxTransactions
+        self.maxStoredImageBytes = maxStoredImageBytes
         self.maxLedgerCalls = maxLedgerCalls
         self.maxBodyBytes = maxBodyBytes
     }

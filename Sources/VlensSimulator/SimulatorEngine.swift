@@ -25,8 +25,6 @@ struct SimulatorEngine: Sendable {
     var storedImageBytes = 0
     var limiter = RateLimiter()
     var ledger: LedgerRecorder
-    /// Upper bound on image bytes held in memory; the least recently used transactions go first.
-    static let maxStoredImageBytes = 512 * 1024 * 1024
 
     init(configuration: SimulatorConfiguration) {
         self.configuration = configuration
@@ -191,7 +189,7 @@ struct SimulatorEngine: Sendable {
         storedImageBytes += transaction.imageBytes
         recency.touch(transaction.id)
         // Least recently used first: a transaction in the middle of its flow is in use, and stays.
-        while transactions.count > max(1, configuration.maxTransactions) || storedImageBytes > Self.maxStoredImageBytes,
+        while transactions.count > max(1, configuration.maxTransactions) || storedImageBytes > configuration.maxStoredImageBytes,
             transactions.count > 1, let oldest = recency.popOldest()
         {
             if oldest == transaction.id {

@@ -26,7 +26,8 @@ extension VlensSimulatorCommand {
             rateLimit: RateLimit(perSecond: try Self.limit(rateLimitRps), perMinute: try Self.limit(rateLimitRpm)))
         return SimulatorConfiguration(
             host: host, port: port, apiKeys: keys, tokens: tokens,
-            tenantRequiresAuthorityChecks: tenantRequiresAuthorityChecks, faults: faults)
+            tenantRequiresAuthorityChecks: tenantRequiresAuthorityChecks, faults: faults,
+            maxStoredImageBytes: max(1, maxImageStoreMib) << 20)
     }
 
     static func limit(_ argument: String) throws -> Int? {

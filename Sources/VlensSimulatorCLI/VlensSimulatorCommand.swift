@@ -24,6 +24,7 @@ struct VlensSimulatorCommand: AsyncParsableCommand {
     @Option(help: "Requests per second per ApiKey, or 'unlimited'.") var rateLimitRps = "10"
     @Option(help: "Requests per minute per ApiKey, or 'unlimited'.") var rateLimitRpm = "60"
     @Option(help: "Latency: none, fixed:MS, uniform:MIN-MAX, lognormal:P50,P99.") var latency = "none"
+    @Option(help: "MiB of images kept in memory; beyond it the least recently used transactions are forgotten.") var maxImageStoreMib = 512
     @Option(help: "Share of calls answered 500.") var error500Rate = 0.0
     @Option(help: "Share of calls answered 503.") var error503Rate = 0.0
     @Option(help: "Share of calls answered 429 with Retry-After.") var error429Rate = 0.0

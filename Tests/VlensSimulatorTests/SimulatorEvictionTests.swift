@@ -17,6 +17,18 @@ struct SimulatorEvictionTests {
         #expect(Set(engine.transactions.keys) == ["a", "d", "e"])
     }
 
+    @Test("beyond the image budget the least recently used transaction goes")
+    func imageBudget() {
+        var engine = SimulatorEngine(configuration: SimulatorConfiguration(apiKeys: ["k"], maxStoredImageBytes: 10))
+        for id in ["a", "b"] {
+            var transaction = SimulatedTransaction(id: id, apiKey: "k", owner: nil)
+            transaction.store("IdFront.jpg", "QUJDRA==")
+            engine.save(transaction)
+        }
+        #expect(Set(engine.transactions.keys) == ["b"])
+        #expect(engine.storedImageBytes <= 10)
+    }
+
     @Test("the recency queue keeps least-recently-used order through compactions")
     func recencyQueue() {
         var queue = RecencyQueue()
