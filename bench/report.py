@@ -24,11 +24,19 @@ def number(value, digits=1):
     return "–" if value is None else f"{value:,.{digits}f}"
 
 
+def budget(s):
+    """The RSS budget for the bytes the worker held, and whether the peak RSS kept to it."""
+    if s.get("rssBudgetMB") is None:
+        return "–"
+    return f"{number(s['rssBudgetMB'], 0)} ({'within' if s['peakRSSMB'] <= s['rssBudgetMB'] else 'over'})"
+
+
 def scenario_rows():
     yield ("| scenario | ordering | instances × in-flight | images | store | captures/s | Little bound | ratio "
-           "| e2e p50 ms | e2e p99 ms | worker p50 ms | worker CPU s / 1,000 | peak RSS MB | Vlens calls / capture "
+           "| e2e p50 ms | e2e p99 ms | worker p50 ms | worker CPU s / 1,000 | peak RSS MB | peak held MB "
+           "| RSS budget MB (64 + 1.5 × held) | Vlens calls / capture "
            "| 429s | share of rate | machine busy cores | outcomes |")
-    yield "|" + "---|" * 18
+    yield "|" + "---|" * 20
     for s in scenarios:
         outcomes = ", ".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items()))
         share = None if s.get("rateShare") is None else 100 * s["rateShare"]
@@ -37,7 +45,8 @@ def scenario_rows():
                f"| **{number(s['capturesPerSecond'])}** | {number(s['littleBound'])}{limit} "
                f"| {number(s['capturesPerSecond'] / s['littleBound'], 2)} | {number(s['e2eP50Ms'], 0)} "
                f"| {number(s['e2eP99Ms'], 0)} | {number(s['workerP50Ms'], 0)} | {number(s['cpuSecondsPer1000'])} "
-               f"| {number(s['peakRSSMB'], 0)} | {number(s['vlensCallsPerCapture'], 2)} | {s['responses429']} "
+               f"| {number(s['peakRSSMB'], 0)} | {number(s.get('peakInFlightMB'), 0)} | {budget(s)} "
+               f"| {number(s['vlensCallsPerCapture'], 2)} | {s['responses429']} "
                f"| {'–' if share is None else number(share, 0) + ' %'} | {number(s.get('machineBusyCores'), 2)} | {outcomes} |")
 
 
@@ -65,7 +74,8 @@ lines = [
     f"Measured {now} with `make bench` (`scripts/bench`); {machine[0]}; {machine[-1]}.",
     f"Vlens simulator latency `{latency}`. Throughput, latencies, CPU and calls are over the measuring window;",
     "the Little bound is concurrency / latency (key mode: the in-flight limit; partition mode: the partitions),",
-    "capped by the rate limit.",
+    "capped by the rate limit. Peak held MB is the most event bytes one worker's engine held in flight (its",
+    "`vlens_worker_in_flight_bytes`, scraped during the run); the RSS budget is 64 MB + 1.5 × that.",
     "",
     *scenario_rows(),
     "",

@@ -34,15 +34,22 @@ public struct KafkaConsumerConfiguration: Sendable {
 
     /// The bounded buffer between the poll thread and the application.
     ///
-    /// When `highWatermark` records wait for the application, fetching pauses: the poll thread stops
-    /// taking records from librdkafka (it keeps serving rebalances, logs and statistics), and librdkafka
-    /// stops fetching once its own queue holds `queued.max.messages.kbytes` (pass it through
-    /// ``additionalProperties`` to bound that memory more tightly). Fetching resumes at `lowWatermark`.
+    /// When `highWatermark` records or `highWatermarkBytes` bytes wait for the application, fetching
+    /// pauses: the poll thread stops taking records from librdkafka (it keeps serving rebalances, logs
+    /// and statistics), and librdkafka stops fetching once its own queue holds
+    /// ``queuedMaxMessagesKBytes``. Fetching resumes when the buffer is down to `lowWatermark` records
+    /// and `lowWatermarkBytes` bytes.
     public struct EventBuffer: Sendable {
         /// Records buffered before fetching pauses. Default 1,000.
         public var highWatermark: Int = 1000
         /// Records left in the buffer when fetching resumes. Default 250.
         public var lowWatermark: Int = 250
+        /// Bytes of records (key, value, headers) buffered before fetching pauses; `nil` (the default):
+        /// no byte bound. The poll thread takes one record at a time, so the buffer exceeds it by at
+        /// most one record.
+        public var highWatermarkBytes: Int? = nil
+        /// Bytes left in the buffer when fetching resumes. Default: a quarter of `highWatermarkBytes`.
+        public var lowWatermarkBytes: Int? = nil
         public init() {}
     }
 
@@ -70,8 +77,15 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var isolationLevel: IsolationLevel = .readCommitted
     /// `receive.message.max.bytes`. Default 100,000,000. Must exceed `fetch.max.bytes` by 512.
     public var receiveMessageMaxBytes: Int = 100_000_000
-    /// `fetch.max.bytes`. Default 52,428,800.
+    /// `fetch.max.bytes`: the most bytes one fetch response carries (the broker still returns a first
+    /// record larger than this). Default 52,428,800. Must be at least `message.max.bytes` (1,000,000).
     public var fetchMaxBytes: Int = 52_428_800
+    /// `max.partition.fetch.bytes`: the most bytes one fetch takes from one partition (the broker still
+    /// returns a first record larger than this). Default 1,048,576.
+    public var maxPartitionFetchBytes: Int = 1_048_576
+    /// `queued.max.messages.kbytes`: the most kilobytes librdkafka prefetches into its queue, across all
+    /// assigned partitions; one fetch response may overshoot it. Default 65,536 (64 MiB).
+    public var queuedMaxMessagesKBytes: Int = 65_536
     /// `statistics.interval.ms`; `nil` (the default) disables statistics.
     public var statisticsInterval: Duration? = nil
     /// The buffer toward the application.

@@ -25,6 +25,12 @@ public struct KafkaRecord: Sendable, Hashable {
         self.timestamp = timestamp
     }
 
+    /// Key, value and header bytes: what the record holds in memory, as the consumer's event buffer
+    /// and the processing engine count it.
+    public var byteCount: Int {
+        headers.reduce((key?.count ?? 0) + value.count) { $0 + $1.key.utf8.count + ($1.value?.count ?? 0) }
+    }
+
     /// The partition this record came from.
     public var topicPartition: KafkaTopicPartition { KafkaTopicPartition(topic: topic, partition: partition) }
 

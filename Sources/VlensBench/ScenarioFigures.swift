@@ -28,6 +28,10 @@ struct ScenarioFigures: Codable, Sendable {
     var workerP50Ms: Double
     var cpuSecondsPer1000: Double
     var peakRSSMB: Double
+    /// The most event bytes one worker held in flight (`vlens_worker_in_flight_bytes`, scraped), MB.
+    var peakInFlightMB: Double
+    /// The memory budget for that: 64 MB + 1.5 × `peakInFlightMB` (issue 19).
+    var rssBudgetMB: Double
     /// The machine's busy cores over the window (workers, simulator, broker, store, driver).
     var machineBusyCores: Double
     var vlensCallsPerCapture: Double

@@ -31,6 +31,8 @@ extension ScenarioRun {
             workerP50Ms: percentile(samples.map(\.workerMs), 0.5),
             cpuSecondsPer1000: count > 0 ? measured.cpuSeconds / Double(count) * 1000 : 0,
             peakRSSMB: Double(measured.peakRSSBytes) / 1_048_576,
+            peakInFlightMB: Double(measured.peakInFlightBytes) / 1_048_576,
+            rssBudgetMB: 64 + 1.5 * Double(measured.peakInFlightBytes) / 1_048_576,
             machineBusyCores: measured.machineBusyCores,
             vlensCallsPerCapture: count > 0 ? Double(calls) / Double(count) : 0,
             responses429: ledger.rateLimitedCalls,

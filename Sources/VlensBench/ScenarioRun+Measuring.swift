@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Kafka
 import Logging
@@ -15,6 +16,8 @@ extension ScenarioRun {
         var machineBusyCores: Double
         /// The largest worker's peak resident set at the window's end.
         var peakRSSBytes: Int
+        /// The most record bytes one worker's engine held (its `vlens_worker_in_flight_bytes`), warm-up included.
+        var peakInFlightBytes: Int
     }
 
     /// The driver's Kafka clients: a producer for captures, a consumer of the results. The consumer
@@ -39,7 +42,7 @@ extension ScenarioRun {
 
     /// Keeps `outstanding` captures waiting, answers each result with the transaction's next capture,
     /// and samples the workers' CPU time at the window's edges.
-    func measure(workers: [WorkerProcess], clients: Clients, builder: CaptureBuilder, runID: String) async throws -> Measured {
+    func measure(workers: [WorkerProcess], clients: Clients, builder: CaptureBuilder, runID: String, httpClient: HTTPClient) async throws -> Measured {
         let producer = clients.producer
         let consumer = clients.consumer
         let state = Shared(LoopState(load: ClosedLoopLoad(runID: runID)))
@@ -87,9 +90,12 @@ extension ScenarioRun {
                 }
             }
         }
+        let inFlight = InFlightBytesProbe(ports: workers.map(\.httpPort), httpClient: httpClient)
+        let probe = Task { await inFlight.run() }
         defer {
             results.cancel()
             sender.cancel()
+            probe.cancel()
         }
         for _ in 0..<scenario.outstanding {
             try send(state.withLock { $0.load.newTransaction() })
@@ -112,6 +118,6 @@ extension ScenarioRun {
         return Measured(
             samples: samples, windowStart: windowStart, windowEnd: windowEnd, cpuSeconds: cpuAtEnd - cpuAtStart,
             machineBusyCores: (machineAtEnd - machineAtStart) / scenario.duration,
-            peakRSSBytes: endSamples.map(\.peakRSSBytes).max() ?? 0)
+            peakRSSBytes: endSamples.map(\.peakRSSBytes).max() ?? 0, peakInFlightBytes: inFlight.peak.withLock { $0 })
     }
 }

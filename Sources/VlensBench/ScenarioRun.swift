@@ -68,7 +68,7 @@ struct ScenarioRun: Sendable {
         do {
             try await waitUntilReady(workers, httpClient: httpClient)
             progress("\(workers.count) worker(s) ready")
-            let measured = try await measure(workers: workers, clients: clients, builder: builder, runID: runID)
+            let measured = try await measure(workers: workers, clients: clients, builder: builder, runID: runID, httpClient: httpClient)
             let ledger = try await simulator.ledger()
             for (index, worker) in workers.enumerated() where !worker.isRunning {
                 progress("worker \(index) exited before it was stopped; see its log")

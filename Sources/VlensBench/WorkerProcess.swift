@@ -13,7 +13,8 @@ final class WorkerProcess: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["run"]
-        var inherited = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "TZ"].contains($0.key) }
+        // glibc's MALLOC_* tunables pass through, to measure the worker's memory with them.
+        var inherited = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "TZ"].contains($0.key) || $0.key.hasPrefix("MALLOC_") }
         inherited.merge(environment) { $1 }
         inherited["HTTP_HOST"] = "127.0.0.1"
         inherited["HTTP_PORT"] = "\(httpPort)"

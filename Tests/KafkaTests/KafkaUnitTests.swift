@@ -21,6 +21,20 @@ struct KafkaConfigurationTests {
         #expect(properties["group.id"] == "g")
     }
 
+    @Test("the prefetch settings reach librdkafka, and an additional property still wins")
+    func prefetchProperties() {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: "b:9092", groupID: "g")
+        #expect(configuration.properties["queued.max.messages.kbytes"] == "65536", "librdkafka's default")
+        configuration.queuedMaxMessagesKBytes = 4096
+        configuration.fetchMaxBytes = 2_000_000
+        configuration.maxPartitionFetchBytes = 500_000
+        configuration.additionalProperties = ["fetch.max.bytes": "3000000"]
+        let properties = configuration.properties
+        #expect(properties["queued.max.messages.kbytes"] == "4096")
+        #expect(properties["max.partition.fetch.bytes"] == "500000")
+        #expect(properties["fetch.max.bytes"] == "3000000")
+    }
+
     @Test("the producer is idempotent with acks=all by default and caps message.timeout.ms for transactions")
     func producerDefaults() {
         var configuration = KafkaProducerConfiguration(bootstrapServers: "b:9092")
@@ -98,6 +112,55 @@ struct ConsumerFlowStateTests {
         #expect(third.resumeFetching, "the buffer reached the low watermark: fetching resumes")
         #expect(!state.internallyPaused && state.room == 3)
         if case .record(let record) = third.event { #expect(record.offset == 1) } else { Issue.record("expected a record") }
+    }
+
+    func record(_ partition: KafkaTopicPartition, _ offset: Int64, bytes: Int) -> KafkaRecord {
+        KafkaRecord(topic: partition.topic, partition: partition.partition, offset: offset, key: nil, value: [UInt8](repeating: 0, count: bytes))
+    }
+
+    @Test("the buffer is bounded by bytes too: fetching pauses at the byte high watermark and resumes at or below both low watermarks")
+    func byteBackPressure() {
+        var state = ConsumerFlowState(highWatermark: 100, lowWatermark: 10, highWatermarkBytes: 1000, lowWatermarkBytes: 300)
+        _ = state.assigned([p0])
+        _ = drainOne(&state)
+        #expect(state.room == 100 && state.byteRoom == 1000)
+        _ = state.receive([record(p0, 0, bytes: 400), record(p0, 1, bytes: 400)])
+        #expect(!state.internallyPaused && state.byteRoom == 200, "two records, 800 bytes: below both high watermarks")
+        _ = state.receive([record(p0, 2, bytes: 400)])
+        #expect(state.internallyPaused && state.room == 0 && state.byteRoom == 0, "1,200 bytes: the record that crossed the bound is kept, fetching pauses")
+        #expect(state.bufferedBytes == 1200)
+
+        #expect(drainOne(&state).resumeFetching == false, "800 bytes left: above the byte low watermark, though 2 records are below the record one")
+        #expect(drainOne(&state).resumeFetching == false, "400 bytes left")
+        #expect(drainOne(&state).resumeFetching, "empty: fetching resumes")
+        #expect(state.bufferedBytes == 0 && state.byteRoom == 1000)
+    }
+
+    @Test("byte counts follow records dropped by pauses and revokes")
+    func byteCountsFollowPurges() {
+        var state = ConsumerFlowState(highWatermark: 100, lowWatermark: 10, highWatermarkBytes: 1000, lowWatermarkBytes: 300)
+        _ = state.assigned([p0, p1])
+        _ = drainOne(&state)
+        _ = state.receive([record(p0, 0, bytes: 500), record(p1, 0, bytes: 600)])
+        #expect(state.internallyPaused)
+        _ = state.pause([p1])
+        #expect(state.bufferedBytes == 500 && state.bufferedRecords == 1)
+        _ = state.revoked(KafkaRevocation(partitions: [p0], isLost: false))
+        #expect(state.bufferedBytes == 0)
+        #expect(state.next(waiter: nil).resumeFetching, "nothing left to drain: fetching restarts")
+    }
+
+    @Test("a buffer without byte watermarks is bounded by records only; the byte low watermark defaults to a quarter")
+    func byteWatermarkDefaults() {
+        var buffer = KafkaConsumerConfiguration.EventBuffer()
+        var state = ConsumerFlowState(buffer)
+        _ = state.assigned([p0])
+        _ = drainOne(&state)
+        _ = state.receive([record(p0, 0, bytes: 10 << 20)])
+        #expect(!state.internallyPaused && state.byteRoom > 1 << 40)
+        buffer.highWatermarkBytes = 4096
+        let bounded = ConsumerFlowState(buffer)
+        #expect(bounded.highWatermarkBytes == 4096 && bounded.lowWatermarkBytes == 1024)
     }
 
     @Test("records purged by an application pause while fetching is internally paused restart fetching once the buffer is empty")

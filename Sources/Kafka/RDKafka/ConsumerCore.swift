@@ -34,7 +34,7 @@ final class ConsumerCore: Sendable {
     private var handle: OpaquePointer { client.handle }
     private var logger: Logger { client.logger }
 
-    /// The most records the poll thread takes from librdkafka at once.
+    /// The most records the poll thread takes from librdkafka before it hands them to the buffer.
     private static let batchSize = 256
     /// How long the poll thread waits for messages (or buffer room) before it serves events again.
     private static let idleWait: Int32 = 50
@@ -44,12 +44,20 @@ final class ConsumerCore: Sendable {
         guard buffer.highWatermark > 0, buffer.lowWatermark >= 0, buffer.lowWatermark < buffer.highWatermark else {
             throw KafkaError.configuration("eventBuffer needs 0 <= lowWatermark < highWatermark, got \(buffer.lowWatermark) and \(buffer.highWatermark)")
         }
+        if let high = buffer.highWatermarkBytes {
+            let low = buffer.lowWatermarkBytes ?? high / 4
+            guard high > 0, low >= 0, low <= high else {
+                throw KafkaError.configuration("eventBuffer needs 0 <= lowWatermarkBytes <= highWatermarkBytes, 0 < highWatermarkBytes, got \(low) and \(high)")
+            }
+        } else if buffer.lowWatermarkBytes != nil {
+            throw KafkaError.configuration("eventBuffer.lowWatermarkBytes needs highWatermarkBytes")
+        }
         guard !configuration.groupID.isEmpty else { throw KafkaError.configuration("groupID must not be empty") }
         var logger = logger
         logger[metadataKey: KafkaLoggingKeys.group] = "\(configuration.groupID)"
         self.configuration = configuration
         self.isCooperative = Self.isCooperative(configuration)
-        self.flow = Mutex(ConsumerFlowState(highWatermark: buffer.highWatermark, lowWatermark: buffer.lowWatermark))
+        self.flow = Mutex(ConsumerFlowState(buffer))
         self.client = try RDKafkaClient(
             type: RD_KAFKA_CONSUMER, properties: configuration.properties, logger: logger,
             statisticsHandler: statisticsHandler
@@ -72,11 +80,10 @@ final class ConsumerCore: Sendable {
     // MARK: Poll thread
 
     private func pollLoop() {
-        var batch = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: Self.batchSize)
         while !isClosing {
             serveEvents()
-            let room = flow.withLock { $0.room }
-            guard room > 0 else {
+            let (room, byteRoom) = flow.withLock { ($0.room, $0.byteRoom) }
+            guard room > 0, byteRoom > 0 else {
                 // Fetching is paused internally: take nothing until the application drains the buffer.
                 _ = roomAvailable.wait(timeout: .now() + .milliseconds(Int(Self.idleWait)))
                 continue
@@ -85,12 +92,13 @@ final class ConsumerCore: Sendable {
                 checkFatal()
                 continue
             }
-            take(first)
-            let more = batch.withUnsafeMutableBufferPointer { buffer in
-                rd_kafka_consume_batch_queue(messages.pointer, 0, buffer.baseAddress, min(room - 1, Self.batchSize))
-            }
-            for index in 0..<max(0, more) {
-                if let message = batch[index] { take(message) }
+            // One message at a time: a record's size is known only once it is taken, and the byte bound
+            // must hold to within one record.
+            var taken = 1
+            var bytes = take(first)
+            while taken < min(room, Self.batchSize), bytes < byteRoom, let next = rd_kafka_consume_queue(messages.pointer, 0) {
+                bytes += take(next)
+                taken += 1
             }
             flushPending()
         }
@@ -104,8 +112,9 @@ final class ConsumerCore: Sendable {
         flushPending()
     }
 
-    /// Converts and destroys one polled message.
-    private func take(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
+    /// Converts and destroys one polled message; returns the record's ``KafkaRecord/byteCount`` (0 for an error).
+    @discardableResult
+    private func take(_ message: UnsafeMutablePointer<rd_kafka_message_t>) -> Int {
         defer { rd_kafka_message_destroy(message) }
         let error = message.pointee.err
         guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
@@ -113,10 +122,11 @@ final class ConsumerCore: Sendable {
                 logger.warning("consumer error", metadata: [KafkaLoggingKeys.error: "\(KafkaError.Code(error))"])
                 checkFatal()
             }
-            return
+            return 0
         }
         let record = KafkaRecord(message)
         pending.withLock { $0.append(record) }
+        return record.byteCount
     }
 
     private func flushPending() {

@@ -4,11 +4,12 @@
 /// apply the returned ``FlowControl`` (pause, resume, seek: all non-blocking librdkafka calls) before
 /// releasing it, then resume the returned waiter after releasing it.
 ///
-/// Bounded: the poll thread takes at most ``room`` records from librdkafka, so at most `highWatermark`
-/// records are buffered. At `highWatermark` fetching pauses internally (`internallyPaused`): the poll
-/// thread stops draining librdkafka's fetch queue, so librdkafka stops fetching once that queue holds
-/// `queued.max.messages.kbytes`, while the poll thread keeps serving rebalances, logs and statistics.
-/// It resumes at `lowWatermark`. This is tracked apart from the application's pauses, which are
+/// Bounded: the poll thread takes at most ``room`` records from librdkafka, and stops once it took
+/// ``byteRoom`` bytes, so at most `highWatermark` records and `highWatermarkBytes` bytes (plus the one
+/// record that crossed it) are buffered. At either high watermark fetching pauses internally
+/// (`internallyPaused`): the poll thread stops draining librdkafka's fetch queue, so librdkafka stops
+/// fetching once that queue holds `queued.max.messages.kbytes`, while the poll thread keeps serving
+/// rebalances, logs and statistics. It resumes when the buffer is at or below both low watermarks. This is tracked apart from the application's pauses, which are
 /// `rd_kafka_pause_partitions` calls: records of an application-paused partition that are still buffered
 /// or in flight are dropped and the partition is rewound (sought back to the lowest dropped offset)
 /// when it resumes, so nothing is lost or duplicated.
@@ -38,9 +39,12 @@ struct ConsumerFlowState {
 
     let highWatermark: Int
     let lowWatermark: Int
+    let highWatermarkBytes: Int
+    let lowWatermarkBytes: Int
 
     private var events = FIFO<KafkaConsumerEvent>()
     private(set) var bufferedRecords = 0
+    private(set) var bufferedBytes = 0
     private(set) var assignment: Set<KafkaTopicPartition> = []
     private(set) var applicationPaused: Set<KafkaTopicPartition> = []
     private(set) var internallyPaused = false
@@ -49,16 +53,30 @@ struct ConsumerFlowState {
     private var finished: KafkaError?? = nil
     private var waiter: Waiter?
 
-    init(highWatermark: Int, lowWatermark: Int) {
+    /// Byte watermarks of `Int.max` leave the buffer bounded by records only.
+    init(highWatermark: Int, lowWatermark: Int, highWatermarkBytes: Int = .max, lowWatermarkBytes: Int = .max) {
         precondition(highWatermark > 0 && lowWatermark >= 0 && lowWatermark < highWatermark, "invalid event buffer watermarks")
+        precondition(highWatermarkBytes > 0 && lowWatermarkBytes >= 0 && lowWatermarkBytes <= highWatermarkBytes, "invalid event buffer byte watermarks")
         self.highWatermark = highWatermark
         self.lowWatermark = lowWatermark
+        self.highWatermarkBytes = highWatermarkBytes
+        self.lowWatermarkBytes = lowWatermarkBytes
+    }
+
+    init(_ buffer: KafkaConsumerConfiguration.EventBuffer) {
+        let highBytes = buffer.highWatermarkBytes ?? .max
+        self.init(
+            highWatermark: buffer.highWatermark, lowWatermark: buffer.lowWatermark,
+            highWatermarkBytes: highBytes, lowWatermarkBytes: buffer.lowWatermarkBytes ?? (highBytes == .max ? .max : highBytes / 4))
     }
 
     // MARK: Poll thread
 
     /// How many records the poll thread may take from librdkafka now.
     var room: Int { internallyPaused ? 0 : max(0, highWatermark - bufferedRecords) }
+
+    /// How many more bytes the poll thread may take now: it stops taking records once it took this many.
+    var byteRoom: Int { internallyPaused ? 0 : max(0, highWatermarkBytes - bufferedBytes) }
 
     /// Records the poll thread took from librdkafka (at most ``room``).
     mutating func receive(_ records: [KafkaRecord]) -> Delivery? {
@@ -71,8 +89,9 @@ struct ConsumerFlowState {
             }
             events.append(.record(record))
             bufferedRecords += 1
+            bufferedBytes += record.byteCount
         }
-        if bufferedRecords >= highWatermark { internallyPaused = true }
+        if bufferedRecords >= highWatermark || bufferedBytes >= highWatermarkBytes { internallyPaused = true }
         return deliverToWaiter()
     }
 
@@ -110,8 +129,7 @@ struct ConsumerFlowState {
     /// The application asks for the next event; `waiter` is parked when none is ready.
     /// `resumeFetching` is true when the buffer drained to the low watermark: wake the poll thread.
     mutating func next(waiter newWaiter: Waiter?) -> (next: Next, resumeFetching: Bool) {
-        if let event = events.popFirst() {
-            if case .record = event { bufferedRecords -= 1 }
+        if let event = popEvent() {
             return (.event(event), internalResumeIfDrained())
         }
         if let finished { return (.finished(finished), false) }
@@ -134,8 +152,7 @@ struct ConsumerFlowState {
     /// The application pauses partitions: their buffered records are dropped and rewound.
     mutating func pause(_ partitions: Set<KafkaTopicPartition>) -> FlowControl {
         applicationPaused.formUnion(partitions)
-        for case .record(let record) in events.removeAll(where: { $0.isRecord(of: partitions) }) {
-            bufferedRecords -= 1
+        for record in removeRecords(of: partitions) {
             noteRewind(record.topicPartition, to: record.offset)
         }
         return FlowControl(pause: partitions.intersection(assignment).sorted(by: Self.order))
@@ -165,13 +182,35 @@ struct ConsumerFlowState {
     // MARK: Internals
 
     private mutating func internalResumeIfDrained() -> Bool {
-        guard internallyPaused, bufferedRecords <= lowWatermark else { return false }
+        guard internallyPaused, bufferedRecords <= lowWatermark, bufferedBytes <= lowWatermarkBytes else { return false }
         internallyPaused = false
         return true
     }
 
     private mutating func purge(_ partitions: Set<KafkaTopicPartition>) {
-        bufferedRecords -= events.removeAll(where: { $0.isRecord(of: partitions) }).count
+        _ = removeRecords(of: partitions)
+    }
+
+    /// Takes the first event off the buffer, keeping the counts.
+    private mutating func popEvent() -> KafkaConsumerEvent? {
+        let event = events.popFirst()
+        if case .record(let record) = event { uncount(record) }
+        return event
+    }
+
+    /// Removes the buffered records of `partitions`, keeping the counts.
+    private mutating func removeRecords(of partitions: Set<KafkaTopicPartition>) -> [KafkaRecord] {
+        var removed: [KafkaRecord] = []
+        for case .record(let record) in events.removeAll(where: { $0.isRecord(of: partitions) }) {
+            uncount(record)
+            removed.append(record)
+        }
+        return removed
+    }
+
+    private mutating func uncount(_ record: KafkaRecord) {
+        bufferedRecords -= 1
+        bufferedBytes -= record.byteCount
     }
 
     private mutating func noteRewind(_ partition: KafkaTopicPartition, to offset: Int64) {
@@ -180,9 +219,8 @@ struct ConsumerFlowState {
 
     private mutating func deliverToWaiter() -> Delivery? {
         guard let parked = waiter else { return nil }
-        if let event = events.popFirst() {
+        if let event = popEvent() {
             waiter = nil
-            if case .record = event { bufferedRecords -= 1 }
             return Delivery(waiter: parked, result: .success(event))
         }
         if let finished {

@@ -24,6 +24,8 @@ extension KafkaConsumerConfiguration {
             "isolation.level": isolationLevel.value,
             "receive.message.max.bytes": String(receiveMessageMaxBytes),
             "fetch.max.bytes": String(fetchMaxBytes),
+            "max.partition.fetch.bytes": String(maxPartitionFetchBytes),
+            "queued.max.messages.kbytes": String(queuedMaxMessagesKBytes),
         ]
         if let statisticsInterval {
             properties["statistics.interval.ms"] = String(statisticsInterval.wholeMilliseconds)
