@@ -84,6 +84,16 @@ public struct EncryptedVerificationStore: VerificationStore {
     /// Byte counts are of the sealed images.
     public func parkedSummary() async throws -> [ParkedSummary] { try await base.parkedSummary() }
 
+    public func parkedCount(tenant: String, reason: String, topic: String, partitions: [Int32]) async throws -> Int {
+        try await base.parkedCount(tenant: tenant, reason: reason, topic: topic, partitions: partitions)
+    }
+
+    public func exchangeRateShare(
+        tenant: String, _ decide: @Sendable ([RateShareLease], Date) throws -> RateShareExchange
+    ) async throws -> RateShareExchange {
+        try await base.exchangeRateShare(tenant: tenant, decide)
+    }
+
     /// Images are empty in a listing: nothing to open.
     public func parkedCaptures(tenant: String?, limit: Int) async throws -> [ParkedCapture] {
         try await base.parkedCaptures(tenant: tenant, limit: limit)

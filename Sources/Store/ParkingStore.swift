@@ -35,6 +35,9 @@ public protocol ParkingStore: Sendable {
     /// Parked captures by tenant and reason, sorted by tenant then reason.
     func parkedSummary() async throws -> [ParkedSummary]
 
+    /// How many captures of `tenant` are parked for `reason` in `partitions` of `topic`.
+    func parkedCount(tenant: String, reason: String, topic: String, partitions: [Int32]) async throws -> Int
+
     /// Parked captures of `tenant` (every tenant when nil), oldest first, at most `limit`, with
     /// empty `key`, `value` and `headers` (listing them must not load images).
     func parkedCaptures(tenant: String?, limit: Int) async throws -> [ParkedCapture]

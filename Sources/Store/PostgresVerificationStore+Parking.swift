@@ -122,6 +122,21 @@ extension PostgresVerificationStore {
         }
     }
 
+    public func parkedCount(tenant: String, reason: String, topic: String, partitions: [Int32]) async throws -> Int {
+        try await mapErrors {
+            let rows = try await client.query(
+                """
+                SELECT COUNT(*) FROM parked_captures
+                WHERE tenant = \(tenant) AND reason = \(reason) AND topic = \(topic) AND partition_id = ANY(\(partitions))
+                """,
+                logger: logger
+            )
+            var count = 0
+            for try await value in rows.decode(Int.self) { count = value }
+            return count
+        }
+    }
+
     public func parkedCaptures(tenant: String?, limit: Int) async throws -> [ParkedCapture] {
         try await mapErrors {
             try await Self.parkedCaptures(client.query(

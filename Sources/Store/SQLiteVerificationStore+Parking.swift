@@ -93,6 +93,16 @@ extension SQLiteVerificationStore {
         }
     }
 
+    public func parkedCount(tenant: String, reason: String, topic: String, partitions: [Int32]) async throws -> Int {
+        guard !partitions.isEmpty else { return 0 }
+        return try await lock.withLock {
+            try await query(
+                "SELECT COUNT(*) AS count FROM parked_captures WHERE tenant = ? AND reason = ? AND topic = ? AND partition_id IN (\(Self.placeholders(partitions.count)))",
+                [.text(tenant), .text(reason), .text(topic)] + partitions.map { .integer(Int($0)) }
+            ).first?.column("count")?.integer ?? 0
+        }
+    }
+
     public func parkedSummary() async throws -> [ParkedSummary] {
         try await lock.withLock {
             try await query(

@@ -133,6 +133,36 @@ struct SchemaMigration: Sendable {
                 """,
             ] + parkedCapturesIndexes
         ),
+        SchemaMigration(
+            version: 4,
+            summary: "rate-limit leases (instances share a tenant's limit by demand)",
+            sqlite: [
+                """
+                CREATE TABLE rate_shares (
+                    tenant TEXT NOT NULL,
+                    instance_id TEXT NOT NULL,
+                    granted INTEGER NOT NULL,
+                    held INTEGER NOT NULL,
+                    held_until REAL NOT NULL,
+                    demand REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    PRIMARY KEY (tenant, instance_id))
+                """,
+            ],
+            postgres: [
+                """
+                CREATE TABLE rate_shares (
+                    tenant TEXT NOT NULL,
+                    instance_id TEXT NOT NULL,
+                    granted INTEGER NOT NULL,
+                    held INTEGER NOT NULL,
+                    held_until TIMESTAMPTZ NOT NULL,
+                    demand DOUBLE PRECISION NOT NULL,
+                    expires_at TIMESTAMPTZ NOT NULL,
+                    PRIMARY KEY (tenant, instance_id))
+                """,
+            ]
+        ),
     ]
 
     /// Migration 3's indexes, the same in both engines.

@@ -6,7 +6,7 @@ import Foundation
 /// Two implementations share this contract: ``SQLiteVerificationStore`` (the embedded default,
 /// one file, one worker instance) and ``PostgresVerificationStore`` (several instances).
 /// Payloads are opaque bytes (JSON written by the workflow): the store knows keys, not domain types.
-public protocol VerificationStore: ParkingStore {
+public protocol VerificationStore: ParkingStore, RateShareStore {
     /// Creates or upgrades the schema. Safe to call from several instances at once.
     func migrate() async throws
 

@@ -95,7 +95,13 @@ public struct WorkerApplication: Sendable {
         consumerConfiguration.sessionTimeout = kafka.sessionTimeout
         consumerConfiguration.heartbeatInterval = min(.seconds(3), kafka.sessionTimeout / 6)
         consumerConfiguration.revokeDeadline = configuration.processing.drainTimeout + .seconds(5)
-        consumerConfiguration.receiveMessageMaxBytes = max(configuration.input.maxEventBytes * 2, 100_000_000)
+        // Prefetch sized by the engine's byte limit (README, MAX_IN_FLIGHT_BYTES); the topic's partition
+        // count shares a fetch among partitions (unknown yet: one).
+        let capturePartitions = (try? await admin.describeTopic(kafka.captureTopic, timeout: .seconds(5)))?.partitionCount ?? 1
+        ConsumerPrefetch(
+            maxInFlightBytes: configuration.processing.maxInFlightBytes, maxEventBytes: configuration.input.maxEventBytes,
+            partitions: capturePartitions
+        ).apply(to: &consumerConfiguration)
         consumerConfiguration.statisticsInterval = .seconds(15)
         consumerConfiguration.additionalProperties = kafka.properties
         let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger) { statistics in
@@ -132,9 +138,10 @@ public struct WorkerApplication: Sendable {
             host: configuration.httpHost, port: configuration.httpPort,
             health: health, registry: registry, logger: logger, onRunning: onHTTPRunning
         )
+        let rateShare = configuration.vlens.rateShare
         let watcher = AssignmentWatcher(
             consumer: consumer, admin: admin, captureTopic: kafka.captureTopic,
-            gateways: gateways, health: health, metrics: metrics, logger: logger
+            gateways: rateShare == .partitions ? gateways : nil, health: health, metrics: metrics, logger: logger
         )
 
         let ownership = GroupOwnershipMonitor(
@@ -149,6 +156,9 @@ public struct WorkerApplication: Sendable {
         if let exporter { services.append(exporter) }
         let retention = RetentionService(store: store, retention: configuration.retention, metrics: metrics, logger: logger)
         services += [ProducerFlushService(producer: producer), retention, ownership, watcher] as [any Service]
+        if rateShare == .demand {
+            services.append(RateShareCoordinator(store: store, gateways: gateways, parking: parking, instanceID: configuration.instanceID, logger: logger))
+        }
         if let outbox { services.append(outbox) }
         // The resumer stops before the engine drains: no parked capture starts while the group shuts down.
         services += [engine, ParkingResumer(lot: parking, metrics: metrics, logger: logger, resume: handler.resume)] as [any Service]

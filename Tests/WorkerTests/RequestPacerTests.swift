@@ -14,10 +14,21 @@ struct RequestPacerTests {
         return best
     }
 
+    /// The instants at which a caller that asks again whenever told (or every 5 ms) gets `count`
+    /// calls through, from `from` on.
+    private func sends(_ pacer: inout RequestPacer, count: Int, from: ContinuousClock.Instant) -> [ContinuousClock.Instant] {
+        var sent: [ContinuousClock.Instant] = []
+        var now = from
+        while sent.count < count {
+            if let retryAt = pacer.admit(now: now) { now = max(retryAt, now + .milliseconds(5)) } else { sent.append(now) }
+        }
+        return sent
+    }
+
     @Test("the documented default (10/s, 60/min) never puts more than 60 calls in a minute or 10 in a second")
     func defaultLimitsHold() {
         var pacer = RequestPacer(limit: RateLimit())
-        let slots = (0..<200).map { _ in pacer.reserve(now: start) }
+        let slots = sends(&pacer, count: 200, from: start)
         #expect(busiestWindow(slots, length: .seconds(60)) <= 60)
         #expect(busiestWindow(slots, length: .seconds(1)) <= 10)
         // ...and uses at least 90% of the minute budget.
@@ -30,7 +41,7 @@ struct RequestPacerTests {
         for _ in 0..<3 {
             var pacer = RequestPacer(limit: RateLimit(perSecond: 10, perMinute: nil))
             pacer.setShare(1.0 / 3.0)
-            slots += (0..<100).map { _ in pacer.reserve(now: start) }
+            slots += sends(&pacer, count: 100, from: start)
         }
         slots.sort()
         #expect(busiestWindow(slots, length: .seconds(1)) <= 10)
@@ -40,10 +51,10 @@ struct RequestPacerTests {
     @Test("a 429 blocks until Retry-After and halves the pace; successes win it back")
     func adaptsToRateLimiting() {
         var pacer = RequestPacer(limit: RateLimit(perSecond: 10, perMinute: nil))
-        _ = pacer.reserve(now: start)
+        #expect(pacer.admit(now: start) == nil)
         pacer.recordRateLimited(now: start, retryAfter: .seconds(2))
         #expect(pacer.adaptiveFactor == 0.5)
-        #expect(pacer.reserve(now: start) >= start + .seconds(2))
+        #expect(sends(&pacer, count: 1, from: start)[0] >= start + .seconds(2))
         for _ in 0..<10 { pacer.recordAccepted() }
         #expect(pacer.adaptiveFactor == 1)
     }
@@ -68,9 +79,25 @@ struct RequestPacerTests {
         }
     }
 
+    @Test("a share of 0 sends nothing; whole units of a share are whole calls (3 of 10 is 3 per second, not 2)")
+    func zeroAndWholeShares() throws {
+        var pacer = RequestPacer(limit: RateLimit(perSecond: 10, perMinute: nil))
+        pacer.setShare(0)
+        for step in 0..<50 { #expect(pacer.admit(now: start + .milliseconds(100 * step)) != nil) }
+        pacer.setShare(0.3)
+        var sent: [ContinuousClock.Instant] = []
+        var now = start + .seconds(10)
+        while now < start + .seconds(20) {
+            if pacer.admit(now: now) == nil { sent.append(now) }
+            now += .milliseconds(5)
+        }
+        #expect(busiestWindow(sent, length: .seconds(1)) == 3)
+        #expect(sent.count >= 28)
+    }
+
     @Test("unlimited never waits")
     func unlimited() {
         var pacer = RequestPacer(limit: .unlimited)
-        for _ in 0..<100 { #expect(pacer.reserve(now: start) == start) }
+        for _ in 0..<100 { #expect(pacer.admit(now: start) == nil) }
     }
 }

@@ -234,6 +234,11 @@ extension WorkerConfiguration {
         vlens?.maxConnections = connections
         vlens?.retry = retry
         vlens?.breaker = breaker
+        switch source.string("RATE_SHARE", default: "demand").lowercased() {
+        case "demand": vlens?.rateShare = .demand
+        case "partitions": vlens?.rateShare = .partitions
+        default: source.report("RATE_SHARE", "is not a known way to share the rate limit", fix: "use demand (the default) or partitions")
+        }
         return vlens
     }
 

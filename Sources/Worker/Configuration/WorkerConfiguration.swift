@@ -67,6 +67,16 @@ public struct WorkerConfiguration: Sendable {
         public var retry = RetryPolicy()
         /// `BREAKER_FAILURE_THRESHOLD`, `BREAKER_PROBE_INTERVAL_MS`.
         public var breaker = CircuitBreaker.Configuration()
+        /// `RATE_SHARE`: how the instances of a group share each tenant's limit. Default ``RateShareMode/demand``.
+        public var rateShare: RateShareMode = .demand
+    }
+
+    /// How the instances of a consumer group divide a tenant's rate limit.
+    public enum RateShareMode: String, Sendable {
+        /// By demand: leases in the store, renewed every half second (``RateShareAllocation``).
+        case demand
+        /// By each instance's share of the capture topic's partitions; no store traffic.
+        case partitions
     }
 
     /// The processing engine's limits.

@@ -2,14 +2,15 @@ import Kafka
 import Logging
 import ServiceLifecycle
 
-/// Follows the consumer's partition assignment: reports it to health and metrics, and
-/// re-divides each tenant's rate limit by this instance's share of the capture topic's
-/// partitions, so a consumer group as a whole stays under the tenant's limit.
+/// Follows the consumer's partition assignment: reports it to health and metrics, and (with
+/// `RATE_SHARE=partitions`) re-divides each tenant's rate limit by this instance's share of the
+/// capture topic's partitions, so a consumer group as a whole stays under the tenant's limit.
 struct AssignmentWatcher: Service {
     let consumer: KafkaConsumer
     let admin: KafkaAdmin
     let captureTopic: String
-    let gateways: TenantGateways
+    /// The gateways whose share follows the partitions; `nil` when ``RateShareCoordinator`` shares by demand.
+    let gateways: TenantGateways?
     let health: WorkerHealth
     let metrics: WorkerMetrics
     let logger: Logger
@@ -35,7 +36,7 @@ struct AssignmentWatcher: Service {
                     metrics.recordRebalance(assignedPartitions: owned)
                 }
                 let share = Double(max(owned, 1)) / Double(max(totalPartitions, 1))
-                for gateway in gateways.all { gateway.setShare(share) }
+                for gateway in gateways?.all ?? [] { gateway.setShare(share) }
                 if !assignment.isEmpty { health.setAssignment(count: owned) }
                 logger.info("partition assignment changed", metadata: ["partitions": "\(owned)", "of": "\(totalPartitions)"])
                 lastAssignment = assignment

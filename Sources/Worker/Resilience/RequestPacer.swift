@@ -3,8 +3,9 @@
 ///
 /// A pure state machine. Calls are paced evenly (no bursts), so a server that counts in fixed
 /// windows, sliding windows or token buckets all see the limit respected. Each instance of a
-/// consumer group paces at `share` of the limit (its partitions over all partitions), so the
-/// group as a whole stays under the tenant's limit. A 429 halves the pace and blocks until
+/// consumer group paces at `share` of the limit (its lease of the tenant's limit, or its partitions
+/// over all partitions), so the group as a whole stays under the tenant's limit. A share of 0 sends
+/// nothing. A 429 halves the pace and blocks until
 /// `Retry-After`; each later success wins back a little (additive increase, multiplicative decrease).
 public struct RequestPacer: Sendable {
     /// Spacing is stretched by this margin so network jitter cannot squeeze two calls into one slot.
@@ -13,11 +14,10 @@ public struct RequestPacer: Sendable {
     static let recoveryStep = 0.05
 
     public private(set) var limit: RateLimit
-    /// This instance's fraction of the tenant's limit, in (0, 1].
+    /// This instance's fraction of the tenant's limit, in [0, 1]; 0 sends nothing.
     public private(set) var share: Double = 1
     /// The adaptive factor, lowered by 429s, in [0.05, 1].
     public private(set) var adaptiveFactor: Double = 1
-    private var nextSlot: ContinuousClock.Instant?
     private var blockedUntil: ContinuousClock.Instant?
     /// When calls were actually sent, oldest first, for the last minute.
     private var sent: [ContinuousClock.Instant] = []
@@ -31,21 +31,23 @@ public struct RequestPacer: Sendable {
         var result: [(count: Int, window: Duration)] = []
         for (count, window) in [(limit.perSecond, 1.0), (limit.perMinute, 60.0)] {
             guard let count, count > 0 else { continue }
-            let quota = count * share * adaptiveFactor
+            let quota = Self.quota(count, share * adaptiveFactor)
             result.append(quota >= 1 ? (Int(quota.rounded(.down)), .seconds(window)) : (1, .seconds(window / quota)))
         }
         return result
     }
 
-    /// Admits a call about to be sent now, judged by when earlier calls were actually sent (a
-    /// reserved slot can be used late, which would bunch calls up): at most the windows' counts, and
-    /// never closer than ``interval`` to the previous call. Returns `nil` and records the
-    /// send when the call may go, else the instant to ask again.
+    /// Admits a call about to be sent now, judged by when earlier calls were actually sent: at
+    /// most the windows' counts, never closer than ``interval`` to the previous call, and never
+    /// before a 429's `Retry-After`. Returns `nil` and records the send when the call may go, else
+    /// the instant to ask again.
     public mutating func admit(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         let horizon = now - .seconds(61)
         if let stale = sent.firstIndex(where: { $0 > horizon }) { sent.removeFirst(stale) } else { sent.removeAll() }
         // Never two calls closer than the pace, even when slots were used late (a parked capture
         // resumed after its slot): late calls must not go out in a burst.
+        if share == 0, limit.sustainedRate != nil { return now + Self.blockedRetry }
+        if let blockedUntil, now < blockedUntil { return blockedUntil }
         if let interval, let last = sent.last, now - last < interval { return last + interval }
         for (count, window) in windows {
             let recent = sent.reversed().prefix { $0 > now - window }
@@ -65,10 +67,11 @@ public struct RequestPacer: Sendable {
     /// calls per window. Spacing calls W / ⌊q⌋ apart (W / q when q < 1) puts at most ⌊q⌋ in any
     /// window, so the shares of all instances add up to no more than N.
     public var interval: Duration? {
+        if share == 0, limit.sustainedRate != nil { return Self.blockedRetry }
         var seconds: Double?
         for (count, window) in [(limit.perSecond, 1.0), (limit.perMinute, 60.0)] {
             guard let count, count > 0 else { continue }
-            let quota = count * share * adaptiveFactor
+            let quota = Self.quota(count, share * adaptiveFactor)
             let perWindow = quota >= 1 ? quota.rounded(.down) : quota
             seconds = max(seconds ?? 0, window / perWindow)
         }
@@ -76,17 +79,18 @@ public struct RequestPacer: Sendable {
     }
 
 
-    /// Reserves the next call slot. The caller waits until the returned instant, then calls.
-    public mutating func reserve(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
-        var slot = max(now, nextSlot ?? now)
-        if let blockedUntil { slot = max(slot, blockedUntil) }
-        if let interval { nextSlot = slot + interval } else { nextSlot = nil }
-        return slot
+    /// Sets this instance's share of the tenant's limit (on every rebalance, or lease exchange).
+    public mutating func setShare(_ share: Double) {
+        self.share = min(max(share, 0), 1)
     }
 
-    /// Sets this instance's share of the tenant's limit (recomputed on every rebalance).
-    public mutating func setShare(_ share: Double) {
-        self.share = min(max(share, 0.001), 1)
+    /// How often a pacer with no share looks again.
+    static let blockedRetry: Duration = .milliseconds(100)
+
+    /// Calls per window for `count` at `fraction`; a hair over the product, so that a whole number
+    /// of units (3 of 10 is 10 × 0.3 = 2.9999…) is not rounded down to one call less.
+    private static func quota(_ count: Double, _ fraction: Double) -> Double {
+        count * fraction + 1e-9
     }
 
     /// Vlens said 429: slow down, and call nothing before `retryAfter` (or one interval).
@@ -94,7 +98,6 @@ public struct RequestPacer: Sendable {
         adaptiveFactor = max(Self.minimumFactor, adaptiveFactor / 2)
         let pause = retryAfter ?? interval ?? .seconds(1)
         blockedUntil = max(blockedUntil ?? now, now + pause)
-        nextSlot = max(nextSlot ?? now, now + pause)
     }
 
     /// A call went through: win back some of the rate a 429 took.

@@ -3,15 +3,21 @@ import Logging
 import Synchronization
 import VlensAPI
 
-/// One tenant's way to Vlens: its client, its request pacer (the tenant's rate limit, shared
-/// across the consumer group by partitions) and its circuit breaker.
+/// One tenant's way to Vlens: its client, its request pacer (this instance's share of the tenant's
+/// rate limit) and its circuit breaker.
 final class TenantGateway: Sendable {
     let name: String
     let client: VlensClient
+    /// The tenant's whole limit, which the instances of a group share.
+    let limit: RateLimit
     private let pacer: Mutex<RequestPacer>
+    /// The line of this tenant's calls waiting for the pace.
+    private let gate = RateGate()
     private let breaker: Mutex<CircuitBreaker>
     /// The tenant's captures waiting for the rate limit now, and how many may.
     private let rateWaiters = Mutex(0)
+    /// Calls let through the rate limit since ``takeAdmittedCount()`` was last asked.
+    private let admittedCalls = Mutex(0)
     let maxRateWaiters: Int
     /// Re-send a step whose user token Vlens refuses without it (`VLENS_USER_TOKEN_FALLBACK=api-key-only`).
     let userTokenFallback: Bool
@@ -30,6 +36,7 @@ final class TenantGateway: Sendable {
         self.userTokenFallback = userTokenFallback
         self.maxRateWaiters = max(1, maxRateWaiters)
         self.client = client
+        self.limit = limit
         self.pacer = Mutex(RequestPacer(limit: limit))
         self.breaker = Mutex(CircuitBreaker(configuration: breaker))
         self.metrics = metrics
@@ -48,8 +55,8 @@ final class TenantGateway: Sendable {
         }
     }
 
-    /// Waits for this instance's next slot under the tenant's rate limit, then until the calls
-    /// actually sent in the last second and minute leave room.
+    /// Waits in line for the tenant's pace: until the calls actually sent in the last second and
+    /// minute leave room for this one under this instance's share.
     ///
     /// At most ``maxRateWaiters`` of the tenant's captures wait here at once: enough to keep the
     /// pace fed, few enough that a tenant's backlog cannot fill the in-flight window. Beyond them a
@@ -67,11 +74,8 @@ final class TenantGateway: Sendable {
             throw CaptureBlocked(reason: .rateLimited, retryAt: Date() + interval * max(maxRateWaiters / 2, 1), failedAttempts: 0)
         }
         defer { rateWaiters.withLock { $0 -= 1 } }
-        let slot = pacer.withLock { $0.reserve(now: start) }
-        if slot > start { try await Task.sleep(until: slot, clock: .continuous) }
-        while let retryAt = pacer.withLock({ $0.admit(now: .now) }) {
-            try await Task.sleep(until: retryAt, clock: .continuous)
-        }
+        try await gate.pass { pacer.withLock { $0.admit(now: .now) } }
+        admittedCalls.withLock { $0 += 1 }
         let waited = ContinuousClock.now - start
         if waited > .milliseconds(1) { metrics.recordRateLimiterWait(tenant: name, duration: waited) }
     }
@@ -97,9 +101,23 @@ final class TenantGateway: Sendable {
         pacer.withLock { $0.recordRateLimited(now: .now, retryAfter: retryAfter) }
     }
 
-    /// This instance's share of the tenant's limit: its partitions over all partitions.
+    /// This instance's share of the tenant's limit, in [0, 1].
     func setShare(_ share: Double) {
         pacer.withLock { $0.setShare(share) }
+    }
+
+    /// This instance's share of the tenant's limit now.
+    var share: Double { pacer.withLock { $0.share } }
+
+    /// The tenant's captures waiting in place for the rate limit now.
+    var rateWaiting: Int { rateWaiters.withLock { $0 } }
+
+    /// Calls let through the rate limit since the last time this was asked.
+    func takeAdmittedCount() -> Int {
+        admittedCalls.withLock { count in
+            defer { count = 0 }
+            return count
+        }
     }
 
     var isOpen: Bool { breaker.withLock { $0.isOpen } }
