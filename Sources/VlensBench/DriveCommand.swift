@@ -25,6 +25,8 @@ struct DriveCommand: AsyncParsableCommand {
     @Option(help: "Where to write claim-check image files.") var claimCheckDir: String?
     @Option(help: "Decoded bytes of each image.") var imageBytes = 300_000
     @Flag(help: "Run the workers in the exactly-once mode (KAFKA_EXACTLY_ONCE).") var exactlyOnce = false
+    @Flag(help: "Skewed keys: 80 % of the transactions on 20 % of the partitions.") var skewedKeys = false
+    @Option(help: "RATE_SHARE of the workers: demand or partitions (default: the worker's).") var rateShare: String?
     @Option(help: "Seconds from the first capture to the measuring window.") var warmup = 4.0
     @Option(help: "Seconds of the measuring window.") var duration = 12.0
     @Option(help: "Directory for the workers' logs.") var logDirectory = "bench/out/logs"
@@ -43,6 +45,7 @@ struct DriveCommand: AsyncParsableCommand {
             outstanding: outstanding ?? max(maxInFlight * instances * 3 / 2, maxInFlight * instances + 4),
             latencyProfile: latencyProfile, latencyMs: latencyMs, rateLimitRps: rateLimitRps,
             claimCheckURL: claimCheckURL, claimCheckDirectory: claimCheckDir, imageBytes: imageBytes, exactlyOnce: exactlyOnce,
+            keySkew: skewedKeys ? KeySkew() : nil, rateShare: rateShare,
             warmup: warmup, duration: duration, logDirectory: URL(fileURLWithPath: logDirectory))
         let figures = try await ScenarioRun(scenario: scenario).run()
         let encoder = JSONEncoder()
@@ -71,6 +74,10 @@ struct Scenario: Sendable {
     var claimCheckDirectory: String?
     var imageBytes: Int
     var exactlyOnce: Bool
+    /// Uneven keys; `nil` lets the producer hash the keys.
+    var keySkew: KeySkew?
+    /// `RATE_SHARE` of the workers; `nil` keeps the worker's default.
+    var rateShare: String?
     var warmup: Double
     var duration: Double
     var logDirectory: URL

@@ -23,6 +23,7 @@ extension Scenario {
             "WORKER_INSTANCE_ID": "bench-\(instance)",
         ]
         if exactlyOnce { environment["KAFKA_EXACTLY_ONCE"] = "true" }
+        if let rateShare { environment["RATE_SHARE"] = rateShare }
         if claimCheckURL != nil {
             environment["CLAIM_CHECK_ALLOWED_SCHEMES"] = "http"
             environment["CLAIM_CHECK_ALLOWED_HOSTS"] = "127.0.0.1"

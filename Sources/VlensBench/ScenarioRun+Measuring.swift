@@ -49,7 +49,8 @@ extension ScenarioRun {
         let (outgoing, queue) = AsyncStream.makeStream(of: KafkaOutgoingRecord.self)
         /// Builds and queues `next`, unless the window has closed.
         @Sendable func send(_ next: ClosedLoopLoad.Next) throws {
-            let built = try builder.build(transactionId: next.transactionId, step: next.step, person: next.person)
+            var built = try builder.build(transactionId: next.transactionId, step: next.step, person: next.person)
+            built.record.partition = scenario.keySkew?.partition(of: next.transactionId, partitions: scenario.partitions)
             let stopping = state.withLock { state in
                 if !state.stopping { state.load.sent(next, eventId: built.eventId, at: built.submittedAt) }
                 return state.stopping

@@ -54,6 +54,8 @@ struct RateShareAllocationTests {
         #expect(allocation.window == .seconds(1))
         let documented = RateShareAllocation(limit: RateLimit(), leaseDuration: .seconds(5))!
         #expect(documented.units == 10 && documented.window == .seconds(60))
+        let secondBinds = RateShareAllocation(limit: RateLimit(perSecond: 20, perMinute: 1200), leaseDuration: .seconds(5))!
+        #expect(secondBinds.units == 20 && secondBinds.window == .seconds(1))
         #expect(RateShareAllocation(limit: .unlimited, leaseDuration: .seconds(5)) == nil)
     }
 

@@ -96,6 +96,7 @@ struct WorkerConfigurationTests {
         ("HTTP_PORT", "eighty", "not a whole number"),
         ("MAX_IN_FLIGHT", "0", "outside"),
         ("ORDERING_MODE", "random", "ordering mode"),
+        ("RATE_SHARE", "evenly", "share the rate limit"),
         ("VLENS_BASE_URL", "ftp://vlens", "URL"),
         ("VLENS_RATE_LIMIT_RPS", "-3", "positive number"),
         ("KAFKA_EXACTLY_ONCE", "maybe", "boolean"),

@@ -73,7 +73,7 @@ public struct WorkerConfiguration: Sendable {
 
     /// How the instances of a consumer group divide a tenant's rate limit.
     public enum RateShareMode: String, Sendable {
-        /// By demand: leases in the store, renewed every half second (``RateShareAllocation``).
+        /// By demand: leases in the store, renewed every 250 ms (``RateShareAllocation``).
         case demand
         /// By each instance's share of the capture topic's partitions; no store traffic.
         case partitions

@@ -16,7 +16,8 @@ import Store
 struct RateShareAllocation: Sendable {
     /// Units the limit is cut into.
     let units: Int
-    /// The longest window of the limit (60 s with a per-minute limit, else 1 s).
+    /// The window whose limit binds: 60 s when the per-minute limit is below 60 times the
+    /// per-second one (the documented 10/s and 60/min), else 1 s.
     let window: Duration
     /// How long a lease lasts without renewal.
     let leaseDuration: Duration
@@ -26,7 +27,10 @@ struct RateShareAllocation: Sendable {
         let counts = [limit.perSecond, limit.perMinute].compactMap { $0 }.filter { $0 > 0 }
         guard let smallest = counts.min() else { return nil }
         self.units = max(1, Int(smallest.rounded(.down)))
-        self.window = limit.perMinute.map { $0 > 0 } == true ? .seconds(60) : .seconds(1)
+        // The minute's window matters only when the minute's limit is the tighter one: a minute of
+        // seconds that each keep the per-second limit keeps a minute limit of 60 times it.
+        let minuteBinds = limit.perMinute.map { minute in minute > 0 && minute < 60 * (limit.perSecond ?? .infinity) } ?? false
+        self.window = minuteBinds ? .seconds(60) : .seconds(1)
         self.leaseDuration = leaseDuration
     }
 

@@ -19,7 +19,7 @@ struct RateShareCoordinator: Service {
     /// The lease holder: the instance id and a nonce of this run, so two runs that share an
     /// instance id (a misconfiguration, a restart while the old process lingers) never share a lease.
     let holder: String
-    var refreshInterval: Duration = .milliseconds(500)
+    var refreshInterval: Duration = .milliseconds(250)
     var leaseDuration: Duration = .seconds(5)
     let logger: Logger
 
