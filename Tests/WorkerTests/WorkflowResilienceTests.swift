@@ -78,11 +78,13 @@ struct WorkflowResilienceTests {
                 try #require(settled, "the three workers did not settle on the ten partitions within 60 s")
                 try await Task.sleep(for: .seconds(1))
 
-                // One capture per transaction.
-                let backlog = (0..<150).map { _ in CaptureFactory().front() }
+                // One capture per transaction; 30 s of work at the limit, so that the start (every
+                // instance holds an even share until demand shows) and units moving between instances
+                // (a unit given back waits one 1 s window) are a small part of the drain.
+                let backlog = (0..<300).map { _ in CaptureFactory().front() }
                 let started = ContinuousClock.now
                 for (index, capture) in backlog.enumerated() { try await harness.submit(capture, partition: spread.partition(of: index)) }
-                _ = try await harness.waitForResults(backlog.count, timeout: .seconds(120))
+                _ = try await harness.waitForResults(backlog.count, timeout: .seconds(180))
                 let elapsed = ContinuousClock.now - started
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 let rate = Double(backlog.count) / seconds
