@@ -104,3 +104,30 @@ axes.grid(True, which="both", alpha=0.3)
 axes.legend(fontsize=8)
 figure.tight_layout()
 figure.savefig(os.path.join(out, "throughput.png"))
+
+# CPU per capture and peak RSS against MAX_IN_FLIGHT: this run against the recorded baseline
+# (bench/baseline-2026-11-27.json, before issue 19), with the RSS budget of the bytes held.
+baseline = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "baseline-2026-11-27.json")))
+after = sorted((s["maxInFlight"], s["cpuSecondsPer1000"], s["peakRSSMB"], s.get("rssBudgetMB"))
+               for s in sweep if s["ordering"] == "key")
+if after:
+    figure, (cpu, rss) = plt.subplots(1, 2, figsize=(9, 3.8), dpi=110)
+    before = sorted((p["maxInFlight"], p["cpuSecondsPer1000"], p["peakRSSMB"]) for p in baseline["points"])
+    for axes, index, label in ((cpu, 1, "worker CPU ms per capture"), (rss, 2, "peak RSS MB")):
+        axes.plot([p[0] for p in before], [p[index] for p in before], "s--", color="tab:gray", label="before (2026-11-27)")
+        axes.plot([p[0] for p in after], [p[index] for p in after], "o-", color="tab:blue", label=f"after ({now[:10]})")
+        axes.set_xscale("log", base=2)
+        ticks = sorted({p[0] for p in before + after})
+        axes.set_xticks(ticks, [str(t) for t in ticks])
+        axes.set_xlabel("MAX_IN_FLIGHT (one worker, key mode)")
+        axes.set_ylabel(label)
+        axes.set_ylim(bottom=0)
+        axes.grid(True, alpha=0.3)
+    budgets = [p for p in after if p[3] is not None]
+    if budgets:
+        rss.plot([p[0] for p in budgets], [p[3] for p in budgets], ":", color="tab:green", label="budget: 64 MB + 1.5 × bytes held")
+    cpu.legend(fontsize=8)
+    rss.legend(fontsize=8)
+    figure.suptitle(f"vlens-worker cost per capture, 300 KB images, Vlens latency {latency}; {machine[0]}", fontsize=9)
+    figure.tight_layout()
+    figure.savefig(os.path.join(out, "cpu-rss.png"))
