@@ -12,17 +12,12 @@ extension VlensClient {
     func sendStep(
         _ step: VlensStep, context: VlensCallContext, imageBytes: Int, fields: (inout JSONBodyWriter) -> Void
     ) async throws -> VlensStepResponse {
-        var body = JSONBodyWriter(capacity: imageBytes + 256)
-        fields(&body)
-        body.field("getExtractedData", context.getExtractedData ?? configuration.getExtractedData)
-        body.field("client_transaction_id", context.clientTransactionId)
-        body.field("request_id", context.requestId)
-
         var request = HTTPClientRequest(url: baseURL + step.path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         addHeaders(to: &request, bearer: context.userToken, traceparent: context.traceparent)
-        request.body = .bytes(body.finish())
+        // Only the request holds the body, once: it is freed when written, not when Vlens answers.
+        request.body = OneShotBody.body(stepBody(context: context, imageBytes: imageBytes, fields: fields))
 
         let (status, retryAfter, buffer) = try await execute(request, step: step)
         let response = try? JSONDecoder().decode(VlensStepResponse.self, from: buffer)
@@ -35,6 +30,16 @@ extension VlensClient {
         var result = response!
         result.httpStatus = status
         return result
+    }
+
+    /// The step's JSON body: the caller's fields, then `getExtractedData`, `client_transaction_id`, `request_id`.
+    private func stepBody(context: VlensCallContext, imageBytes: Int, fields: (inout JSONBodyWriter) -> Void) -> ByteBuffer {
+        var body = JSONBodyWriter(capacity: imageBytes + 256)
+        fields(&body)
+        body.field("getExtractedData", context.getExtractedData ?? configuration.getExtractedData)
+        body.field("client_transaction_id", context.clientTransactionId)
+        body.field("request_id", context.requestId)
+        return body.finish()
     }
 
     func sendAdmin<Result: Decodable>(
