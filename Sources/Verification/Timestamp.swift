@@ -29,17 +29,44 @@ public struct Timestamp: Hashable, Sendable, Comparable, CustomStringConvertible
 
     public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.date < rhs.date }
 
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` of a date in whole milliseconds, by integer arithmetic (days to a
+    /// civil date per Howard Hinnant's `civil_from_days`) instead of a `Calendar` per call: every result
+    /// carries two of these. The same text as `Calendar`'s Gregorian UTC from 1582-10-15 on (before
+    /// that date, `Calendar` counts Julian days).
     private static func format(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .nanosecond], from: date)
-        let millis = ((c.nanosecond ?? 0) + 500_000) / 1_000_000
-        func pad(_ value: Int?, _ width: Int) -> String {
-            let digits = String(value ?? 0)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        // The nearest millisecond: the double holding a whole millisecond may lie just below it.
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (days, millisOfDay) = millis.floorDivided(by: 86_400_000)
+        let (era, dayOfEra) = (days + 719_468).floorDivided(by: 146_097)
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shiftedMonth = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
+        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let seconds = millisOfDay / 1000
+        var text = [UInt8]()
+        text.reserveCapacity(24)
+        func digits(_ value: Int64, _ width: Int) {
+            let decimal = String(value)
+            text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, width - decimal.utf8.count)))
+            text.append(contentsOf: decimal.utf8)
         }
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T\(pad(c.hour, 2)):\(pad(c.minute, 2)):"
-            + "\(pad(c.second, 2)).\(pad(min(millis, 999), 3))Z"
+        digits(year, 4)
+        text.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        text.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        text.append(UInt8(ascii: "T"))
+        digits(seconds / 3600, 2)
+        text.append(UInt8(ascii: ":"))
+        digits(seconds / 60 % 60, 2)
+        text.append(UInt8(ascii: ":"))
+        digits(seconds % 60, 2)
+        text.append(UInt8(ascii: "."))
+        digits(millisOfDay % 1000, 3)
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     private static func parse(_ text: String) -> Date? {
@@ -114,5 +141,13 @@ extension Timestamp: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(text)
+    }
+}
+
+extension Int64 {
+    /// Quotient rounded towards minus infinity, and the remainder that goes with it (never negative).
+    fileprivate func floorDivided(by divisor: Int64) -> (quotient: Int64, remainder: Int64) {
+        let (quotient, remainder) = quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 }

@@ -12,6 +12,7 @@ struct RunCommand: AsyncParsableCommand {
     )
 
     func run() async throws {
+        MallocTuning.apply()
         let configuration: WorkerConfiguration
         do {
             configuration = try await WorkerConfiguration.load()

@@ -1,9 +1,11 @@
 import Foundation
 import Logging
 import Synchronization
+import Verification
 
-/// Writes one JSON object per line to standard error: `ts`, `level`, `label`, `msg`, and the
-/// metadata as top-level fields. The worker only ever logs identifiers and codes as metadata.
+/// Writes one JSON object per line to standard error (``JSONLogLine``): `ts` (UTC, milliseconds),
+/// `level`, `label`, `msg`, and the metadata as top-level fields. The worker only ever logs
+/// identifiers and codes as metadata.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -21,31 +23,20 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var fields: [String: Any] = [
-            "ts": Self.timestamp(),
-            "level": event.level.rawValue,
-            "label": label,
-            "msg": event.message.description,
+        var fields: [(key: String, value: Logger.MetadataValue)] = [
+            ("ts", .string(Timestamp(Date()).text)),
+            ("level", .string(event.level.rawValue)),
+            ("label", .string(label)),
+            ("msg", .string(event.message.description)),
         ]
-        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        for (key, value) in merged where fields[key] == nil {
-            fields[key] = Self.plain(value)
+        let merged = event.metadata.map { metadata.merging($0) { _, new in new } } ?? metadata
+        for (key, value) in merged where !Self.fixedKeys.contains(key) {
+            fields.append((key, value))
         }
-        guard var line = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        line.append(0x0A)
-        Self.output.withLock { _ in FileHandle.standardError.write(line) }
+        let line = JSONLogLine(fields).bytes
+        Self.output.withLock { _ in FileHandle.standardError.write(Data(line)) }
     }
 
-    private static func plain(_ value: Logger.MetadataValue) -> Any {
-        switch value {
-        case .string(let string): return string
-        case .stringConvertible(let convertible): return convertible.description
-        case .array(let values): return values.map(plain)
-        case .dictionary(let dictionary): return dictionary.mapValues(plain)
-        }
-    }
-
-    private static func timestamp() -> String {
-        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-    }
+    /// The fields every line has; metadata of the same name is left out.
+    private static let fixedKeys: Set<String> = ["ts", "level", "label", "msg"]
 }

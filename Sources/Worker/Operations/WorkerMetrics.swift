@@ -142,10 +142,19 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
 
     // MARK: Handles
 
+    /// The cached metric of `kind`, `label` and `dimensions`. The key is built by appending to one
+    /// string (no type name: printing a metatype costs a runtime lookup on every call).
     private func handle<Metric: AnyObject>(
-        _ label: String, _ dimensions: [(String, String)], make: (String, [(String, String)]) -> Metric
+        _ kind: StaticString, _ label: String, _ dimensions: [(String, String)], make: (String, [(String, String)]) -> Metric
     ) -> Metric {
-        let key = dimensions.reduce("\(Metric.self)|\(label)") { $0 + "|" + $1.0 + "=" + $1.1 }
+        var key = kind.description
+        key += label
+        for (name, value) in dimensions {
+            key += "|"
+            key += name
+            key += "="
+            key += value
+        }
         return handles.withLock { cache in
             if let existing = cache[key] as? Metric { return existing }
             let made = make(label, dimensions)
@@ -155,14 +164,14 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
     }
 
     private func counter(_ label: String, _ dimensions: [(String, String)] = []) -> Counter {
-        handle(label, dimensions) { Counter(label: $0, dimensions: $1, factory: factory) }
+        handle("counter|", label, dimensions) { Counter(label: $0, dimensions: $1, factory: factory) }
     }
 
     private func gauge(_ label: String, _ dimensions: [(String, String)] = []) -> Gauge {
-        handle(label, dimensions) { Gauge(label: $0, dimensions: $1, factory: factory) }
+        handle("gauge|", label, dimensions) { Gauge(label: $0, dimensions: $1, factory: factory) }
     }
 
     private func timer(_ label: String, _ dimensions: [(String, String)] = []) -> Timer {
-        handle(label, dimensions) { Timer(label: $0, dimensions: $1, preferredDisplayUnit: .seconds, factory: factory) }
+        handle("timer|", label, dimensions) { Timer(label: $0, dimensions: $1, preferredDisplayUnit: .seconds, factory: factory) }
     }
 }

@@ -42,9 +42,20 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
         "00-\(traceID)-\(spanID)-\(String(flags, radix: 16).leftPadded(to: 2))"
     }
 
+    /// `bytes` (a multiple of 8) random bytes in lowercase hex: one system random draw per 8 bytes,
+    /// written digit by digit (every capture starts two or three spans).
     static func randomHex(bytes: Int) -> String {
+        let digits: StaticString = "0123456789abcdef"
         var generator = SystemRandomNumberGenerator()
-        return (0..<bytes).map { _ in String(UInt8.random(in: 0...255, using: &generator), radix: 16).leftPadded(to: 2) }.joined()
+        var text = [UInt8]()
+        text.reserveCapacity(bytes * 2)
+        for _ in 0..<(bytes / 8) {
+            let word = generator.next()
+            for shift in stride(from: 60, through: 0, by: -4) {
+                text.append(digits.utf8Start[Int(word >> UInt64(shift) & 0xF)])
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }
 
