@@ -58,6 +58,11 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
         timer("vlens_worker_rate_limiter_wait_seconds", [("tenant", tenant)]).record(duration: duration)
     }
 
+    /// This instance's share of the tenant's rate limit, 0...1 (its lease, or its partitions).
+    func recordRateShare(tenant: String, share: Double) {
+        gauge("vlens_worker_rate_share", [("tenant", tenant)]).record(share)
+    }
+
     func recordRateLimited(tenant: String) {
         counter("vlens_worker_vlens_rate_limited_total", [("tenant", tenant)]).increment()
     }

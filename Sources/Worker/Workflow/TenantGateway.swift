@@ -104,6 +104,7 @@ final class TenantGateway: Sendable {
     /// This instance's share of the tenant's limit, in [0, 1].
     func setShare(_ share: Double) {
         pacer.withLock { $0.setShare(share) }
+        metrics.recordRateShare(tenant: name, share: share)
     }
 
     /// This instance's share of the tenant's limit now.
