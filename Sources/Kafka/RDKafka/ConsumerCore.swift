@@ -34,7 +34,7 @@ final class ConsumerCore: Sendable {
     private var handle: OpaquePointer { client.handle }
     private var logger: Logger { client.logger }
 
-    /// The most records the poll thread takes from librdkafka before it hands them to the buffer.
+    /// The most records the poll thread takes from librdkafka at once.
     private static let batchSize = 256
     /// How long the poll thread waits for messages (or buffer room) before it serves events again.
     private static let idleWait: Int32 = 50
@@ -80,6 +80,7 @@ final class ConsumerCore: Sendable {
     // MARK: Poll thread
 
     private func pollLoop() {
+        var batch = [UnsafeMutablePointer<rd_kafka_message_t>?](repeating: nil, count: Self.batchSize)
         while !isClosing {
             serveEvents()
             let (room, byteRoom) = flow.withLock { ($0.room, $0.byteRoom) }
@@ -92,13 +93,13 @@ final class ConsumerCore: Sendable {
                 checkFatal()
                 continue
             }
-            // One message at a time: a record's size is known only once it is taken, and the byte bound
-            // must hold to within one record.
-            var taken = 1
-            var bytes = take(first)
-            while taken < min(room, Self.batchSize), bytes < byteRoom, let next = rd_kafka_consume_queue(messages.pointer, 0) {
-                bytes += take(next)
-                taken += 1
+            // The byte bound holds to within one batch: records' sizes are known only once taken.
+            take(first)
+            let more = batch.withUnsafeMutableBufferPointer { buffer in
+                rd_kafka_consume_batch_queue(messages.pointer, 0, buffer.baseAddress, min(room - 1, Self.batchSize))
+            }
+            for index in 0..<max(0, more) {
+                if let message = batch[index] { take(message) }
             }
             flushPending()
         }

@@ -4,9 +4,9 @@
 /// apply the returned ``FlowControl`` (pause, resume, seek: all non-blocking librdkafka calls) before
 /// releasing it, then resume the returned waiter after releasing it.
 ///
-/// Bounded: the poll thread takes at most ``room`` records from librdkafka, and stops once it took
-/// ``byteRoom`` bytes, so at most `highWatermark` records and `highWatermarkBytes` bytes (plus the one
-/// record that crossed it) are buffered. At either high watermark fetching pauses internally
+/// Bounded: the poll thread takes at most ``room`` records from librdkafka, and takes none while
+/// ``byteRoom`` is 0, so at most `highWatermark` records and `highWatermarkBytes` bytes (plus the
+/// last batch taken, at most 256 records) are buffered. At either high watermark fetching pauses internally
 /// (`internallyPaused`): the poll thread stops draining librdkafka's fetch queue, so librdkafka stops
 /// fetching once that queue holds `queued.max.messages.kbytes`, while the poll thread keeps serving
 /// rebalances, logs and statistics. It resumes when the buffer is at or below both low watermarks. This is tracked apart from the application's pauses, which are

@@ -10,7 +10,7 @@ import Kafka
 /// `max.partition.fetch.bytes` shares a fetch among the topic's partitions but lets one event of
 /// `MAX_EVENT_BYTES` through (`max(fetch / partitions, min(MAX_EVENT_BYTES, fetch))`), and
 /// `receive.message.max.bytes` stays above a fetch and above twice the largest event. Records held
-/// by the worker are thus at most `MAX_IN_FLIGHT_BYTES + P` (plus one record), 1.25 ×
+/// by the worker are thus at most `MAX_IN_FLIGHT_BYTES + P` (plus one batch of records), 1.25 ×
 /// `MAX_IN_FLIGHT_BYTES` at the defaults. Each value is clamped to librdkafka's range; an explicit
 /// `KAFKA_PROPERTY_*` still wins.
 struct ConsumerPrefetch: Equatable {
