@@ -36,6 +36,8 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]
         ),
+        // Child processes started with posix_spawn (Foundation's Process.run crashes now and then on Linux).
+        .target(name: "ProcessSpawning"),
         .target(
             name: "Kafka",
             dependencies: [
@@ -169,7 +171,7 @@ let package = Package(
         .executableTarget(
             name: "VlensBench",
             dependencies: [
-                "Kafka", "Verification", "VlensSimulator",
+                "Kafka", "Verification", "VlensSimulator", "ProcessSpawning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -191,7 +193,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Kafka",
+                "Kafka", "ProcessSpawning",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -199,7 +201,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaTests",
-            dependencies: ["Kafka", "CRdKafka", "TestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Kafka", "CRdKafka", "TestSupport", "ProcessSpawning", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "VlensAPITests",
@@ -222,7 +224,7 @@ let package = Package(
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"]),
         .testTarget(
             name: "ProcessingTests",
-            dependencies: ["Processing", "Kafka", "TestSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Processing", "Kafka", "TestSupport", "ProcessSpawning", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "StoreTests",
@@ -235,7 +237,7 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "Worker", "Kafka", "Processing", "Verification", "Store", "VlensAPI", "VlensSimulator", "TestSupport",
+                "Worker", "Kafka", "Processing", "Verification", "Store", "VlensAPI", "VlensSimulator", "TestSupport", "ProcessSpawning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),

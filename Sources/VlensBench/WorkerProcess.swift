@@ -1,28 +1,21 @@
 import Foundation
+import ProcessSpawning
 
 /// One `vlens-worker run` process, started with its configuration in the environment (as in
 /// production) and its JSON log in a file.
 final class WorkerProcess: Sendable {
     let pid: Int32
     let httpPort: Int
-    private let process: Process
+    private let process: ChildProcess
 
     init(executable: String, environment: [String: String], httpPort: Int, logFile: URL) throws {
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logFile)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["run"]
         // glibc's MALLOC_* tunables pass through, to measure the worker's memory with them.
         var inherited = ProcessInfo.processInfo.environment.filter { ["PATH", "HOME", "LANG", "TZ"].contains($0.key) || $0.key.hasPrefix("MALLOC_") }
         inherited.merge(environment) { $1 }
         inherited["HTTP_HOST"] = "127.0.0.1"
         inherited["HTTP_PORT"] = "\(httpPort)"
-        process.environment = inherited
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        self.process = process
+        process = try ChildProcess(executable: URL(fileURLWithPath: executable), arguments: ["run"], environment: inherited, output: .file(logFile), error: .file(logFile))
         self.pid = process.processIdentifier
         self.httpPort = httpPort
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawning
 import Kafka
 import Synchronization
 import TestSupport
@@ -128,19 +129,18 @@ struct KafkaGroupTests {
 }
 
 /// `KafkaTestConsumer` in its own process, writing its events to a file.
-final class HelperConsumer: @unchecked Sendable {  // Process is configured before start, then only queried and signalled
-    private let process: Process
+final class HelperConsumer: Sendable {
+    private let process: ChildProcess
     private let output: URL
 
     init(servers: String, topic: String, group: String) throws {
         let binary = try BuiltExecutable.url(named: "KafkaTestConsumer")
         output = FileManager.default.temporaryDirectory.appendingPathComponent("kafka-helper-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        process = Process()
-        process.executableURL = binary
-        process.arguments = [servers, topic, group]
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        try process.run()
+        process = try ChildProcess(
+            executable: binary, arguments: [servers, topic, group],
+            environment: ProcessInfo.processInfo.environment, output: .file(output), error: .inherit
+        )
     }
 
     var text: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
@@ -152,8 +152,6 @@ final class HelperConsumer: @unchecked Sendable {  // Process is configured befo
     }
 
     func kill() {
-        guard process.isRunning else { return }
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.kill()
     }
 }

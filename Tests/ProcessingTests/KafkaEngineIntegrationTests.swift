@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawning
 import Testing
 import TestSupport
 
@@ -33,36 +34,33 @@ struct KafkaEngineIntegrationTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let handledLog = directory.appendingPathComponent("handled.log").path
 
-        func start(_ instance: String) throws -> Process {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: worker)
-            process.arguments = [
-                "consume", "--bootstrap-servers", bootstrapServers, "--topic", topic, "--group", group,
-                "--handled-log", handledLog, "--instance", instance, "--sleep-milliseconds", "150", "--max-in-flight", "4",
-            ]
+        func start(_ instance: String) throws -> ChildProcess {
             // The workers' logs stay in the directory when the test fails.
             let output = directory.appendingPathComponent("\(instance).log")
-            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: output)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            return process
+            return try ChildProcess(
+                executable: URL(fileURLWithPath: worker),
+                arguments: [
+                    "consume", "--bootstrap-servers", bootstrapServers, "--topic", topic, "--group", group,
+                    "--handled-log", handledLog, "--instance", instance, "--sleep-milliseconds", "150", "--max-in-flight", "4",
+                ],
+                environment: ProcessInfo.processInfo.environment, output: .file(output), error: .file(output)
+            )
         }
-        let producer = Process()
-        producer.executableURL = URL(fileURLWithPath: worker)
-        producer.arguments = [
-            "produce", "--bootstrap-servers", bootstrapServers, "--topic", topic, "--partitions", "4",
-            "--keys", "\(Self.keys)", "--sequences", "\(Self.sequencesPerKey)",
-        ]
-        try producer.run()
+        let producer = try ChildProcess(
+            executable: URL(fileURLWithPath: worker),
+            arguments: [
+                "produce", "--bootstrap-servers", bootstrapServers, "--topic", topic, "--partitions", "4",
+                "--keys", "\(Self.keys)", "--sequences", "\(Self.sequencesPerKey)",
+            ],
+            environment: ProcessInfo.processInfo.environment, output: .inherit, error: .inherit
+        )
         try await waitFor { !producer.isRunning }
         try #require(producer.terminationStatus == 0, "producing the test records failed")
 
         let victim = try start("a")
         let survivor = try start("b")
         defer {
-            for process in [victim, survivor] where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            for process in [victim, survivor] { process.kill() }
         }
 
         let total = Self.keys * Self.sequencesPerKey
@@ -71,7 +69,7 @@ struct KafkaEngineIntegrationTests {
             let lines = try Self.read(handledLog)
             return lines.count >= total / 3 && Set(lines.map(\.instance)) == ["a", "b"]
         }
-        kill(victim.processIdentifier, SIGKILL)
+        victim.kill()
         try await waitFor {
             Set(try Self.read(handledLog).map { "\($0.key)/\($0.sequence)" }).count == total
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawning
 
 /// The repository's contract files, and the Python validator run as a real subprocess.
 public enum ContractFiles {
@@ -20,31 +21,16 @@ public enum ContractFiles {
         public var output: String
     }
 
-    /// Runs `scripts/validate-schemas` with `arguments` on a dispatch thread (never blocking the
-    /// cooperative pool) and returns its exit status and combined output.
+    /// Runs `scripts/validate-schemas` with `arguments` and returns its exit status and combined output.
     public static func validate(_ arguments: [String]) async throws -> Run {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["python3", validator.path] + arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                do {
-                    try process.run()
-                    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(
-                        returning: Run(
-                            status: process.terminationStatus,
-                            output: String(decoding: output, as: UTF8.self)
-                        ))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("validate-\(UUID().uuidString).out")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let process = try ChildProcess(
+            executable: URL(fileURLWithPath: "/usr/bin/env"), arguments: ["python3", validator.path] + arguments,
+            environment: ProcessInfo.processInfo.environment, output: .file(output), error: .file(output)
+        )
+        let status = await process.exited()
+        return Run(status: status, output: (try? String(contentsOf: output, encoding: .utf8)) ?? "")
     }
 
     /// Writes `files` into a fresh temporary directory and returns their paths.

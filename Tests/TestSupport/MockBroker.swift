@@ -1,4 +1,5 @@
 import Foundation
+import ProcessSpawning
 import Synchronization
 
 /// A librdkafka mock cluster in its own process (`KafkaMockBroker`, built by `swift build --build-tests`):
@@ -13,31 +14,30 @@ public final class MockBroker: Sendable {
 
     /// Starts a mock cluster of `brokers` brokers.
     public init(brokers: Int = 1) throws {
-        let process = Process()
-        process.executableURL = try BuiltExecutable.url(named: "KafkaMockBroker")
-        process.arguments = ["--brokers", "\(brokers)", "--exit-with-parent"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let child = ChildProcess(process: process)
+        let addresses = FileManager.default.temporaryDirectory.appendingPathComponent("mock-broker-\(UUID().uuidString).out")
+        defer { try? FileManager.default.removeItem(at: addresses) }
+        let child = try ChildProcess(
+            executable: try BuiltExecutable.url(named: "KafkaMockBroker"),
+            arguments: ["--brokers", "\(brokers)", "--exit-with-parent"],
+            environment: ProcessInfo.processInfo.environment,
+            output: .file(addresses)
+        )
         var lines: [String: String] = [:]
-        var buffer = Data()
-        let reader = output.fileHandleForReading
+        let deadline = ContinuousClock.now + .seconds(30)
         while lines.count < 2 {
-            let chunk = reader.availableData
-            guard !chunk.isEmpty else {
-                child.stop()
-                throw OwnBroker.Failure(description: "KafkaMockBroker exited before printing its addresses")
+            guard child.isRunning, ContinuousClock.now < deadline else {
+                child.kill()
+                throw OwnBroker.Failure(description: "KafkaMockBroker exited or stayed silent before printing its addresses")
             }
-            buffer.append(chunk)
-            for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") {
+            usleep(20_000)
+            let printed = (try? String(contentsOf: addresses, encoding: .utf8)) ?? ""
+            for line in printed.split(separator: "\n") {
                 let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
                 if parts.count == 2 { lines[parts[0]] = parts[1] }
             }
         }
         guard let servers = lines["KAFKA_BOOTSTRAP_SERVERS"], let control = lines["KAFKA_MOCK_CONTROL"] else {
-            child.stop()
+            child.kill()
             throw OwnBroker.Failure(description: "KafkaMockBroker printed no addresses")
         }
         self.process = child
@@ -85,7 +85,7 @@ public final class MockBroker: Sendable {
     public func stop() {
         guard let process else { return }
         Self.started.withLock { _ = $0.removeValue(forKey: bootstrapServers) }
-        process.stop()
+        process.kill()
     }
 
     deinit {
@@ -111,16 +111,5 @@ public final class MockBroker: Sendable {
         var byte: UInt8 = 0
         while recv(fd, &byte, 1, 0) == 1, byte != UInt8(ascii: "\n") { answer.append(byte) }
         return String(decoding: answer, as: UTF8.self)
-    }
-}
-
-/// A started child process, stopped with SIGKILL (its state is in memory anyway).
-struct ChildProcess: @unchecked Sendable {  // Process is thread-safe for isRunning/signals/wait after run()
-    let process: Process
-
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
     }
 }

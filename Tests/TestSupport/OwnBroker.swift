@@ -1,10 +1,10 @@
 import Foundation
+import ProcessSpawning
 
 /// A tansu broker of the test's own, on a free port, started from the checkout's `.tools/bin/tansu`.
 public final class OwnBroker: Sendable {
     public let bootstrapServers: String
-    private let pid: pid_t
-    private let process: ProcessBox
+    private let process: ChildProcess
 
     public init() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -13,17 +13,13 @@ public final class OwnBroker: Sendable {
             throw OwnBroker.Failure(description: "\(tansu.path) is missing; run scripts/setup")
         }
         let port = try Self.freePort()
-        let process = Process()
-        process.executableURL = tansu
-        process.arguments = ["broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)"]
         var environment = ProcessInfo.processInfo.environment
         environment["RUST_LOG"] = nil  // info level writes megabytes per second
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        self.process = ProcessBox(process: process)
-        pid = process.processIdentifier
+        process = try ChildProcess(
+            executable: tansu,
+            arguments: ["broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)"],
+            environment: environment
+        )
         bootstrapServers = "127.0.0.1:\(port)"
         let deadline = ContinuousClock.now + .seconds(15)
         while !Self.accepts(port: port) {
@@ -36,16 +32,13 @@ public final class OwnBroker: Sendable {
     }
 
     public func signal(_ signal: Int32) {
-        kill(pid, signal)
+        process.signal(signal)
     }
 
-    /// Continues the broker (in case it is stopped), then kills it and waits for it. SIGKILL, because a
-    /// child spawned from a test thread may inherit a signal mask that blocks SIGTERM; its data is in memory anyway.
+    /// Continues the broker (in case it is stopped), then kills it and waits for it: its data is in memory anyway.
     public func stop() {
-        kill(pid, SIGCONT)
-        guard process.process.isRunning else { return }
-        kill(pid, SIGKILL)
-        process.process.waitUntilExit()
+        process.signal(SIGCONT)
+        process.kill()
     }
 
     /// The broker could not be started.
@@ -83,9 +76,4 @@ public final class OwnBroker: Sendable {
             }
         }
     }
-}
-
-/// Holds the broker's `Process`, which is only queried and signalled after it started.
-private struct ProcessBox: @unchecked Sendable {  // Process is thread-safe for isRunning/terminate/wait after run()
-    let process: Process
 }

@@ -1,43 +1,39 @@
 import Foundation
+import ProcessSpawning
 import TestSupport
 
 /// A `vlens-worker run` process, for tests that kill or signal a worker.
-final class WorkerProcess: @unchecked Sendable {
-    // Safe: `process` is only touched by the test task that owns this value.
-    private let process = Process()
+final class WorkerProcess: Sendable {
+    private let process: ChildProcess
     /// Where the worker's JSON log lines go.
     let logFile: URL
 
     init(environment: [String: String]) throws {
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        process.executableURL = try BuiltExecutable.url(named: "vlens-worker")
-        process.arguments = ["run"]
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let log = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        process = try ChildProcess(
+            executable: try BuiltExecutable.url(named: "vlens-worker"), arguments: ["run"],
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
+            output: .file(logFile), error: .file(logFile)
+        )
     }
 
     var isRunning: Bool { process.isRunning }
 
     /// SIGKILL: no drain, no commit, no goodbye.
     func kill() {
-        guard process.isRunning else { return }
-        Foundation.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process.kill()
     }
 
     /// SIGTERM, then waits for the graceful exit; returns the exit status.
     func terminate(timeout: Duration = .seconds(60)) async -> Int32 {
-        if process.isRunning { process.terminate() }
+        process.terminate()
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(100))
         }
-        if process.isRunning { kill() }
-        return process.terminationStatus
+        process.kill()
+        return process.terminationStatus ?? 0
     }
 
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
@@ -48,7 +44,7 @@ final class WorkerProcess: @unchecked Sendable {
     }
 
     deinit {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.signal(SIGKILL)
         try? FileManager.default.removeItem(at: logFile)
     }
 }
