@@ -23,6 +23,12 @@ public struct EncryptedVerificationStore: VerificationStore {
         try await base.transactionState(transactionID)
     }
 
+    public func lookUp(_ capture: CaptureKey) async throws -> CaptureLookup {
+        var lookup = try await base.lookUp(capture)
+        lookup.result = try lookup.result.map(open)
+        return lookup
+    }
+
     public func beginCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> InFlightMarker? {
         try await base.beginCall(capture, owner: owner, at: date)
     }

@@ -89,28 +89,50 @@ public final class PostgresVerificationStore: VerificationStore {
         }
     }
 
+    public func lookUp(_ capture: CaptureKey) async throws -> CaptureLookup {
+        try await mapErrors {
+            let rows = try await client.query(
+                """
+                SELECT 0, transaction_id, step, result, completed_at FROM capture_results WHERE capture_event_id = \(capture.captureEventID)
+                UNION ALL
+                SELECT 1, NULL, NULL, state, NULL FROM transaction_states WHERE transaction_id = \(capture.transactionID)
+                """,
+                logger: logger
+            )
+            var lookup = CaptureLookup()
+            for try await (kind, transactionID, step, payload, completedAt) in rows.decode((Int, String?, String?, ByteBuffer, Date?).self) {
+                if kind == 0 {
+                    lookup.result = StoredResult(
+                        captureEventID: capture.captureEventID, transactionID: transactionID ?? "", step: step ?? "",
+                        result: Array(payload.readableBytesView), completedAt: completedAt ?? Date(timeIntervalSince1970: 0)
+                    )
+                } else {
+                    lookup.transactionState = Array(payload.readableBytesView)
+                }
+            }
+            return lookup
+        }
+    }
+
     public func beginCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> InFlightMarker? {
         try await mapErrors {
-            try await client.withTransaction(logger: logger) { connection in
-                var previous: InFlightMarker?
-                let rows = try await connection.query(
-                    "SELECT owner, started_at, attempts FROM in_flight_calls WHERE capture_event_id = \(capture.captureEventID) FOR UPDATE",
-                    logger: logger
-                )
-                for try await (previousOwner, startedAt, attempts) in rows.decode((String, Date, Int).self) {
-                    previous = InFlightMarker(capture: capture, owner: previousOwner, startedAt: startedAt, attempts: attempts)
-                }
-                try await connection.query(
-                    """
-                    INSERT INTO in_flight_calls (capture_event_id, transaction_id, step, owner, started_at, attempts)
-                    VALUES (\(capture.captureEventID), \(capture.transactionID), \(capture.step), \(owner), \(date), 1)
-                    ON CONFLICT (capture_event_id) DO UPDATE SET
-                        owner = excluded.owner, started_at = excluded.started_at, attempts = in_flight_calls.attempts + 1
-                    """,
-                    logger: logger
-                )
-                return previous
+            // One statement: the upsert keeps the attempt it replaces in previous_*, and returns it.
+            let rows = try await client.query(
+                """
+                INSERT INTO in_flight_calls (capture_event_id, transaction_id, step, owner, started_at, attempts)
+                VALUES (\(capture.captureEventID), \(capture.transactionID), \(capture.step), \(owner), \(date), 1)
+                ON CONFLICT (capture_event_id) DO UPDATE SET
+                    previous_owner = in_flight_calls.owner, previous_started_at = in_flight_calls.started_at,
+                    owner = excluded.owner, started_at = excluded.started_at, attempts = in_flight_calls.attempts + 1
+                RETURNING attempts, previous_owner, previous_started_at
+                """,
+                logger: logger
+            )
+            var previous: InFlightMarker?
+            for try await (attempts, previousOwner, previousStartedAt) in rows.decode((Int, String?, Date?).self) where attempts > 1 {
+                previous = InFlightMarker(capture: capture, owner: previousOwner ?? "", startedAt: previousStartedAt ?? Date(timeIntervalSince1970: 0), attempts: attempts - 1)
             }
+            return previous
         }
     }
 

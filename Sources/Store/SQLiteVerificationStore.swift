@@ -92,45 +92,80 @@ public final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
+    public func lookUp(_ capture: CaptureKey) async throws -> CaptureLookup {
+        try await lock.withLock {
+            let rows = try await query(
+                """
+                SELECT 0 AS kind, transaction_id, step, result AS payload, completed_at FROM capture_results WHERE capture_event_id = ?
+                UNION ALL
+                SELECT 1, NULL, NULL, state, NULL FROM transaction_states WHERE transaction_id = ?
+                """,
+                [.text(capture.captureEventID), .text(capture.transactionID)]
+            )
+            var lookup = CaptureLookup()
+            for row in rows {
+                guard let payload = row.column("payload")?.blob else {
+                    throw StoreError(code: .corrupt, message: "a stored capture result or transaction state has no payload")
+                }
+                if row.column("kind")?.integer == 0 {
+                    lookup.result = StoredResult(
+                        captureEventID: capture.captureEventID,
+                        transactionID: row.column("transaction_id")?.string ?? "",
+                        step: row.column("step")?.string ?? "",
+                        result: Array(payload.readableBytesView),
+                        completedAt: Date(timeIntervalSince1970: row.column("completed_at")?.double ?? 0)
+                    )
+                } else {
+                    lookup.transactionState = Array(payload.readableBytesView)
+                }
+            }
+            return lookup
+        }
+    }
+
     public func beginCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> InFlightMarker? {
         try await lock.withLock {
-            try await transaction {
-                let previous = try await query(
-                    "SELECT owner, started_at, attempts FROM in_flight_calls WHERE capture_event_id = ?",
-                    [.text(capture.captureEventID)]
-                ).first.map { row in
-                    InFlightMarker(
-                        capture: capture,
-                        owner: row.column("owner")?.string ?? "",
-                        startedAt: Date(timeIntervalSince1970: row.column("started_at")?.double ?? 0),
-                        attempts: Int(row.column("attempts")?.integer ?? 0)
-                    )
-                }
-                try await execute(
-                    """
-                    INSERT INTO in_flight_calls (capture_event_id, transaction_id, step, owner, started_at, attempts)
-                    VALUES (?, ?, ?, ?, ?, 1)
-                    ON CONFLICT (capture_event_id) DO UPDATE SET
-                        owner = excluded.owner, started_at = excluded.started_at, attempts = in_flight_calls.attempts + 1
-                    """,
-                    [.text(capture.captureEventID), .text(capture.transactionID), .text(capture.step), .text(owner), .float(date.timeIntervalSince1970)]
-                )
-                return previous
-            }
+            // One statement: the upsert keeps the attempt it replaces in previous_*, and returns it.
+            let rows = try await query(
+                """
+                INSERT INTO in_flight_calls (capture_event_id, transaction_id, step, owner, started_at, attempts)
+                VALUES (?, ?, ?, ?, ?, 1)
+                ON CONFLICT (capture_event_id) DO UPDATE SET
+                    previous_owner = in_flight_calls.owner, previous_started_at = in_flight_calls.started_at,
+                    owner = excluded.owner, started_at = excluded.started_at, attempts = in_flight_calls.attempts + 1
+                RETURNING attempts, previous_owner, previous_started_at
+                """,
+                [.text(capture.captureEventID), .text(capture.transactionID), .text(capture.step), .text(owner), .float(date.timeIntervalSince1970)]
+            )
+            guard let row = rows.first, let attempts = row.column("attempts")?.integer, attempts > 1 else { return nil }
+            return InFlightMarker(
+                capture: capture,
+                owner: row.column("previous_owner")?.string ?? "",
+                startedAt: Date(timeIntervalSince1970: row.column("previous_started_at")?.double ?? 0),
+                attempts: attempts - 1
+            )
         }
     }
 
     public func complete(_ capture: CaptureKey, result: [UInt8], transactionState: [UInt8]?, at date: Date) async throws -> StoredResult {
         try await lock.withLock {
             try await transaction {
-                if let existing = try await fetchResult(capture.captureEventID) {
-                    try await execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
+                let inserted = try await query(
+                    """
+                    INSERT INTO capture_results (capture_event_id, transaction_id, step, result, completed_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (capture_event_id) DO NOTHING
+                    RETURNING 1
+                    """,
+                    [.text(capture.captureEventID), .text(capture.transactionID), .text(capture.step), .blob(ByteBuffer(bytes: result)), .float(date.timeIntervalSince1970)]
+                ).count == 1
+                try await execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
+                guard inserted else {
+                    // Stored before (a replay or another writer): that result is the canonical one.
+                    guard let existing = try await fetchResult(capture.captureEventID) else {
+                        throw StoreError(code: .corrupt, message: "a capture result vanished during completion")
+                    }
                     return existing
                 }
-                try await execute(
-                    "INSERT INTO capture_results (capture_event_id, transaction_id, step, result, completed_at) VALUES (?, ?, ?, ?, ?)",
-                    [.text(capture.captureEventID), .text(capture.transactionID), .text(capture.step), .blob(ByteBuffer(bytes: result)), .float(date.timeIntervalSince1970)]
-                )
                 if let transactionState {
                     try await execute(
                         """
@@ -140,7 +175,6 @@ public final class SQLiteVerificationStore: VerificationStore {
                         [.text(capture.transactionID), .blob(ByteBuffer(bytes: transactionState)), .float(date.timeIntervalSince1970)]
                     )
                 }
-                try await execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
                 return StoredResult(captureEventID: capture.captureEventID, transactionID: capture.transactionID, step: capture.step, result: result, completedAt: date)
             }
         }
@@ -266,6 +300,14 @@ public final class SQLiteVerificationStore: VerificationStore {
     func query(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
         let connection = self.connection
         do {
+            // A task spawned per statement costs a thread hand-off: only a cancelled caller needs one.
+            if !Task.isCancelled {
+                do {
+                    return try await connection.query(sql, binds)
+                } catch is CancellationError {
+                    // Cancelled between the check and the thread pool: run it detached after all.
+                }
+            }
             return try await Task { try await connection.query(sql, binds) }.value
         } catch let error as StoreError {
             throw error

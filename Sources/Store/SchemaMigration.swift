@@ -163,6 +163,18 @@ struct SchemaMigration: Sendable {
                 """,
             ]
         ),
+        SchemaMigration(
+            version: 5,
+            summary: "in-flight markers keep the attempt before them (beginCall in one statement)",
+            sqlite: [
+                "ALTER TABLE in_flight_calls ADD COLUMN previous_owner TEXT",
+                "ALTER TABLE in_flight_calls ADD COLUMN previous_started_at REAL",
+            ],
+            postgres: [
+                "ALTER TABLE in_flight_calls ADD COLUMN previous_owner TEXT",
+                "ALTER TABLE in_flight_calls ADD COLUMN previous_started_at TIMESTAMPTZ",
+            ]
+        ),
     ]
 
     /// Migration 3's indexes, the same in both engines.

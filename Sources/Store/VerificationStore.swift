@@ -19,6 +19,9 @@ public protocol VerificationStore: ParkingStore, RateShareStore {
     /// The stored state of one transaction (the Kafka key), if any step of it completed before.
     func transactionState(_ transactionID: String) async throws -> [UInt8]?
 
+    /// The capture's stored result and its transaction's state, read together.
+    func lookUp(_ capture: CaptureKey) async throws -> CaptureLookup
+
     /// Records that a Vlens call for `capture` is about to be made.
     ///
     /// - Returns: the marker left by an earlier attempt that never completed (a crash mid-call),

@@ -24,6 +24,32 @@ struct VerificationStoreTests {
         }
     }
 
+    @Test("one lookup reads a capture's stored result and its transaction's state, each only when stored", arguments: StoreEngine.allCases)
+    func lookUpReadsResultAndState(engine: StoreEngine) async throws {
+        try await withFreshStore(engine) { store, _ in
+            #expect(try await store.lookUp(capture) == CaptureLookup())
+            _ = try await store.complete(capture, result: Array("result-1".utf8), transactionState: Array("state-1".utf8), at: now)
+            let found = try await store.lookUp(capture)
+            #expect(found.result == (try await store.result(forCapture: capture.captureEventID)))
+            #expect(found.result?.step == "id_front")
+            #expect(found.transactionState == Array("state-1".utf8))
+
+            let back = CaptureKey(captureEventID: "evt-2", transactionID: "txn-1", step: "id_back")
+            #expect(try await store.lookUp(back) == CaptureLookup(transactionState: Array("state-1".utf8)), "a new step of a known transaction")
+            let stateless = CaptureKey(captureEventID: "evt-3", transactionID: "txn-3", step: "id_front")
+            _ = try await store.complete(stateless, result: Array("result-3".utf8), transactionState: nil, at: now)
+            let onlyResult = try await store.lookUp(stateless)
+            #expect(onlyResult.result?.result == Array("result-3".utf8) && onlyResult.transactionState == nil, "a result stored without a state")
+
+            let cipher = try ResultCipher(keys: [try ResultCipher.Key(id: "k1", material: Array(repeating: 3, count: 32))])
+            let sealed = EncryptedVerificationStore(store, cipher: cipher)
+            let sealedKey = CaptureKey(captureEventID: "evt-4", transactionID: "txn-4", step: "id_front")
+            _ = try await sealed.complete(sealedKey, result: Array("secret".utf8), transactionState: Array("s4".utf8), at: now)
+            #expect(try await sealed.lookUp(sealedKey) == CaptureLookup(result: try await sealed.result(forCapture: "evt-4"), transactionState: Array("s4".utf8)))
+            #expect(try await sealed.lookUp(sealedKey).result?.result == Array("secret".utf8), "the encrypted store opens the looked-up result")
+        }
+    }
+
     @Test("completing a capture twice keeps the first result, so re-publishing is identical", arguments: StoreEngine.allCases)
     func secondCompletionKeepsFirstResult(engine: StoreEngine) async throws {
         try await withFreshStore(engine) { store, _ in
@@ -47,6 +73,11 @@ struct VerificationStoreTests {
             #expect(previous.attempts == 1)
             #expect(abs(previous.startedAt.timeIntervalSince(now)) < 0.001)
             #expect(try await store.inFlightMarkers().first?.attempts == 2)
+            let third = try #require(try await store.beginCall(capture, owner: "worker-c", at: now.addingTimeInterval(20)))
+            #expect(third.owner == "worker-b" && third.attempts == 2, "each attempt reports the one just before it")
+            #expect(abs(third.startedAt.timeIntervalSince(now.addingTimeInterval(10))) < 0.001)
+            try await store.endCall(capture)
+            #expect(try await store.beginCall(capture, owner: "worker-d", at: now.addingTimeInterval(30)) == nil, "an ended call leaves no marker")
 
             _ = try await store.complete(capture, result: Array("r".utf8), transactionState: nil, at: now.addingTimeInterval(11))
             #expect(try await store.inFlightMarkers().isEmpty)

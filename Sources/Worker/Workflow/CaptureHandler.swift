@@ -84,7 +84,9 @@ public struct CaptureHandler: ProcessingHandler {
     private func process(_ accepted: CaptureIntake.Accepted, record: KafkaRecord, received: Timestamp, parked: ParkedCapture?, outputs: PendingOutputs, logger: Logger) async throws {
         let capture = accepted.capture
         var redrive: String?
-        if let stored = try await timed("result", { try await store.result(forCapture: capture.eventId) }) {
+        let key = capture.storeKey
+        let lookup = try await timed("lookup", { try await store.lookUp(key) })
+        if let stored = lookup.result {
             let result = try VerificationResult.decode(stored.result)
             if result.outcome == .failed || result.outcome == .invalid, let deadLetter = record.header(DeadLetterRecord.redrivenFromHeader) {
                 // A redriven failed or invalid capture is attempted again, under a new result id.
@@ -100,7 +102,7 @@ public struct CaptureHandler: ProcessingHandler {
             }
         }
 
-        var machine = try await loadMachine(capture.transactionId)
+        var machine = try Self.machine(from: lookup.transactionState)
         switch machine.onCapture(capture) {
         case .resolve(let resolution):
             let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
@@ -200,7 +202,7 @@ public struct CaptureHandler: ProcessingHandler {
         _ call: VlensCall, capture: CaptureSubmitted, images: VlensStepRunner.Images, gateway: TenantGateway,
         accepted: CaptureIntake.Accepted, priorAttempts: Int, logger: Logger
     ) async throws -> VlensStepRunner.Report {
-        let key = CaptureKey(captureEventID: capture.eventId, transactionID: capture.transactionId, step: capture.step.rawValue)
+        let key = capture.storeKey
         let markCall: @Sendable () async throws -> Void = { [store, instanceID, metrics] in
             let started = ContinuousClock.now
             let previous = try await store.beginCall(key, owner: instanceID, at: Date())
@@ -235,7 +237,7 @@ public struct CaptureHandler: ProcessingHandler {
         if let redrive { result.eventId = VerificationResult.eventID(forCapture: capture.eventId, redrivenFrom: redrive) }
         let bytes = try result.encodedJSON()
         let state = try machine.map { Array(try JSONEncoder().encode($0)) }
-        let key = CaptureKey(captureEventID: capture.eventId, transactionID: capture.transactionId, step: capture.step.rawValue)
+        let key = capture.storeKey
         let stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
         let published = stored.result == bytes ? result : try VerificationResult.decode(stored.result)
         try outputs.result(published, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
@@ -265,10 +267,13 @@ public struct CaptureHandler: ProcessingHandler {
     }
 
     private func loadMachine(_ transactionID: String) async throws -> TransactionStateMachine {
-        guard let bytes = try await timed("state", { try await store.transactionState(transactionID) }) else {
-            return TransactionStateMachine()
-        }
-        return try JSONDecoder().decode(TransactionStateMachine.self, from: Data(bytes))
+        try Self.machine(from: try await timed("state", { try await store.transactionState(transactionID) }))
+    }
+
+    /// A transaction's state machine from its stored state; a new one when nothing is stored.
+    private static func machine(from state: [UInt8]?) throws -> TransactionStateMachine {
+        guard let state else { return TransactionStateMachine() }
+        return try JSONDecoder().decode(TransactionStateMachine.self, from: Data(state))
     }
 
     private func timings(_ received: Timestamp, vlensTime: Duration? = nil) -> VerificationResult.Timings {
