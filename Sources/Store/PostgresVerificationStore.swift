@@ -138,42 +138,38 @@ public final class PostgresVerificationStore: VerificationStore {
 
     public func complete(_ capture: CaptureKey, result: [UInt8], transactionState: [UInt8]?, at date: Date) async throws -> StoredResult {
         try await mapErrors {
-            try await client.withTransaction(logger: logger) { connection in
-                let resultBuffer = ByteBuffer(bytes: result)
-                let inserted = try await connection.query(
-                    """
+            let resultBuffer = ByteBuffer(bytes: result)
+            let stateBuffer = transactionState.map { ByteBuffer(bytes: $0) }
+            // One statement, so one round trip and its own transaction: the result is inserted unless one
+            // is stored, the marker cleared, and the state written only with a result that was inserted.
+            let rows = try await client.query(
+                """
+                WITH inserted AS (
                     INSERT INTO capture_results (capture_event_id, transaction_id, step, result, completed_at)
                     VALUES (\(capture.captureEventID), \(capture.transactionID), \(capture.step), \(resultBuffer), \(date))
                     ON CONFLICT (capture_event_id) DO NOTHING
                     RETURNING capture_event_id
-                    """,
-                    logger: logger
-                ).collect().count == 1
-                try await connection.query("DELETE FROM in_flight_calls WHERE capture_event_id = \(capture.captureEventID)", logger: logger)
-                guard inserted else {
-                    // Another writer stored this capture first: its result is the canonical one.
-                    let rows = try await connection.query(
-                        "SELECT transaction_id, step, result, completed_at FROM capture_results WHERE capture_event_id = \(capture.captureEventID)",
-                        logger: logger
-                    )
-                    for try await (transactionID, step, stored, completedAt) in rows.decode((String, String, ByteBuffer, Date).self) {
-                        return StoredResult(captureEventID: capture.captureEventID, transactionID: transactionID, step: step, result: Array(stored.readableBytesView), completedAt: completedAt)
-                    }
+                ), cleared AS (
+                    DELETE FROM in_flight_calls WHERE capture_event_id = \(capture.captureEventID)
+                ), saved AS (
+                    INSERT INTO transaction_states (transaction_id, state, updated_at)
+                    SELECT \(capture.transactionID), \(stateBuffer), \(date) FROM inserted WHERE \(stateBuffer)::BYTEA IS NOT NULL
+                    ON CONFLICT (transaction_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
+                )
+                SELECT count(*) FROM inserted
+                """,
+                logger: logger
+            )
+            var inserted = false
+            for try await count in rows.decode(Int.self) { inserted = count == 1 }
+            guard inserted else {
+                // Stored before (a replay or another writer): that result is the canonical one.
+                guard let existing = try await self.result(forCapture: capture.captureEventID) else {
                     throw StoreError(code: .corrupt, message: "a capture result vanished during completion")
                 }
-                if let transactionState {
-                    let stateBuffer = ByteBuffer(bytes: transactionState)
-                    try await connection.query(
-                        """
-                        INSERT INTO transaction_states (transaction_id, state, updated_at)
-                        VALUES (\(capture.transactionID), \(stateBuffer), \(date))
-                        ON CONFLICT (transaction_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-                        """,
-                        logger: logger
-                    )
-                }
-                return StoredResult(captureEventID: capture.captureEventID, transactionID: capture.transactionID, step: capture.step, result: result, completedAt: date)
+                return existing
             }
+            return StoredResult(captureEventID: capture.captureEventID, transactionID: capture.transactionID, step: capture.step, result: result, completedAt: date)
         }
     }
 
