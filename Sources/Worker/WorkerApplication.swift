@@ -167,7 +167,7 @@ public struct WorkerApplication: Sendable {
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger
         )
-        groupConfiguration.maximumGracefulShutdownDuration = configuration.processing.drainTimeout + .seconds(20)
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.processing.drainTimeout + configuration.processing.shutdownMargin
         try await ServiceGroup(configuration: groupConfiguration).run()
     }
 }

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+import Verification
 
 /// Reads raw configuration values by environment-variable name and collects every problem,
 /// so start-up reports all bad keys at once.
@@ -9,16 +10,40 @@ import Foundation
 struct ConfigSource {
     private let reader: ConfigReader
     private let environment: [String: String]
+    private let fileVariables: [String: String]
     private(set) var problems: [ConfigurationError.Problem] = []
 
-    init(reader: ConfigReader, environment: [String: String]) {
+    /// - Parameter fileVariables: the config file's values by variable name (``fileVariables(json:)``),
+    ///   for the pass-through sections, whose keys cannot be known in advance.
+    init(reader: ConfigReader, environment: [String: String], fileVariables: [String: String] = [:]) {
         self.reader = reader
         self.environment = environment
+        self.fileVariables = fileVariables
     }
 
-    /// All environment variables whose names start with `prefix` (for pass-through sections).
+    /// All variables whose names start with `prefix` (for pass-through sections such as
+    /// `KAFKA_PROPERTY_`), from the config file and the environment; the environment wins.
     func variables(withPrefix prefix: String) -> [String: String] {
-        environment.filter { $0.key.hasPrefix(prefix) && !$0.value.isEmpty }
+        fileVariables.merging(environment) { _, fromEnvironment in fromEnvironment }
+            .filter { $0.key.hasPrefix(prefix) && !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    /// A config file's scalar values by variable name: `{"kafka": {"property": {"security": {"protocol":
+    /// "SSL"}}}}` is `KAFKA_PROPERTY_SECURITY_PROTOCOL`; a dotted leaf (`"security.protocol"`) nests the same.
+    static func fileVariables(json: JSONValue, prefix: [String] = []) -> [String: String] {
+        let name = prefix.joined(separator: "_")
+        switch json {
+        case .object(let object):
+            return object.reduce(into: [:]) { result, entry in
+                let words = entry.key.split(whereSeparator: { $0 == "." || $0 == "_" }).map { $0.uppercased() }
+                result.merge(fileVariables(json: entry.value, prefix: prefix + words)) { first, _ in first }
+            }
+        case .string(let text): return [name: text]
+        case .bool(let flag): return [name: flag ? "true" : "false"]
+        case .int(let number): return [name: String(number)]
+        case .double(let number): return [name: String(number)]
+        case .null, .array: return [:]
+        }
     }
 
     /// The raw value of `key` (e.g. `KAFKA_GROUP_ID`), or nil when unset or empty.

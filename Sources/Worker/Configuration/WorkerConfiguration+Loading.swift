@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import Store
+import Verification
 
 
 extension WorkerConfiguration {
@@ -11,9 +12,12 @@ extension WorkerConfiguration {
     /// - Throws: ``ConfigurationError`` listing every bad key with the problem and the fix.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> WorkerConfiguration {
         var providers: [any ConfigProvider] = [EnvironmentVariablesProvider(environmentVariables: environment)]
+        var fileVariables: [String: String] = [:]
         if let file = environment["CONFIG_FILE"], !file.isEmpty {
             do {
                 providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(file)))
+                let json = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+                fileVariables = ConfigSource.fileVariables(json: json)
             } catch {
                 throw ConfigurationError(problems: [.init(
                     key: "CONFIG_FILE", problem: "names a file that cannot be read as JSON",
@@ -21,7 +25,7 @@ extension WorkerConfiguration {
                 )])
             }
         }
-        var source = ConfigSource(reader: ConfigReader(providers: providers), environment: environment)
+        var source = ConfigSource(reader: ConfigReader(providers: providers), environment: environment, fileVariables: fileVariables)
         let configuration = parse(&source)
         guard source.problems.isEmpty, let configuration else {
             throw ConfigurationError(problems: source.problems)
@@ -66,6 +70,7 @@ extension WorkerConfiguration {
         }
         processing.commitInterval = source.milliseconds("COMMIT_INTERVAL_MS", default: processing.commitInterval, range: 10...600_000)
         processing.drainTimeout = source.milliseconds("DRAIN_TIMEOUT_MS", default: processing.drainTimeout, range: 0...3_600_000)
+        processing.shutdownMargin = source.milliseconds("SHUTDOWN_MARGIN_MS", default: processing.shutdownMargin, range: 1000...600_000)
         processing.maxUncommittedPerPartition = source.int(
             "MAX_UNCOMMITTED_PER_PARTITION", default: processing.maxUncommittedPerPartition, range: 1...10_000_000)
         processing.maxUncommittedBytesPerPartition = source.int(
@@ -84,15 +89,15 @@ extension WorkerConfiguration {
             allowedSchemes: schemes.isEmpty ? ["https"] : Set(schemes),
             allowedHosts: source.list("CLAIM_CHECK_ALLOWED_HOSTS"),
             allowPrivateAddresses: source.bool("CLAIM_CHECK_ALLOW_PRIVATE_ADDRESSES", default: false),
-            maxImageBytes: source.int("MAX_IMAGE_BYTES", default: 10 << 20, range: 1024...1 << 30)
+            maxImageBytes: source.int("MAX_IMAGE_BYTES", default: ClaimCheckPolicy().maxImageBytes, range: 1024...1 << 30)
         )
         input.includeExtractedData = source.bool("INCLUDE_EXTRACTED_DATA", default: false)
 
-        let storeURL = source.string("STORE_URL", default: "sqlite:./data/vlens-worker.sqlite")
+        let storeURL = source.string("STORE_URL", default: Self.defaultStoreURL)
         if !(storeURL.hasPrefix("sqlite:") || storeURL.hasPrefix("postgres://") || storeURL.hasPrefix("postgresql://")) {
             source.report("STORE_URL", "is neither a sqlite: path nor a postgres:// URL", fix: "use sqlite:./data/vlens-worker.sqlite or postgres://user@host:5432/db")
         }
-        let retentionDays = source.int("RETENTION_DAYS", default: 30, range: 1...3650)
+        let retentionDays = source.int("RETENTION_DAYS", default: Self.defaultRetentionDays, range: 1...3650)
         if parking.maxAge > .seconds(retentionDays * 86_400) {
             source.report(
                 "PARKING_MAX_AGE_MS", "is longer than RETENTION_DAYS, so a parked capture's images could outlive the retention",
@@ -113,9 +118,9 @@ extension WorkerConfiguration {
                 source.report("WORKER_TEST_CRASH_POINT", "is not a crash point", fix: "leave it unset (tests only), or use \(CrashPoint.allCases.map(\.rawValue).joined(separator: " or "))")
             }
         }
-        let httpHost = source.string("HTTP_HOST", default: "0.0.0.0")
-        let httpPort = source.int("HTTP_PORT", default: 8080, range: 0...65535)
-        let logLevel = source.string("LOG_LEVEL", default: "info").lowercased()
+        let httpHost = source.string("HTTP_HOST", default: Self.defaultHTTPHost)
+        let httpPort = source.int("HTTP_PORT", default: Self.defaultHTTPPort, range: 0...65535)
+        let logLevel = source.string("LOG_LEVEL", default: Self.defaultLogLevel).lowercased()
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel) {
             source.report("LOG_LEVEL", "is not a log level", fix: "use trace, debug, info, notice, warning, error or critical")
         }
@@ -219,19 +224,22 @@ extension WorkerConfiguration {
             if let tenant = parseTenant(&source, name: name, prefix: prefix) { tenants[name] = tenant }
         }
         var vlens = defaultTenant.map { Vlens(defaultTenant: $0, tenants: tenants) }
-        let timeout = source.milliseconds("VLENS_REQUEST_TIMEOUT_MS", default: .seconds(30), range: 100...600_000)
-        let connections = source.int("VLENS_MAX_CONNECTIONS", default: 64, range: 1...10_000)
+        let timeout = source.milliseconds("VLENS_REQUEST_TIMEOUT_MS", default: Vlens.defaultRequestTimeout, range: 100...600_000)
+        // Unset: one connection per capture in flight (`parse` sets it from MAX_IN_FLIGHT).
+        let connections = source.raw("VLENS_MAX_CONNECTIONS").map { _ in source.int("VLENS_MAX_CONNECTIONS", default: 1, range: 1...10_000) }
+        let defaultRetry = RetryPolicy()
         let retry = RetryPolicy(
-            maxAttempts: source.int("VLENS_RETRY_MAX_ATTEMPTS", default: 8, range: 1...1000),
-            baseDelay: source.milliseconds("VLENS_RETRY_BASE_DELAY_MS", default: .milliseconds(200), range: 1...600_000),
-            maxDelay: source.milliseconds("VLENS_RETRY_MAX_DELAY_MS", default: .seconds(30), range: 1...3_600_000)
+            maxAttempts: source.int("VLENS_RETRY_MAX_ATTEMPTS", default: defaultRetry.maxAttempts, range: 1...1000),
+            baseDelay: source.milliseconds("VLENS_RETRY_BASE_DELAY_MS", default: defaultRetry.baseDelay, range: 1...600_000),
+            maxDelay: source.milliseconds("VLENS_RETRY_MAX_DELAY_MS", default: defaultRetry.maxDelay, range: 1...3_600_000)
         )
+        let defaultBreaker = CircuitBreaker.Configuration()
         let breaker = CircuitBreaker.Configuration(
-            failureThreshold: source.int("BREAKER_FAILURE_THRESHOLD", default: 5, range: 1...10_000),
-            probeInterval: source.milliseconds("BREAKER_PROBE_INTERVAL_MS", default: .seconds(5), range: 10...3_600_000)
+            failureThreshold: source.int("BREAKER_FAILURE_THRESHOLD", default: defaultBreaker.failureThreshold, range: 1...10_000),
+            probeInterval: source.milliseconds("BREAKER_PROBE_INTERVAL_MS", default: defaultBreaker.probeInterval, range: 10...3_600_000)
         )
         vlens?.requestTimeout = timeout
-        vlens?.maxConnections = connections
+        if let connections { vlens?.maxConnections = connections }
         vlens?.retry = retry
         vlens?.breaker = breaker
         switch source.string("RATE_SHARE", default: "demand").lowercased() {
@@ -255,9 +263,10 @@ extension WorkerConfiguration {
         if apiKey == nil, source.raw(keyKey + "_FILE") == nil {
             source.report(keyKey, "is not set", fix: "set \(keyKey), or \(keyKey)_FILE to a mounted secret file")
         }
+        let defaultLimit = RateLimit()
         let limit = RateLimit(
-            perSecond: source.rate(prefix + "RATE_LIMIT_RPS", default: 10),
-            perMinute: source.rate(prefix + "RATE_LIMIT_RPM", default: 60)
+            perSecond: source.rate(prefix + "RATE_LIMIT_RPS", default: defaultLimit.perSecond),
+            perMinute: source.rate(prefix + "RATE_LIMIT_RPM", default: defaultLimit.perMinute)
         )
         let fallbackKey = prefix + "USER_TOKEN_FALLBACK"
         let fallbackDefault = prefix == "VLENS_" ? "none" : source.string("VLENS_USER_TOKEN_FALLBACK", default: "none")

@@ -60,9 +60,10 @@ public struct WorkerConfiguration: Sendable {
         /// Further tenants by name (`VLENS_TENANTS=acme,globex`).
         public var tenants: [String: Tenant] = [:]
         /// `VLENS_REQUEST_TIMEOUT_MS`. Default 30 s.
-        public var requestTimeout: Duration = .seconds(30)
+        public var requestTimeout: Duration = Self.defaultRequestTimeout
         /// `VLENS_MAX_CONNECTIONS` per host. Default `MAX_IN_FLIGHT` (one per capture in flight).
-        public var maxConnections: Int = 64
+        public var maxConnections: Int = Processing().maxInFlight
+        public static let defaultRequestTimeout: Duration = .seconds(30)
         /// `VLENS_RETRY_MAX_ATTEMPTS`, `VLENS_RETRY_BASE_DELAY_MS`, `VLENS_RETRY_MAX_DELAY_MS`.
         public var retry = RetryPolicy()
         /// `BREAKER_FAILURE_THRESHOLD`, `BREAKER_PROBE_INTERVAL_MS`.
@@ -91,6 +92,9 @@ public struct WorkerConfiguration: Sendable {
         public var commitInterval: Duration = .seconds(1)
         /// `DRAIN_TIMEOUT_MS`: how long shutdown and revocation wait for in-flight captures. Default 25 s.
         public var drainTimeout: Duration = .seconds(25)
+        /// `SHUTDOWN_MARGIN_MS`: what stopping takes after the drain (Kafka, the store, the HTTP
+        /// server); the worker's graceful shutdown is bounded by `drainTimeout` + this. Default 20 s.
+        public var shutdownMargin: Duration = .seconds(20)
         /// `MAX_UNCOMMITTED_PER_PARTITION`: a partition with this many records received past its
         /// commit point is paused until the point moves. Default 10,000.
         public var maxUncommittedPerPartition: Int = 10_000
@@ -131,7 +135,8 @@ public struct WorkerConfiguration: Sendable {
     /// `PARKING_*`: parking captures that cannot progress now.
     public var parking = ParkingPolicy()
     /// `STORE_URL`. Default `sqlite:./data/vlens-worker.sqlite`.
-    public var storeURL: String = "sqlite:./data/vlens-worker.sqlite"
+    public var storeURL: String = Self.defaultStoreURL
+    public static let defaultStoreURL = "sqlite:./data/vlens-worker.sqlite"
     /// `STORE_ENCRYPTION_KEYS` / `STORE_ENCRYPTION_KEYS_FILE` (a secret): `id:base64-of-32-bytes`,
     /// comma-separated; the first seals stored results, all open them. Required with
     /// `INCLUDE_EXTRACTED_DATA=true`. Default none (results are stored as published).
@@ -139,12 +144,16 @@ public struct WorkerConfiguration: Sendable {
     /// `WORKER_TEST_CRASH_POINT`: tests only, where the worker kills itself (``CrashPoint``). Default none.
     public var testCrashPoint: CrashPoint?
     /// `RETENTION_DAYS`: how long the store keeps results, transaction states and markers. Default 30 days.
-    public var retention: Duration = .seconds(30 * 86_400)
+    public var retention: Duration = .seconds(Self.defaultRetentionDays * 86_400)
+    public static let defaultRetentionDays = 30
     /// `HTTP_HOST`, `HTTP_PORT`: health and metrics. Default 0.0.0.0:8080.
-    public var httpHost: String = "0.0.0.0"
-    public var httpPort: Int = 8080
+    public var httpHost: String = Self.defaultHTTPHost
+    public var httpPort: Int = Self.defaultHTTPPort
+    public static let defaultHTTPHost = "0.0.0.0"
+    public static let defaultHTTPPort = 8080
     /// `LOG_LEVEL`. Default `info`.
-    public var logLevel: String = "info"
+    public var logLevel: String = Self.defaultLogLevel
+    public static let defaultLogLevel = "info"
     public var tracing = Tracing()
     /// `WORKER_INSTANCE_ID`: names this instance in in-flight markers. Default the host name and PID.
     public var instanceID: String = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
