@@ -140,15 +140,52 @@ let package = Package(
 
         // MARK: Worker
 
+        // Metrics, JSON logs, tracing (W3C traceparent, OTLP export) and the health/metrics endpoint.
         .target(
-            name: "Worker",
+            name: "Observability",
             dependencies: [
-                "Kafka", "VlensAPI", "Verification", "Processing", "Store",
+                "Kafka", "Processing", "Verification",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        // Calling what can fail: the circuit breaker, the pacer and rate limits, retry backoff, claim-check address rules.
+        .target(
+            name: "Resilience",
+            dependencies: [
+                "Store",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // A capture's way through the worker: intake, the handler, Vlens steps, images, parking, delivery.
+        .target(
+            name: "Workflow",
+            dependencies: [
+                "Kafka", "VlensAPI", "Verification", "Processing", "Store", "Observability", "Resilience",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        // The assembly: configuration, and the builder that wires every part into one service group.
+        .target(
+            name: "Worker",
+            dependencies: [
+                "Kafka", "VlensAPI", "Verification", "Processing", "Store", "Observability", "Resilience", "Workflow",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
@@ -237,7 +274,7 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "Worker", "Kafka", "Processing", "Verification", "Store", "VlensAPI", "VlensSimulator", "TestSupport", "ProcessSpawning",
+                "Worker", "Workflow", "Observability", "Resilience", "Kafka", "Processing", "Verification", "Store", "VlensAPI", "VlensSimulator", "TestSupport", "ProcessSpawning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Worker
+import Observability
 
 /// `vlens-worker run`: the worker itself. Configuration comes from environment variables (and
 /// `CONFIG_FILE`), never from flags, so secrets stay out of process listings.

@@ -3,6 +3,8 @@ import Logging
 import Processing
 import Store
 import VlensAPI
+import Observability
+import Workflow
 
 extension WorkerApplication {
     /// The capture handler with everything it calls: tenant gateways (clients, pacers, breakers),

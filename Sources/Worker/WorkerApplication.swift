@@ -7,6 +7,8 @@ import Prometheus
 import ServiceLifecycle
 import Store
 import VlensAPI
+import Observability
+import Workflow
 
 /// The assembled worker: consumer, engine, capture handler, store, producer, and the
 /// operations endpoints, run as one `ServiceGroup` that drains and commits on SIGTERM/SIGINT.

@@ -1,5 +1,6 @@
 import Testing
 import Worker
+import Resilience
 
 @Suite("Circuit breaker")
 struct CircuitBreakerTests {

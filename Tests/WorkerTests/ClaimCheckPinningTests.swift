@@ -6,6 +6,8 @@ import Synchronization
 import Testing
 import Verification
 @testable import Worker
+import Resilience
+import Workflow
 
 /// A claim-check host name is resolved once, and the fetch connects to the address that was checked:
 /// a resolver that changes its answer (DNS rebinding) cannot move the connection.

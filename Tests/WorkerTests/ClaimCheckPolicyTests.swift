@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Worker
+import Resilience
 
 @Suite("Claim-check policy")
 struct ClaimCheckPolicyTests {

@@ -5,6 +5,8 @@ import Synchronization
 import Testing
 import Verification
 @testable import Worker
+import Resilience
+import Workflow
 
 /// A claim-check host that redirects cannot lead the worker elsewhere: the allow-list and the
 /// private-address rule apply to the URL in the event, so the shared HTTP client follows no redirect.

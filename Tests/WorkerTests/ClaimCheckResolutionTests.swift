@@ -3,6 +3,8 @@ import Foundation
 import Testing
 import Verification
 @testable import Worker
+import Resilience
+import Workflow
 
 /// An allowed claim-check host name that resolves to a private address is refused before any fetch.
 @Suite("Claim-check host resolution", .timeLimit(.minutes(1)))

@@ -5,6 +5,7 @@ import TestSupport
 @testable import Worker
 import Kafka
 import Processing
+import Observability
 
 @Suite("The worker describes its configuration and metrics")
 struct ConfigurationKeyTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Worker
+import Resilience
 
 @Suite("Claim-check addresses: special-purpose ranges")
 struct IPAddressScopeTests {

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 @testable import Worker
+import Observability
 
 @Suite("JSON log lines")
 struct JSONLogLineTests {

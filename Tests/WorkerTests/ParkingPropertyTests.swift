@@ -8,6 +8,8 @@ import Synchronization
 import TestSupport
 import Testing
 @testable import Worker
+import Observability
+import Workflow
 
 extension InMemoryRecord: ParkableRecord {
     public var encodedHeaders: [UInt8] { [] }

@@ -3,6 +3,7 @@ import Store
 import Testing
 import TestSupport
 @testable import Worker
+import Resilience
 
 /// The demand-following division of a tenant's limit among instances, simulated over a store of
 /// leases: it never gives out more than the limit in any window, and it follows demand.

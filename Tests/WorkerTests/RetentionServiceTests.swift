@@ -4,6 +4,7 @@ import Prometheus
 import Store
 import Testing
 @testable import Worker
+import Observability
 
 @Suite("Retention of stored personal data")
 struct RetentionServiceTests {

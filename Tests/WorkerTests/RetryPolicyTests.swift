@@ -1,5 +1,6 @@
 import Testing
 import Worker
+import Resilience
 
 @Suite("Retry policy")
 struct RetryPolicyTests {

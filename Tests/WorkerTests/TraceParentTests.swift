@@ -1,5 +1,6 @@
 import Testing
 @testable import Worker
+import Observability
 
 @Suite("traceparent ids")
 struct TraceParentTests {

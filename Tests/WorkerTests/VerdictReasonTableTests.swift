@@ -4,6 +4,7 @@ import TestSupport
 import Verification
 @testable import VlensAPI
 @testable import Worker
+import Workflow
 
 /// The verdict reasons are one table: ``VerdictReason`` (`effect`, `isRetryable`), the "Verdict
 /// reasons" table of `schemas/README.md`, and the literal below. And every Vlens answer of the Vlens

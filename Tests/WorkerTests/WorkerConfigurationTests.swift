@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Worker
+import Resilience
 
 @Suite("Worker configuration")
 struct WorkerConfigurationTests {

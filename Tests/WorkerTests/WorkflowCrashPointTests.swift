@@ -3,6 +3,7 @@ import Kafka
 import Testing
 import Verification
 import Worker
+import Workflow
 
 /// Terminal outputs are stored before they are published: a worker killed between any two of them
 /// leaves the next delivery to re-publish the same result and the same dead letter, byte for byte,

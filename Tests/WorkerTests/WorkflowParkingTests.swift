@@ -7,6 +7,7 @@ import Testing
 import Verification
 import VlensSimulator
 import Worker
+import Resilience
 
 /// Captures that cannot progress now are parked in the store: the partition's commit point and the
 /// in-flight window move on, the parked transaction keeps its order and resumes when its cause clears.

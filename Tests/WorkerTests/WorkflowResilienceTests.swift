@@ -4,6 +4,7 @@ import Testing
 import Verification
 import VlensSimulator
 import Worker
+import Resilience
 
 /// Vlens outages, rate limits and worker crashes under load.
 @Suite("Workflow: resilience", .serialized, .timeLimit(.minutes(5)))

@@ -5,6 +5,7 @@ import NIOCore
 import Synchronization
 import Testing
 import Worker
+import Observability
 
 /// A capture's `traceparent` continues through the Vlens call into the result, and spans are
 /// exported over OTLP/HTTP to a collector (here: a real HTTP server in the test).

@@ -1,4 +1,6 @@
 import Foundation
+import Resilience
+import Workflow
 
 extension ConfigurationKey {
     /// Every key the worker reads, in the README's order. Defaults come from the configuration types

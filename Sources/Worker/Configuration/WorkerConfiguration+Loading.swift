@@ -2,6 +2,8 @@ import Configuration
 import Foundation
 import Store
 import Verification
+import Resilience
+import Workflow
 
 
 extension WorkerConfiguration {

@@ -1,5 +1,7 @@
 import Foundation
 import Store
+import Resilience
+import Workflow
 
 /// Everything the worker needs to run, with documented defaults.
 /// Loaded from environment variables (and an optional JSON file) by ``load(environment:)``.
@@ -102,17 +104,8 @@ public struct WorkerConfiguration: Sendable {
         public var maxUncommittedBytesPerPartition: Int = 128 << 20
     }
 
-    /// The order of steps within a transaction.
-    public struct Flow: Sendable {
-        /// `EARLY_LIVENESS`: `park` holds a liveness that arrives before both ID sides until they
-        /// complete; `reject` (default) rejects it with `sides_missing`.
-        public var parkEarlyLiveness = false
-        /// `EARLY_LIVENESS_MAX_WAIT_MS`: how long a parked early liveness waits. Default 10 min.
-        public var earlyLivenessMaxWait: Duration = .seconds(600)
-        /// `LINK_MAX_WAIT_MS`: how long a link that arrives before its transaction completed waits
-        /// for it (parked); then it is rejected with `transaction_incomplete`. 0 rejects at once. Default 1 h.
-        public var linkMaxWait: Duration = .seconds(3600)
-    }
+    /// `EARLY_LIVENESS`, `EARLY_LIVENESS_MAX_WAIT_MS`, `LINK_MAX_WAIT_MS`.
+    public typealias Flow = FlowPolicy
 
     /// Input limits and claim-check fetching.
     public struct Input: Sendable {

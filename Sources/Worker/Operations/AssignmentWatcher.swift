@@ -1,6 +1,8 @@
 import Kafka
 import Logging
 import ServiceLifecycle
+import Observability
+import Workflow
 
 /// Follows the consumer's partition assignment: reports it to health and metrics, and (with
 /// `RATE_SHARE=partitions`) re-divides each tenant's rate limit by this instance's share of the

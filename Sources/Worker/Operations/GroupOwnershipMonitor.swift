@@ -3,6 +3,7 @@ import Kafka
 import Logging
 import ServiceLifecycle
 import Store
+import Observability
 
 /// Reports capture partitions that no instance of the group processes for longer than
 /// `UNOWNED_PARTITION_ALERT_MS`: a group left in that state (a broker's coordinator that never

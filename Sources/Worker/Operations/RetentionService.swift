@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Store
+import Observability
 
 /// Deletes what the store holds about captures once it is older than `RETENTION_DAYS`: results
 /// (with any OCR'd data in them), transaction states, in-flight markers and ownership reports. It runs

@@ -1,9 +1,0 @@
-import Store
-import Verification
-
-extension CaptureSubmitted {
-    /// The capture's key in the verification store.
-    var storeKey: CaptureKey {
-        CaptureKey(captureEventID: eventId, transactionID: transactionId, step: step.rawValue)
-    }
-}

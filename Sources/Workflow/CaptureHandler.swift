@@ -1,0 +1,377 @@
+import Foundation
+import Kafka
+import Logging
+import Processing
+import Store
+import Tracing
+import Verification
+import Observability
+import Resilience
+
+/// The worker's main job for one `capture-submitted` record, run by the processing engine
+/// (one record per transaction at a time, in offset order).
+///
+/// 1. Poison input (oversized, malformed, schema-invalid, unknown tenant, unusable claim check)
+///    goes to the dead-letter topic with the reason; when the event names its transaction, an
+///    `invalid` result is stored and published too.
+/// 2. A capture whose result is stored is never sent to Vlens again: the stored result is
+///    re-published, byte for byte, and so is the dead letter of a stored failure (its time is the
+///    stored result's, so every copy is identical). Outputs are stored before they are published.
+/// 3. Otherwise the transaction's state machine decides: resolve locally (e.g. liveness before
+///    both sides) or call Vlens (after local pre-checks, with an in-flight marker around the call).
+/// 4. The result and the new state are stored atomically; the handler then returns its outputs
+///    (result, dead letter) to the engine, which delivers them through the source before the offset
+///    may be committed (``CaptureDelivery``).
+///
+/// Infrastructure failures (store, broker) are thrown: the engine retries the record, blocking
+/// only its transaction.
+public struct CaptureHandler: ProcessingHandler {
+    public typealias Record = KafkaRecord
+
+    package let intake: CaptureIntake
+    package let store: any VerificationStore
+    /// Builds the result and dead-letter records.
+    package let outputRecords: OutputRecords
+    /// Where a resumed capture's outputs go (a live record's go back to the engine).
+    package let delivery: CaptureDelivery
+    package let images: ImageResolver
+    package let faceCheck: FacePreCheck
+    package let runner: VlensStepRunner
+    package let gateways: TenantGateways
+    package let parking: ParkingLot
+    package let includeExtractedData: Bool
+    /// Early liveness and link waits.
+    package let flow: FlowPolicy
+    package let instanceID: String
+    package let metrics: WorkerMetrics
+    package let tracer: WorkerTracer
+    package let logger: Logger
+
+    package init(intake: CaptureIntake, store: any VerificationStore, outputRecords: OutputRecords, delivery: CaptureDelivery, images: ImageResolver, faceCheck: FacePreCheck, runner: VlensStepRunner, gateways: TenantGateways, parking: ParkingLot, includeExtractedData: Bool, flow: FlowPolicy, instanceID: String, metrics: WorkerMetrics, tracer: WorkerTracer, logger: Logger) {
+        self.intake = intake
+        self.store = store
+        self.outputRecords = outputRecords
+        self.delivery = delivery
+        self.images = images
+        self.faceCheck = faceCheck
+        self.runner = runner
+        self.gateways = gateways
+        self.parking = parking
+        self.includeExtractedData = includeExtractedData
+        self.flow = flow
+        self.instanceID = instanceID
+        self.metrics = metrics
+        self.tracer = tracer
+        self.logger = logger
+    }
+
+    /// Handles `record` now and returns its outputs (stored before they are returned); a capture
+    /// that cannot progress throws ``CaptureBlocked``. `parked` is the capture's parked form when
+    /// the resumer hands it back.
+    package func handleNow(_ record: KafkaRecord, parked: ParkedCapture?) async throws -> [KafkaOutgoingRecord] {
+        var logger = self.logger
+        logger[metadataKey: WorkerLoggingKeys.partition] = "\(record.partition)"
+        logger[metadataKey: WorkerLoggingKeys.offset] = "\(record.offset)"
+        let received = Timestamp(Date())
+        let outputs = PendingOutputs(records: outputRecords)
+
+        // The capture's trace continues here; the result carries this span's context.
+        var trace = InstrumentationContext.topLevel
+        tracer.extract(record, into: &trace, using: KafkaRecordExtractor())
+        let span = tracer.startSpan("process capture", context: trace, ofKind: .consumer)
+        defer { span.end() }
+        span.attributes["messaging.kafka.partition"] = Int(record.partition)
+        span.attributes["messaging.kafka.offset"] = Int(record.offset)
+
+        switch intake.accept(record) {
+        case .failure(let poison):
+            span.attributes["vlens_worker.dead_letter_reason"] = poison.reason
+            try await deadLetter(record, poison: poison, received: received, outputs: outputs, logger: logger)
+        case .success(var accepted):
+            span.attributes["vlens_worker.step"] = accepted.capture.step.rawValue
+            accepted.trace = span.context
+            accepted.traceparent = span.traceParent?.description
+            logger[metadataKey: WorkerLoggingKeys.transactionID] = "\(accepted.capture.transactionId)"
+            logger[metadataKey: WorkerLoggingKeys.eventID] = "\(accepted.capture.eventId)"
+            logger[metadataKey: WorkerLoggingKeys.step] = "\(accepted.capture.step)"
+            try await process(accepted, record: record, received: received, parked: parked, outputs: outputs, logger: logger)
+        }
+        return outputs.records
+    }
+
+    // MARK: - Captures
+
+    private func process(_ accepted: CaptureIntake.Accepted, record: KafkaRecord, received: Timestamp, parked: ParkedCapture?, outputs: PendingOutputs, logger: Logger) async throws {
+        let capture = accepted.capture
+        var redrive: String?
+        let key = capture.storeKey
+        let lookup = try await timed("lookup", { try await store.lookUp(key) })
+        if let stored = lookup.result {
+            let result = try VerificationResult.decode(stored.result)
+            if result.outcome == .failed || result.outcome == .invalid, let deadLetter = record.header(DeadLetterRecord.redrivenFromHeader) {
+                // A redriven failed or invalid capture is attempted again, under a new result id.
+                _ = try await timed("discard", { try await store.discardResult(forCapture: capture.eventId) })
+                redrive = deadLetter
+                logger.info("redriven failed capture: attempting it again")
+            } else {
+                try outputs.result(result, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+                if Self.wasDeadLettered(result) { try await deadLetterFailure(record, capture: capture, result: result, outputs: outputs, logger: logger) }
+                metrics.recordRepublished(step: capture.step.rawValue)
+                logger.info("capture already resolved: stored result re-published, Vlens not called", metadata: [WorkerLoggingKeys.outcome: "\(result.outcome)"])
+                return
+            }
+        }
+
+        var machine = try Self.machine(from: lookup.transactionState)
+        switch machine.onCapture(capture) {
+        case .resolve(let resolution):
+            let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
+            try await complete(capture, result: result, machine: machine, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
+
+        case .awaitSteps(let resolution):
+            if let wait = waitBudget(for: capture.step), Date().timeIntervalSince(parked?.parkedAt ?? Date()) < wait.timeInterval {
+                // Its transaction's other steps may still come: it waits aside, and they pass it.
+                throw CaptureBlocked(reason: .awaitingSteps, retryAt: Date() + .seconds(1), failedAttempts: 0)
+            }
+            let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
+            try await complete(capture, result: result, machine: machine, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
+
+        case .callVlens(let call):
+            guard let gateway = gateways.gateway(for: capture.tenant) else {
+                let error = ContractError(code: .invalidValue, field: "tenant", message: "tenant: is not configured in this worker (VLENS_TENANTS)")
+                try await deadLetter(record, poison: .init(error: error, reason: "unknown_tenant", transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, outputs: outputs, logger: logger)
+                return
+            }
+            let report: VlensStepRunner.Report
+            let resolved: VlensStepRunner.Images
+            do {
+                resolved = try await resolveImages(capture, step: call.step, attempts: parked?.attempts ?? 0)
+                if call.step == .liveness, let rejection = faceCheck.rejection(faces: capture.images.faces ?? [], images: resolved.faces) {
+                    let resolution = machine.onStepOutcome(rejection)
+                    let result = VerificationResult(capture: capture, resolution: resolution, attempts: 0, timings: timings(received))
+                    try await complete(capture, result: result, machine: machine, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
+                    return
+                }
+                report = try await callVlens(call, capture: capture, images: resolved, gateway: gateway, accepted: accepted, priorAttempts: parked?.attempts ?? 0, logger: logger)
+            } catch ImageResolver.Failure.unusable(let error, let reason) {
+                try await deadLetter(record, poison: .init(error: error, reason: reason, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, outputs: outputs, logger: logger)
+                return
+            } catch var blocked as CaptureBlocked {
+                blocked.tenant = gateway.name
+                guard let exhausted = parking.policy.exhaustion(of: blocked, parked: parked, now: Date()) else { throw blocked }
+                // Past its budget: the capture fails for good, with a dead letter to redrive it from.
+                metrics.recordParkExpired(tenant: gateway.name)
+                let resolution = machine.onStepOutcome(.failed(exhausted, reason: blocked.reason == .imageHostUnavailable ? .imageHostUnavailable : .vlensUnavailable))
+                let attempts = (parked?.attempts ?? 0) + blocked.failedAttempts
+                let result = VerificationResult(capture: capture, resolution: resolution, attempts: attempts, timings: timings(received))
+                let published = try await complete(capture, result: result, machine: machine, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
+                if Self.wasDeadLettered(published) { try await deadLetterFailure(record, capture: capture, result: published, outputs: outputs, logger: logger) }
+                return
+            }
+            let resolution = machine.onStepOutcome(report.outcome)
+            let response = report.response
+            let result = VerificationResult(
+                capture: capture,
+                resolution: resolution,
+                attempts: (parked?.attempts ?? 0) + report.attempts,
+                timings: timings(received, vlensTime: report.vlensTime),
+                services: response?.servicesSummary(includingDetails: includeExtractedData),
+                extractedData: capture.getExtractedData && includeExtractedData ? response?.extractedData : nil,
+                checks: response?.idConsistency.map { VerificationResult.Checks(idConsistency: $0) }
+            )
+            let published = try await complete(capture, result: result, machine: machine, accepted: accepted, redrive: redrive, outputs: outputs, logger: logger)
+            if Self.wasDeadLettered(published) {
+                try await deadLetterFailure(record, capture: capture, result: published, outputs: outputs, logger: logger)
+            }
+        }
+    }
+
+    /// The step's images as base64. Throws ``ImageResolver/Failure/unusable(_:reason:)`` for a
+    /// reference that can never work, ``CaptureBlocked`` when the image host fails transiently.
+    private func resolveImages(_ capture: CaptureSubmitted, step: CaptureStep, attempts: Int) async throws -> VlensStepRunner.Images {
+        func fetch(_ reference: ImageReference?, field: String) async throws -> ArraySlice<UInt8> {
+            guard let reference else {
+                throw ImageResolver.Failure.unusable(ContractError(code: .missingField, field: field, message: "\(field): missing (required for this step)"), reason: "schema_invalid")
+            }
+            do {
+                return try await images.resolve(reference, field: field)
+            } catch .transient {
+                throw CaptureBlocked(reason: .imageHostUnavailable, retryAt: Date() + parking.policy.backoff(afterAttempts: attempts + 1), failedAttempts: 1)
+            }
+        }
+        var resolved = VlensStepRunner.Images()
+        let references = capture.images
+        switch step {
+        case .idFront:
+            resolved.idFront = try await fetch(references.idFront, field: "images.idFront")
+        case .idBack:
+            resolved.idBack = try await fetch(references.idBack, field: "images.idBack")
+        case .liveness:
+            resolved.idFront = try await fetch(references.idFront, field: "images.idFront")
+            for (index, face) in (references.faces ?? []).enumerated() {
+                resolved.faces.append(try await fetch(face.image, field: "images.faces[\(index)].image"))
+            }
+        default:
+            break
+        }
+        return resolved
+    }
+
+    /// Calls Vlens for the step, marking the call in flight just before the first request goes out.
+    private func callVlens(
+        _ call: VlensCall, capture: CaptureSubmitted, images: VlensStepRunner.Images, gateway: TenantGateway,
+        accepted: CaptureIntake.Accepted, priorAttempts: Int, logger: Logger
+    ) async throws -> VlensStepRunner.Report {
+        let key = capture.storeKey
+        let markCall: @Sendable () async throws -> Void = { [store, instanceID, metrics] in
+            let started = ContinuousClock.now
+            let previous = try await store.beginCall(key, owner: instanceID, at: Date())
+            metrics.recordStore(operation: "begin_call", duration: ContinuousClock.now - started)
+            if previous != nil {
+                metrics.recordUncertainRepeat(step: capture.step.rawValue)
+                logger.warning("capture was mid-call when a worker stopped; Vlens has no idempotency key, so it is called again", metadata: [WorkerLoggingKeys.attempts: "\(previous?.attempts ?? 0)"])
+            }
+        }
+        do {
+            return try await tracer.withSpan("vlens \(call.step)", context: accepted.trace, ofKind: .client) { span in
+                span.attributes["vlens_worker.step"] = capture.step.rawValue
+                let report = try await runner.run(
+                    call, capture: capture, images: images, gateway: gateway, traceparent: span.traceParent?.description,
+                    priorAttempts: priorAttempts, parkAfter: parking.policy.parkAfter, beforeFirstSend: markCall
+                )
+                span.attributes["vlens_worker.attempts"] = report.attempts
+                return report
+            }
+        } catch let blocked as CaptureBlocked where !blocked.callUncertain {
+            // Every call of this try failed with an answer (or none was sent): trying again later is no uncertain repeat.
+            try await timed("end_call", { try await store.endCall(key) })
+            throw blocked
+        }
+    }
+
+    /// Stores the result (and the new transaction state) atomically, then publishes the stored bytes.
+    /// `redrive` names the dead letter a re-attempted failed capture came from.
+    @discardableResult
+    private func complete(_ capture: CaptureSubmitted, result: VerificationResult, machine: TransactionStateMachine?, accepted: CaptureIntake.Accepted, redrive: String?, outputs: PendingOutputs, logger: Logger) async throws -> VerificationResult {
+        var result = result
+        if let redrive { result.eventId = VerificationResult.eventID(forCapture: capture.eventId, redrivenFrom: redrive) }
+        let bytes = try result.encodedJSON()
+        let state = try machine.map { Array(try JSONEncoder().encode($0)) }
+        let key = capture.storeKey
+        let stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
+        let published = stored.result == bytes ? result : try VerificationResult.decode(stored.result)
+        try outputs.result(published, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+        metrics.recordResult(step: capture.step.rawValue, outcome: "\(published.outcome)")
+        metrics.recordVerdict(status: published.verdict.status.rawValue, reason: published.verdict.reason?.rawValue ?? "none")
+        logger.info(
+            "capture resolved",
+            metadata: [
+                WorkerLoggingKeys.outcome: "\(published.outcome)",
+                WorkerLoggingKeys.attempts: "\(published.attempts)",
+                WorkerLoggingKeys.errorCode: "\(published.error?.code.rawValue ?? "-")",
+            ]
+        )
+        return published
+    }
+
+    /// Whether a result was dead-lettered with its capture: a failure Vlens was called for
+    /// (retries exhausted, credentials), as opposed to one the state machine resolved locally.
+    package static func wasDeadLettered(_ result: VerificationResult) -> Bool {
+        result.outcome == .failed && (result.attempts > 0 || result.error?.code == .retriesExhausted)
+    }
+
+    /// How long a capture of `step` may wait for its transaction's other steps; `nil` when it may not.
+    private func waitBudget(for step: CaptureStep) -> Duration? {
+        let wait = step == .link ? flow.linkMaxWait : flow.parkEarlyLiveness ? flow.earlyLivenessMaxWait : .zero
+        return wait > .zero ? wait : nil
+    }
+
+    private func loadMachine(_ transactionID: String) async throws -> TransactionStateMachine {
+        try Self.machine(from: try await timed("state", { try await store.transactionState(transactionID) }))
+    }
+
+    /// A transaction's state machine from its stored state; a new one when nothing is stored.
+    private static func machine(from state: [UInt8]?) throws -> TransactionStateMachine {
+        guard let state else { return TransactionStateMachine() }
+        return try JSONDecoder().decode(TransactionStateMachine.self, from: Data(state))
+    }
+
+    private func timings(_ received: Timestamp, vlensTime: Duration? = nil) -> VerificationResult.Timings {
+        VerificationResult.Timings(receivedAt: received, completedAt: Timestamp(Date()), vlensTime: vlensTime)
+    }
+
+    private func timed<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        let started = ContinuousClock.now
+        defer { metrics.recordStore(operation: operation, duration: ContinuousClock.now - started) }
+        return try await body()
+    }
+
+    // MARK: - Dead letters
+
+    private func deadLetter(_ record: KafkaRecord, poison: CaptureIntake.Poison, received: Timestamp, outputs: PendingOutputs, logger: Logger) async throws {
+        let reason = DeadLetterRecord.Reason(code: poison.reason, message: poison.error.message, field: poison.error.field)
+        guard let transactionID = poison.transactionId else {
+            // Nothing names a transaction: no result, and nothing to store the dead letter's time with.
+            outputs.deadLetter(Self.letter(record, reason: reason, attempts: 0, failedAt: received, transactionID: nil, eventID: poison.eventId))
+            recordPoison(poison, logger: logger)
+            return
+        }
+        // The invalid result is stored first: a second delivery re-publishes it, and a dead letter
+        // whose time is the result's, byte for byte.
+        let eventID = poison.eventId ?? "\(record.topic)/\(record.partition)/\(record.offset)"
+        let key = CaptureKey(captureEventID: eventID, transactionID: transactionID, step: poison.step?.rawValue ?? "unknown")
+        let stored: StoredResult
+        if let earlier = try await timed("result", { try await store.result(forCapture: eventID) }) {
+            stored = earlier
+        } else {
+            var machine = try await loadMachine(transactionID)
+            let resolution = machine.onInvalidCapture(ResultError(invalidEvent: poison.error))
+            let result = VerificationResult.invalid(
+                captureEventId: eventID, transactionId: transactionID, step: poison.step, resolution: resolution, timings: timings(received)
+            )
+            let bytes = try result.encodedJSON()
+            let state = Array(try JSONEncoder().encode(machine))
+            stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
+        }
+        let result = try VerificationResult.decode(stored.result)
+        outputs.deadLetter(Self.letter(record, reason: reason, attempts: 0, failedAt: result.timings.completedAt, transactionID: transactionID, eventID: poison.eventId))
+        recordPoison(poison, logger: logger)
+        try outputs.result(result, bytes: stored.result, traceparent: nil, tracestate: nil)
+        metrics.recordResult(step: poison.step?.rawValue ?? "unknown", outcome: "invalid")
+    }
+
+    private func recordPoison(_ poison: CaptureIntake.Poison, logger: Logger) {
+        metrics.recordDeadLetter(reason: poison.reason)
+        logger.warning(
+            "poison capture dead-lettered",
+            metadata: [WorkerLoggingKeys.reason: "\(poison.reason)", "field": "\(poison.error.field ?? "-")"]
+        )
+    }
+
+    /// A capture Vlens could not complete (retries exhausted, credentials): dead-letter it with the
+    /// reason so it can be redriven once the cause is fixed.
+    private func deadLetterFailure(_ record: KafkaRecord, capture: CaptureSubmitted, result: VerificationResult, outputs: PendingOutputs, logger: Logger) async throws {
+        let error = result.error
+        let reason = DeadLetterRecord.Reason(code: error?.code.rawValue ?? "failed", message: error?.message ?? "the capture could not be completed")
+        outputs.deadLetter(
+            Self.letter(record, reason: reason, attempts: result.attempts, failedAt: result.timings.completedAt, transactionID: capture.transactionId, eventID: capture.eventId)
+        )
+        metrics.recordDeadLetter(reason: reason.code)
+        logger.error("capture failed and was dead-lettered", metadata: [WorkerLoggingKeys.reason: "\(reason.code)"])
+    }
+
+    /// The dead-letter record of `record`: its original key, value and headers, and the reason.
+    private static func letter(_ record: KafkaRecord, reason: DeadLetterRecord.Reason, attempts: Int, failedAt: Timestamp, transactionID: String?, eventID: String?) -> DeadLetterRecord {
+        DeadLetterRecord(
+            reason: reason,
+            source: DeadLetterRecord.Source(topic: record.topic, partition: Int(record.partition), offset: record.offset),
+            failedAt: failedAt,
+            attempts: attempts,
+            transactionId: transactionID,
+            eventId: eventID,
+            key: record.key,
+            value: record.value,
+            headers: record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) }
+        )
+    }
+}

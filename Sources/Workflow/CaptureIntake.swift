@@ -1,0 +1,79 @@
+import Foundation
+import Kafka
+import Tracing
+import Verification
+
+/// Turns a Kafka record into a capture, or into the reason it is poison.
+///
+/// Poison input never throws: it is classified so the handler can dead-letter it (keeping the
+/// original bytes and headers) and, when the event names its transaction, publish an `invalid`
+/// result. Reasons name fields, never their values.
+package struct CaptureIntake: Sendable {
+    /// A record that is not a usable capture.
+    package struct Poison: Error, Sendable {
+        package var error: ContractError
+        /// The dead-letter reason code (see `schemas/dead-letter-record.v1.schema.json`).
+        package var reason: String
+        /// The transaction the event belongs to, when it can be read (payload first, then key).
+        package var transactionId: String?
+        /// The event's id, when it can be read.
+        package var eventId: String?
+        package var step: CaptureStep?
+    }
+
+    /// A usable capture and the trace context it came with.
+    package struct Accepted: Sendable {
+        package var capture: CaptureSubmitted
+        package var traceparent: String?
+        package var tracestate: String?
+        /// The trace context of the span processing this capture.
+        package var trace = InstrumentationContext.topLevel
+    }
+
+    package var maxEventBytes: Int
+
+    package init(maxEventBytes: Int) {
+        self.maxEventBytes = maxEventBytes
+    }
+
+    package func accept(_ record: KafkaRecord) -> Result<Accepted, Poison> {
+        if record.value.count > maxEventBytes {
+            let error = ContractError(code: .invalidValue, field: nil, message: "event of \(record.value.count) bytes exceeds the \(maxEventBytes)-byte limit (MAX_EVENT_BYTES)")
+            return .failure(Poison(error: error, reason: "oversized", transactionId: keyText(record), eventId: nil, step: nil))
+        }
+        let headers = record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) }
+        do {
+            let capture = try CaptureSubmitted.decodeSharingImages(record.value)
+            try capture.checkEnvelope(key: record.key, headers: headers)
+            return .success(Accepted(capture: capture, traceparent: headers.text("traceparent"), tracestate: headers.text("tracestate")))
+        } catch {
+            let identity = Self.readIdentity(record.value)
+            let contractError = error
+            return .failure(Poison(
+                error: contractError,
+                reason: contractError.deadLetterReason,
+                transactionId: identity.transactionId ?? keyText(record),
+                eventId: identity.eventId,
+                step: identity.step.flatMap(CaptureStep.init(rawValue:))
+            ))
+        }
+    }
+
+    private func keyText(_ record: KafkaRecord) -> String? {
+        guard let key = record.key, !key.isEmpty, key.count <= 256 else { return nil }
+        return String(validating: key, as: UTF8.self)
+    }
+
+    /// Reads `eventId`, `transactionId` and `step` from a payload that failed validation, when it
+    /// is at least a JSON object with string values there.
+    private static func readIdentity(_ value: [UInt8]) -> (eventId: String?, transactionId: String?, step: String?) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(value), options: [.fragmentsAllowed]) as? [String: Any] else {
+            return (nil, nil, nil)
+        }
+        func text(_ name: String) -> String? {
+            guard let string = object[name] as? String, !string.isEmpty, string.utf8.count <= 256 else { return nil }
+            return string
+        }
+        return (text("eventId"), text("transactionId"), text("step"))
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Store
+import Observability
+import Resilience
+
+/// Shares each tenant's rate limit among the instances that share a store, by demand
+/// (`RATE_SHARE=demand`): every ``refreshInterval`` this instance tells the store how many of the
+/// tenant's captures wait for a call here, and takes the lease ``RateShareAllocation`` decides.
+///
+/// Demand is the captures waiting in place for the pace, those parked `rate_limited` in this
+/// instance's partitions, and the calls made since the last exchange (so an instance that keeps up
+/// keeps its pace), smoothed. A lowered grant slows the pacer before the store shows it to others.
+/// When the lease cannot be renewed before it ends, this instance stops calling the tenant until
+/// it can; on shutdown it gives its units back.
+package struct RateShareCoordinator: Service {
+    package let store: any VerificationStore
+    package let gateways: TenantGateways
+    package let parking: ParkingLot
+    /// The lease holder: the instance id and a nonce of this run, so two runs that share an
+    /// instance id (a misconfiguration, a restart while the old process lingers) never share a lease.
+    package let holder: String
+    package var refreshInterval: Duration = .milliseconds(250)
+    package var leaseDuration: Duration = .seconds(5)
+    package let logger: Logger
+
+    package init(store: any VerificationStore, gateways: TenantGateways, parking: ParkingLot, instanceID: String, logger: Logger) {
+        self.store = store
+        self.gateways = gateways
+        self.parking = parking
+        self.holder = "\(instanceID)/\(UUID().uuidString.prefix(8).lowercased())"
+        self.logger = logger
+    }
+
+    package func run() async {
+        let tenants = gateways.all.compactMap { gateway in
+            RateShareAllocation(limit: gateway.limit, leaseDuration: leaseDuration).map { (gateway, $0) }
+        }
+        for (gateway, _) in tenants { gateway.setShare(0) }
+        await cancelWhenGracefulShutdown {
+            var demand: [String: Double] = [:]
+            var renewed: [String: ContinuousClock.Instant] = [:]
+            var failing: Set<String> = []
+            while !Task.isCancelled {
+                for (gateway, allocation) in tenants {
+                    let started = ContinuousClock.now
+                    do {
+                        let waiting = try await waitingCaptures(gateway)
+                        // Halved each round; below half a capture it is none (else a unit stays held for nothing).
+                        var smoothed = demand[gateway.name].map { ($0 + Double(waiting)) / 2 } ?? Double(waiting)
+                        if smoothed < 0.5 { smoothed = 0 }
+                        demand[gateway.name] = smoothed
+                        try await exchange(gateway, allocation, demand: smoothed)
+                        renewed[gateway.name] = started
+                        if failing.remove(gateway.name) != nil {
+                            logger.notice("rate-limit lease renewed", metadata: [WorkerLoggingKeys.tenant: "\(gateway.name)"])
+                        }
+                    } catch {
+                        if failing.insert(gateway.name).inserted {
+                            logger.warning(
+                                "cannot renew the rate-limit lease in the store; the tenant's calls stop when it ends",
+                                metadata: [WorkerLoggingKeys.tenant: "\(gateway.name)", "error": "\(error)"])
+                        }
+                        // Stop before the store lets others take the units (the store's lease ends later than this).
+                        if renewed[gateway.name].map({ ContinuousClock.now - $0 >= leaseDuration - refreshInterval }) ?? true {
+                            gateway.setShare(0)
+                        }
+                    }
+                }
+                try? await Task.sleep(for: refreshInterval)
+            }
+        }
+        for (gateway, allocation) in tenants {
+            gateway.setShare(0)
+            _ = try? await store.exchangeRateShare(tenant: gateway.name) { leases, now in
+                let mine = leases.first { $0.instance == holder }
+                    ?? RateShareLease(tenant: gateway.name, instance: holder, granted: 0, held: 0, heldUntil: now, demand: 0, expiresAt: now)
+                return RateShareExchange(lease: allocation.released(mine, now: now))
+            }
+        }
+    }
+
+    /// Captures of the tenant that want a call at this instance.
+    private func waitingCaptures(_ gateway: TenantGateway) async throws -> Int {
+        let partitions = parking.ownedPartitions
+        let parked = partitions.isEmpty ? 0 : try await store.parkedCount(
+            tenant: gateway.name, reason: CaptureBlocked.Reason.rateLimited.rawValue, topic: parking.topic, partitions: partitions)
+        return gateway.rateWaiting + parked + gateway.takeAdmittedCount()
+    }
+
+    private func exchange(_ gateway: TenantGateway, _ allocation: RateShareAllocation, demand: Double) async throws {
+        let units = Double(allocation.units)
+        let instance = holder
+        let before = gateway.share
+        let exchange = try await store.exchangeRateShare(tenant: gateway.name) { leases, now in
+            let exchange = allocation.exchange(instance: instance, tenant: gateway.name, demand: demand, leases: leases, now: now)
+            // Slow down before others can see the units given back.
+            let share = Double(exchange.lease.granted) / units
+            if share < gateway.share { gateway.setShare(share) }
+            return exchange
+        }
+        let share = Double(exchange.lease.granted) / units
+        if share != before {
+            logger.info(
+                "rate-limit share changed",
+                metadata: [
+                    WorkerLoggingKeys.tenant: "\(gateway.name)", "units": "\(exchange.lease.granted)", "of": "\(allocation.units)",
+                    "demand": "\(Int(demand.rounded()))", "holder": "\(holder)",
+                ])
+        }
+        gateway.setShare(share)
+    }
+}
