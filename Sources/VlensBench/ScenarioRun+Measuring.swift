@@ -61,7 +61,8 @@ extension ScenarioRun {
         let started = Date()
         let windowStart = started.addingTimeInterval(scenario.warmup)
         let windowEnd = windowStart.addingTimeInterval(scenario.duration)
-        // The sender and the result loop are left behind, cancelled, when the window closes: a cancelled
+        // The sender, the result loop and the in-flight probe are unstructured on purpose: they are left
+        // behind, cancelled, when the window closes: a cancelled
         // `consumer.events` or a pending delivery must not hold the run (the process exits after it).
         let sender = Task {
             try await withThrowingDiscardingTaskGroup { sends in

@@ -26,13 +26,22 @@ public struct WorkerApplication: Sendable {
     }
 
     /// Runs until SIGTERM/SIGINT (graceful: stop fetching, drain, commit, leave the group) or
-    /// until cancelled.
+    /// until cancelled: ``makeServiceGroup(handleSignals:onHTTPRunning:)``, run.
     ///
     /// - Parameters:
     ///   - handleSignals: install the SIGTERM/SIGINT handlers (tests that embed the worker pass false
     ///     and cancel instead).
     ///   - onHTTPRunning: called with the operations server's bound port.
     public func run(handleSignals: Bool = true, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let group = try await makeServiceGroup(handleSignals: handleSignals, onHTTPRunning: onHTTPRunning)
+        try await group.run()
+        logger.info("worker stopped")
+    }
+
+    /// Assembles every part of the worker (store, HTTP client, Kafka consumer and producer, engine,
+    /// capture handler, parking, operations server, background services) into one `ServiceGroup`,
+    /// connected but not yet running. `vlens-worker run` and the tests run what this returns.
+    public func makeServiceGroup(handleSignals: Bool = true, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> ServiceGroup {
         let configuration = self.configuration
         let metrics = WorkerMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let storeURL = try StoreURL(configuration.storeURL)
@@ -41,43 +50,33 @@ public struct WorkerApplication: Sendable {
             ? plainStore
             : EncryptedVerificationStore(plainStore, cipher: try ResultCipher(keys: configuration.storeEncryptionKeys))
         logger.info("worker starting", metadata: ["store": "\(storeURL.redacted)", "group": "\(configuration.kafka.groupID)", "instance": "\(configuration.instanceID)"])
-
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await store.run() }
-            try await migrate(store)
-            health.setStoreReachable(true)
-
-            let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.httpClientConfiguration(vlens: configuration.vlens))
-            do {
-                try await runServices(store: store, httpClient: httpClient, metrics: metrics, handleSignals: handleSignals, onHTTPRunning: onHTTPRunning)
-            } catch {
-                try? await httpClient.shutdown()
-                group.cancelAll()
-                throw error
-            }
-            try await httpClient.shutdown()
-            group.cancelAll()
-        }
-        logger.info("worker stopped")
-    }
-
-    private func migrate(_ store: any VerificationStore) async throws {
-        var attempt = 0
-        while true {
-            do {
-                return try await store.migrate()
-            } catch let error as StoreError where error.isRetryable && attempt < 30 {
-                attempt += 1
-                logger.warning("store not reachable yet; retrying", metadata: ["error": "\(error.code)", "attempt": "\(attempt)"])
-                try await Task.sleep(for: .seconds(1))
-            }
+        let readiness = StoreReadiness()
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.httpClientConfiguration(vlens: configuration.vlens))
+        do {
+            let services = try await makeServices(store: store, httpClient: httpClient, metrics: metrics, onHTTPRunning: onHTTPRunning)
+            // Graceful shutdown runs in reverse order: the store and the HTTP client stop last.
+            let foundation: [any Service] = [
+                StoreService(store: store, readiness: readiness, health: health, logger: logger),
+                HTTPClientService(client: httpClient),
+            ]
+            var groupConfiguration = ServiceGroupConfiguration(
+                services: foundation + services.immediate + services.usingStore.map { AfterStoreIsReady(readiness: readiness, service: $0) },
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger
+            )
+            groupConfiguration.maximumGracefulShutdownDuration = configuration.processing.drainTimeout + configuration.processing.shutdownMargin
+            return ServiceGroup(configuration: groupConfiguration)
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
         }
     }
 
-    private func runServices(
+    /// The services, in start order: those that need no store, and those that start once it is migrated.
+    private func makeServices(
         store: any VerificationStore, httpClient: HTTPClient, metrics: WorkerMetrics,
-        handleSignals: Bool, onHTTPRunning: @escaping @Sendable (Int) async -> Void
-    ) async throws {
+        onHTTPRunning: @escaping @Sendable (Int) async -> Void
+    ) async throws -> (immediate: [any Service], usingStore: [any Service]) {
         let configuration = self.configuration
         let kafka = configuration.kafka
 
@@ -154,22 +153,18 @@ public struct WorkerApplication: Sendable {
 
         // Graceful shutdown runs in reverse order: the engine drains and commits first, then
         // the watchers stop, the producer flushes, and the operations server goes last.
-        var services: [any Service] = [operations]
-        if let exporter { services.append(exporter) }
-        let retention = RetentionService(store: store, retention: configuration.retention, metrics: metrics, logger: logger)
-        services += [ProducerFlushService(producer: producer), retention, ownership, watcher] as [any Service]
+        var immediate: [any Service] = [operations]
+        if let exporter { immediate.append(exporter) }
+        immediate += [ProducerFlushService(producer: producer), watcher] as [any Service]
+        var usingStore: [any Service] = [
+            RetentionService(store: store, retention: configuration.retention, metrics: metrics, logger: logger), ownership,
+        ]
         if rateShare == .demand {
-            services.append(RateShareCoordinator(store: store, gateways: gateways, parking: parking, instanceID: configuration.instanceID, logger: logger))
+            usingStore.append(RateShareCoordinator(store: store, gateways: gateways, parking: parking, instanceID: configuration.instanceID, logger: logger))
         }
-        if let outbox { services.append(outbox) }
+        if let outbox { usingStore.append(outbox) }
         // The resumer stops before the engine drains: no parked capture starts while the group shuts down.
-        services += [engine, ParkingResumer(lot: parking, metrics: metrics, logger: logger, resume: handler.resume)] as [any Service]
-        var groupConfiguration = ServiceGroupConfiguration(
-            services: services,
-            gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
-            logger: logger
-        )
-        groupConfiguration.maximumGracefulShutdownDuration = configuration.processing.drainTimeout + configuration.processing.shutdownMargin
-        try await ServiceGroup(configuration: groupConfiguration).run()
+        usingStore += [engine, ParkingResumer(lot: parking, metrics: metrics, logger: logger, resume: handler.resume)] as [any Service]
+        return (immediate, usingStore)
     }
 }

@@ -21,15 +21,7 @@ struct ParkedCommand: AsyncParsableCommand {
         guard let url = ProcessInfo.processInfo.environment["STORE_URL"], !url.isEmpty else {
             throw ValidationError("STORE_URL is not set. Fix: set it to the worker's store, e.g. sqlite:./data/vlens-worker.sqlite or postgres://user@host:5432/db")
         }
-        var logger = Logger(label: "vlens-worker.store")
-        logger.logLevel = .error
-        let store = try await StoreURL(url).makeStore(logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await store.run() }
-            defer { group.cancelAll() }
-            try await store.migrate()
-            return try await body(store)
-        }
+        return try await OperatorStore.withStore(url: url, body)
     }
 }
 

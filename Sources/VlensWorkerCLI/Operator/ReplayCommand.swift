@@ -37,28 +37,29 @@ struct ReplayCommand: AsyncParsableCommand {
         let started = Date()
         let end = min(to?.date ?? started, started)
         guard from.date < end else { throw ValidationError("--from must be before --to (and before now)") }
-        let classifier = try await StoredResultClassifier.fromEnvironment()
-        let producer = try options.dryRun ? nil : environment.makeProducer()
         let tally = Mutex(ReplayTally())
-        let bar = ProgressBar(label: options.dryRun ? "replay (dry run)" : "replay")
-        let transaction = self.transaction
-        let captureTopic = environment.kafka.captureTopic
+        let (scanned, classified) = try await StoredResultClassifier.withClassifier { classifier in
+            let producer = try options.dryRun ? nil : environment.makeProducer()
+            let bar = ProgressBar(label: options.dryRun ? "replay (dry run)" : "replay")
+            let transaction = self.transaction
+            let captureTopic = environment.kafka.captureTopic
 
-        let scan = TopicScan(bootstrapServers: environment.kafka.bootstrapServers, topic: captureTopic, from: from.date, to: end, idleTimeout: .seconds(options.idleTimeout))
-        let final = try await scan.run({ record in
-            if let transaction, record.key != Array(transaction.utf8) { return }
-            let kind = try await classifier?.classify(record)
-            if let producer {
-                var copy = KafkaOutgoingRecord(topic: captureTopic, key: record.key, value: record.value, headers: record.headers.filter { $0.key != Self.replayedFromHeader })
-                copy.headers.append(KafkaHeader(key: Self.replayedFromHeader, value: Array("\(record.topic)/\(record.partition)/\(record.offset)".utf8)))
-                _ = try await producer.send(copy)
-            }
-            tally.withLock { $0.add(kind, published: producer != nil) }
-        }, progress: { bar.update(count: $0.inRange, fraction: $0.fraction) })
-        bar.finish(count: final.inRange)
-        try await producer?.flush(timeout: .seconds(30))
-        try await classifier?.close()
-        print(tally.withLock { $0.summary(scanned: final.records, dryRun: options.dryRun, classified: classifier != nil, elapsed: Date().timeIntervalSince(started)) })
+            let scan = TopicScan(bootstrapServers: environment.kafka.bootstrapServers, topic: captureTopic, from: from.date, to: end, idleTimeout: .seconds(options.idleTimeout))
+            let final = try await scan.run({ record in
+                if let transaction, record.key != Array(transaction.utf8) { return }
+                let kind = try await classifier?.classify(record)
+                if let producer {
+                    var copy = KafkaOutgoingRecord(topic: captureTopic, key: record.key, value: record.value, headers: record.headers.filter { $0.key != Self.replayedFromHeader })
+                    copy.headers.append(KafkaHeader(key: Self.replayedFromHeader, value: Array("\(record.topic)/\(record.partition)/\(record.offset)".utf8)))
+                    _ = try await producer.send(copy)
+                }
+                tally.withLock { $0.add(kind, published: producer != nil) }
+            }, progress: { bar.update(count: $0.inRange, fraction: $0.fraction) })
+            bar.finish(count: final.inRange)
+            try await producer?.flush(timeout: .seconds(30))
+            return (final.records, classifier != nil)
+        }
+        print(tally.withLock { $0.summary(scanned: scanned, dryRun: options.dryRun, classified: classified, elapsed: Date().timeIntervalSince(started)) })
     }
 }
 

@@ -124,24 +124,27 @@ public final class ParkingLot: Sendable {
         state.withLock { state in
             for partition in partitions { state.owned.remove(partition) }
         }
-        let wait = Task {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let drained = state.withLock { state -> Bool in
-                    if state.resuming.values.contains(where: revoked.contains) {
-                        state.drainWaiters.append((revoked, continuation))
-                        return false
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let drained = self.state.withLock { state -> Bool in
+                        if state.resuming.values.contains(where: revoked.contains) {
+                            state.drainWaiters.append((revoked, continuation))
+                            return false
+                        }
+                        return true
                     }
-                    return true
+                    if drained { continuation.resume() }
                 }
-                if drained { continuation.resume() }
             }
+            group.addTask {
+                // At the deadline the waiters are released (the drain child then ends); cancelled: drained in time.
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                self.releaseWaiters(force: revoked)
+            }
+            await group.next()
+            group.cancelAll()
         }
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            self.releaseWaiters(force: revoked)
-        }
-        await wait.value
-        timer.cancel()
         state.withLock { state in
             for partition in partitions { state.lanes[partition] = nil }
         }
