@@ -94,6 +94,7 @@ let package = Package(
         .executableTarget(
             name: "VlensSimulatorCLI",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 "VlensSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -144,6 +145,7 @@ let package = Package(
         .target(
             name: "Observability",
             dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 "Kafka", "Processing", "Verification",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -178,16 +180,23 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
-        // The assembly: configuration, and the builder that wires every part into one service group.
+        // The worker's typed configuration: every key with its default and meaning, loading and validation.
+        .target(
+            name: "WorkerSettings",
+            dependencies: [
+                "Kafka", "Processing", "Store", "Verification", "Resilience", "Workflow",
+                .product(name: "Configuration", package: "swift-configuration"),
+            ]
+        ),
+        // The assembly: the builder that wires every part into one service group.
         .target(
             name: "Worker",
             dependencies: [
-                "Kafka", "VlensAPI", "Verification", "Processing", "Store", "Observability", "Resilience", "Workflow",
+                "Kafka", "VlensAPI", "Verification", "Processing", "Store", "Observability", "Resilience", "Workflow", "WorkerSettings",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -197,7 +206,8 @@ let package = Package(
         .executableTarget(
             name: "VlensWorkerCLI",
             dependencies: [
-                "Worker",
+                "Kafka", "Observability", "Store", "Verification", "Worker", "WorkerSettings",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -208,6 +218,7 @@ let package = Package(
         .executableTarget(
             name: "VlensBench",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 "Kafka", "Verification", "VlensSimulator", "ProcessSpawning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -243,6 +254,7 @@ let package = Package(
         .testTarget(
             name: "VlensAPITests",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 "VlensAPI", "VlensSimulator", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -266,6 +278,7 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: [
+                .product(name: "Logging", package: "swift-log"),
                 "Store", "TestSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -274,7 +287,8 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
-                "Worker", "Workflow", "Observability", "Resilience", "Kafka", "Processing", "Verification", "Store", "VlensAPI", "VlensSimulator", "TestSupport", "ProcessSpawning",
+                .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                "Worker", "WorkerSettings", "Workflow", "Observability", "Resilience", "Kafka", "Processing", "Verification", "Store", "VlensAPI", "VlensSimulator", "TestSupport", "ProcessSpawning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),

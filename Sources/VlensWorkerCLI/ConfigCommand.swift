@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Worker
 import Observability
+import WorkerSettings
 
 /// `vlens-worker config --keys`: every configuration key with its default and meaning, as JSON
 /// (for tools such as `scripts/validate-deploy`) or as the README's Markdown table.

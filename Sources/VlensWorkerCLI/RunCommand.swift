@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Worker
 import Observability
+import WorkerSettings
 
 /// `vlens-worker run`: the worker itself. Configuration comes from environment variables (and
 /// `CONFIG_FILE`), never from flags, so secrets stay out of process listings.

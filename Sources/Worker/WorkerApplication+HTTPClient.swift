@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import WorkerSettings
 
 extension WorkerApplication {
     /// The configuration of the HTTP client shared by the Vlens calls and the claim-check fetches.

@@ -5,6 +5,7 @@ import Store
 import VlensAPI
 import Observability
 import Workflow
+import WorkerSettings
 
 extension WorkerApplication {
     /// The capture handler with everything it calls: tenant gateways (clients, pacers, breakers),

@@ -9,6 +9,7 @@ import Store
 import VlensAPI
 import Observability
 import Workflow
+import WorkerSettings
 
 /// The assembled worker: consumer, engine, capture handler, store, producer, and the
 /// operations endpoints, run as one `ServiceGroup` that drains and commits on SIGTERM/SIGINT.

@@ -7,6 +7,7 @@ import Verification
 @testable import Worker
 import Resilience
 import Workflow
+import WorkerSettings
 
 /// A claim-check host that redirects cannot lead the worker elsewhere: the allow-list and the
 /// private-address rule apply to the URL in the event, so the shared HTTP client follows no redirect.

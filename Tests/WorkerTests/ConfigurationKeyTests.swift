@@ -6,6 +6,7 @@ import TestSupport
 import Kafka
 import Processing
 import Observability
+import WorkerSettings
 
 @Suite("The worker describes its configuration and metrics")
 struct ConfigurationKeyTests {

@@ -1,6 +1,7 @@
 @testable import Kafka
 import Testing
 @testable import Worker
+import WorkerSettings
 
 @Suite("Consumer prefetch sized by the limits")
 struct ConsumerPrefetchTests {

@@ -11,6 +11,7 @@ import VlensSimulator
 @testable import Worker
 import Observability
 import Workflow
+import WorkerSettings
 
 /// One test's world without a broker: an in-memory capture log feeding the processing engine and
 /// the worker's real capture handler (and parking lot and resumer), a store on a real engine, the

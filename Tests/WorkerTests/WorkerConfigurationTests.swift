@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Worker
 import Resilience
+import WorkerSettings
 
 @Suite("Worker configuration")
 struct WorkerConfigurationTests {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Testing
 @testable import Worker
+import WorkerSettings
 
 @Suite("Worker HTTP client")
 struct WorkerHTTPClientTests {

@@ -8,6 +8,7 @@ import Testing
 import Verification
 import VlensSimulator
 import Worker
+import WorkerSettings
 
 /// Which store an end-to-end test runs the worker on.
 enum WorkflowStore: String, CaseIterable, Sendable, CustomTestStringConvertible {

@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import Logging
 import Worker
+import WorkerSettings
 
 /// The Kafka settings the operator tools share with the worker: the same environment variables,
 /// the same defaults.

@@ -13,20 +13,20 @@ import Kafka
 /// by the worker are thus at most `MAX_IN_FLIGHT_BYTES + P` (plus one batch of records), 1.25 ×
 /// `MAX_IN_FLIGHT_BYTES` at the defaults. Each value is clamped to librdkafka's range; an explicit
 /// `KAFKA_PROPERTY_*` still wins.
-struct ConsumerPrefetch: Equatable {
+package struct ConsumerPrefetch: Equatable {
     /// `P`: bytes the consumer may hold ahead of the engine.
-    var budget: Int
-    var queuedMaxMessagesKBytes: Int
-    var fetchMaxBytes: Int
-    var maxPartitionFetchBytes: Int
-    var receiveMessageMaxBytes: Int
-    var bufferHighWatermarkBytes: Int
-    var bufferLowWatermarkBytes: Int
+    package var budget: Int
+    package var queuedMaxMessagesKBytes: Int
+    package var fetchMaxBytes: Int
+    package var maxPartitionFetchBytes: Int
+    package var receiveMessageMaxBytes: Int
+    package var bufferHighWatermarkBytes: Int
+    package var bufferLowWatermarkBytes: Int
 
     /// librdkafka's consumer `message.max.bytes` default, below which it refuses `fetch.max.bytes`.
-    static let librdkafkaMessageMaxBytes = 1_000_000
+    package static let librdkafkaMessageMaxBytes = 1_000_000
 
-    init(maxInFlightBytes: Int, maxEventBytes: Int, partitions: Int) {
+    package init(maxInFlightBytes: Int, maxEventBytes: Int, partitions: Int) {
         budget = max(maxInFlightBytes / 4, maxEventBytes)
         let quarter = budget / 4
         // Each value within librdkafka's range for it (CONFIGURATION.md).
@@ -39,7 +39,7 @@ struct ConsumerPrefetch: Equatable {
     }
 
     /// Sets these values on `configuration` (its `additionalProperties`, applied last, still win).
-    func apply(to configuration: inout KafkaConsumerConfiguration) {
+    package func apply(to configuration: inout KafkaConsumerConfiguration) {
         configuration.queuedMaxMessagesKBytes = queuedMaxMessagesKBytes
         configuration.fetchMaxBytes = fetchMaxBytes
         configuration.maxPartitionFetchBytes = maxPartitionFetchBytes

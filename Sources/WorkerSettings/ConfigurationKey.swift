@@ -12,14 +12,14 @@ public struct ConfigurationKey: Sendable, Hashable, Encodable {
     /// What it does (Markdown).
     public let meaning: String
 
-    init(_ key: String, default defaultValue: String?, secret: Bool, _ meaning: String) {
+    package init(_ key: String, default defaultValue: String?, secret: Bool, _ meaning: String) {
         self.key = key
         self.defaultValue = defaultValue
         self.secret = secret
         self.meaning = meaning
     }
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case key, secret, meaning
         case defaultValue = "default"
     }

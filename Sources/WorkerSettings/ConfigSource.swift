@@ -7,7 +7,7 @@ import Verification
 ///
 /// Values are read as strings and parsed here, so a malformed number is an error that names
 /// the key rather than a silent fallback to the default.
-struct ConfigSource {
+package struct ConfigSource {
     private let reader: ConfigReader
     private let environment: [String: String]
     private let fileVariables: [String: String]
@@ -15,7 +15,7 @@ struct ConfigSource {
 
     /// - Parameter fileVariables: the config file's values by variable name (``fileVariables(json:)``),
     ///   for the pass-through sections, whose keys cannot be known in advance.
-    init(reader: ConfigReader, environment: [String: String], fileVariables: [String: String] = [:]) {
+    package init(reader: ConfigReader, environment: [String: String], fileVariables: [String: String] = [:]) {
         self.reader = reader
         self.environment = environment
         self.fileVariables = fileVariables
@@ -23,14 +23,14 @@ struct ConfigSource {
 
     /// All variables whose names start with `prefix` (for pass-through sections such as
     /// `KAFKA_PROPERTY_`), from the config file and the environment; the environment wins.
-    func variables(withPrefix prefix: String) -> [String: String] {
+    package func variables(withPrefix prefix: String) -> [String: String] {
         fileVariables.merging(environment) { _, fromEnvironment in fromEnvironment }
             .filter { $0.key.hasPrefix(prefix) && !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
     }
 
     /// A config file's scalar values by variable name: `{"kafka": {"property": {"security": {"protocol":
     /// "SSL"}}}}` is `KAFKA_PROPERTY_SECURITY_PROTOCOL`; a dotted leaf (`"security.protocol"`) nests the same.
-    static func fileVariables(json: JSONValue, prefix: [String] = []) -> [String: String] {
+    package static func fileVariables(json: JSONValue, prefix: [String] = []) -> [String: String] {
         let name = prefix.joined(separator: "_")
         switch json {
         case .object(let object):
@@ -47,22 +47,22 @@ struct ConfigSource {
     }
 
     /// The raw value of `key` (e.g. `KAFKA_GROUP_ID`), or nil when unset or empty.
-    func raw(_ key: String, isSecret: Bool = false) -> String? {
+    package func raw(_ key: String, isSecret: Bool = false) -> String? {
         let components = key.lowercased().split(separator: "_").map(String.init)
         guard let value = reader.string(forKey: ConfigKey(components), isSecret: isSecret) else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         return trimmed.isEmpty ? nil : trimmed
     }
 
-    mutating func report(_ key: String, _ problem: String, fix: String) {
+    package mutating func report(_ key: String, _ problem: String, fix: String) {
         problems.append(.init(key: key, problem: problem, fix: fix))
     }
 
-    mutating func string(_ key: String, default defaultValue: String) -> String {
+    package mutating func string(_ key: String, default defaultValue: String) -> String {
         raw(key) ?? defaultValue
     }
 
-    mutating func int(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) -> Int {
+    package mutating func int(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) -> Int {
         guard let text = raw(key) else { return defaultValue }
         guard let value = Int(text) else {
             report(key, "is not a whole number", fix: "set it to an integer in \(range.lowerBound)...\(range.upperBound), or unset it for the default \(defaultValue)")
@@ -75,7 +75,7 @@ struct ConfigSource {
         return value
     }
 
-    mutating func bool(_ key: String, default defaultValue: Bool) -> Bool {
+    package mutating func bool(_ key: String, default defaultValue: Bool) -> Bool {
         guard let text = raw(key)?.lowercased() else { return defaultValue }
         switch text {
         case "true", "1", "yes", "on": return true
@@ -87,13 +87,13 @@ struct ConfigSource {
     }
 
     /// A duration in milliseconds.
-    mutating func milliseconds(_ key: String, default defaultValue: Duration, range: ClosedRange<Int>) -> Duration {
+    package mutating func milliseconds(_ key: String, default defaultValue: Duration, range: ClosedRange<Int>) -> Duration {
         let defaultMilliseconds = Int(defaultValue.components.seconds * 1000 + defaultValue.components.attoseconds / 1_000_000_000_000_000)
         return .milliseconds(int(key, default: defaultMilliseconds, range: range))
     }
 
     /// A rate (a positive number) or `unlimited`; `nil` means unlimited.
-    mutating func rate(_ key: String, default defaultValue: Double?) -> Double? {
+    package mutating func rate(_ key: String, default defaultValue: Double?) -> Double? {
         guard let text = raw(key) else { return defaultValue }
         if text.lowercased() == "unlimited" { return nil }
         guard let value = Double(text), value > 0, value.isFinite else {
@@ -103,7 +103,7 @@ struct ConfigSource {
         return value
     }
 
-    mutating func url(_ key: String, default defaultValue: String? = nil, schemes: Set<String>) -> URL? {
+    package mutating func url(_ key: String, default defaultValue: String? = nil, schemes: Set<String>) -> URL? {
         guard let text = raw(key) ?? defaultValue else { return nil }
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), schemes.contains(scheme), url.host != nil else {
             report(key, "is not an absolute \(schemes.sorted().joined(separator: " or ")) URL", fix: "set it like \(schemes.contains("https") ? "https" : schemes.sorted()[0])://host[:port]")
@@ -113,12 +113,12 @@ struct ConfigSource {
     }
 
     /// A comma-separated list.
-    func list(_ key: String) -> [String] {
+    package func list(_ key: String) -> [String] {
         (raw(key) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     /// A secret from `KEY`, or from the file named by `KEY_FILE` (mounted secrets). Never both.
-    mutating func secret(_ key: String) -> String? {
+    package mutating func secret(_ key: String) -> String? {
         let inline = raw(key, isSecret: true)
         let fileKey = key + "_FILE"
         guard let path = raw(fileKey) else { return inline }
