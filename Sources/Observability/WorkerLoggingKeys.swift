@@ -1,5 +1,16 @@
 /// Logging metadata keys of the worker: identifiers only, never personal data.
 package enum WorkerLoggingKeys {
+    /// An error's description or type (never a request or response body).
+    package static let error = "error"
+    package static let attempt = "attempt"
+    package static let partitions = "partitions"
+    package static let partitionCount = "of"
+    package static let unownedFor = "for_more_than"
+    package static let spans = "spans"
+    package static let httpStatus = "status"
+    package static let store = "store"
+    package static let group = "group"
+    package static let instance = "instance"
     package static let transactionID = "transactionId"
     package static let eventID = "eventId"
     package static let step = "step"

@@ -56,7 +56,7 @@ public final class PostgresVerificationStore: VerificationStore {
                         "INSERT INTO schema_migrations (version, summary) VALUES (\(migration.version), \(migration.summary))",
                         logger: logger
                     )
-                    logger.info("store migrated", metadata: ["store.schema_version": "\(migration.version)"])
+                    logger.info("store migrated", metadata: [StoreLoggingKeys.schemaVersion: "\(migration.version)"])
                 }
             }
         } catch let error as StoreError {

@@ -74,7 +74,7 @@ public final class SQLiteVerificationStore: VerificationStore {
                         [.integer(migration.version), .text(migration.summary), .float(Date().timeIntervalSince1970)]
                     )
                 }
-                logger.info("store migrated", metadata: ["store.schema_version": "\(migration.version)"])
+                logger.info("store migrated", metadata: [StoreLoggingKeys.schemaVersion: "\(migration.version)"])
             }
         }
     }

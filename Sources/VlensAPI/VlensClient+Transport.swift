@@ -24,7 +24,7 @@ extension VlensClient {
         if let error = VlensError.classify(step: step, status: status, retryAfterHeader: retryAfter, response: response) {
             logger.debug(
                 "Vlens call failed",
-                metadata: ["vlens.step": "\(step)", "vlens.error": "\(error.code)", "http.status": "\(status)"])
+                metadata: [VlensLoggingKeys.step: "\(step)", VlensLoggingKeys.error: "\(error.code)", VlensLoggingKeys.httpStatus: "\(status)"])
             throw error
         }
         var result = response!

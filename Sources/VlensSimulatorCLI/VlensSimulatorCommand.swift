@@ -46,7 +46,7 @@ struct VlensSimulatorCommand: AsyncParsableCommand {
         try await withThrowingDiscardingTaskGroup { tasks in
             tasks.addTask { try await group.run() }
             let bound = try await server.waitUntilRunning()
-            logger.notice("Vlens simulator listening", metadata: ["address": "http://\(host):\(bound)"])
+            logger.notice("Vlens simulator listening", metadata: [SimulatorLoggingKeys.address: "http://\(host):\(bound)"])
         }
     }
 }

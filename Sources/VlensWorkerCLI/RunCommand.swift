@@ -28,7 +28,7 @@ struct RunCommand: AsyncParsableCommand {
         do {
             try await WorkerApplication(configuration: configuration, logger: logger).run()
         } catch {
-            logger.critical("worker stopped on an error", metadata: ["error": "\(error)"])
+            logger.critical("worker stopped on an error", metadata: [WorkerLoggingKeys.error: "\(error)"])
             throw ExitCode.failure
         }
     }

@@ -38,7 +38,7 @@ struct StoreService: Service {
             do {
                 return try await store.migrate()
             } catch let error as StoreError where error.isRetryable && attempt < retry.maxAttempts {
-                logger.warning("store not reachable yet; retrying", metadata: ["error": "\(error.code)", "attempt": "\(attempt)"])
+                logger.warning("store not reachable yet; retrying", metadata: [WorkerLoggingKeys.error: "\(error.code)", WorkerLoggingKeys.attempt: "\(attempt)"])
                 try await Task.sleep(for: retry.delay(afterAttempt: attempt, using: &generator))
                 attempt += 1
             }

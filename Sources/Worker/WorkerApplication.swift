@@ -50,7 +50,7 @@ public struct WorkerApplication: Sendable {
         let store: any VerificationStore = configuration.storeEncryptionKeys.isEmpty
             ? plainStore
             : EncryptedVerificationStore(plainStore, cipher: try ResultCipher(keys: configuration.storeEncryptionKeys))
-        logger.info("worker starting", metadata: ["store": "\(storeURL.redacted)", "group": "\(configuration.kafka.groupID)", "instance": "\(configuration.instanceID)"])
+        logger.info("worker starting", metadata: [WorkerLoggingKeys.store: "\(storeURL.redacted)", WorkerLoggingKeys.group: "\(configuration.kafka.groupID)", WorkerLoggingKeys.instance: "\(configuration.instanceID)"])
         let readiness = StoreReadiness()
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.httpClientConfiguration(vlens: configuration.vlens))
         do {

@@ -129,9 +129,9 @@ package final class TenantGateway: Sendable {
         metrics.recordBreaker(tenant: name, open: open)
         health.setBreakerOpen(open)
         if open {
-            logger.warning("Vlens circuit breaker opened: pausing calls", metadata: ["tenant": "\(name)"])
+            logger.warning("Vlens circuit breaker opened: pausing calls", metadata: [WorkerLoggingKeys.tenant: "\(name)"])
         } else {
-            logger.notice("Vlens circuit breaker closed: calls resume", metadata: ["tenant": "\(name)"])
+            logger.notice("Vlens circuit breaker closed: calls resume", metadata: [WorkerLoggingKeys.tenant: "\(name)"])
         }
     }
 }

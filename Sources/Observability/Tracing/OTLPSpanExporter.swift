@@ -68,11 +68,11 @@ public final class OTLPSpanExporter: Service, Sendable {
                 let response = try await httpClient.execute(request, timeout: .seconds(10))
                 _ = try await response.body.collect(upTo: 1 << 20)
                 guard (200..<300).contains(response.status.code) else {
-                    logger.warning("span export refused by the collector", metadata: ["status": "\(response.status.code)", "spans": "\(batch.count)"])
+                    logger.warning("span export refused by the collector", metadata: [WorkerLoggingKeys.httpStatus: "\(response.status.code)", WorkerLoggingKeys.spans: "\(batch.count)"])
                     continue
                 }
             } catch {
-                logger.warning("span export failed", metadata: ["error": "\(type(of: error))", "spans": "\(batch.count)"])
+                logger.warning("span export failed", metadata: [WorkerLoggingKeys.error: "\(type(of: error))", WorkerLoggingKeys.spans: "\(batch.count)"])
             }
         }
     }

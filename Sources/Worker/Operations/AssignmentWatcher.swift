@@ -40,7 +40,7 @@ struct AssignmentWatcher: Service {
                 let share = Double(max(owned, 1)) / Double(max(totalPartitions, 1))
                 for gateway in gateways?.all ?? [] { gateway.setShare(share) }
                 if !assignment.isEmpty { health.setAssignment(count: owned) }
-                logger.info("partition assignment changed", metadata: ["partitions": "\(owned)", "of": "\(totalPartitions)"])
+                logger.info("partition assignment changed", metadata: [WorkerLoggingKeys.partitions: "\(owned)", WorkerLoggingKeys.partitionCount: "\(totalPartitions)"])
                 lastAssignment = assignment
             }
             if assignment.isEmpty, ContinuousClock.now - started > idleMemberGrace {
@@ -55,7 +55,7 @@ struct AssignmentWatcher: Service {
         do {
             return try await admin.describeTopic(captureTopic).partitionCount
         } catch {
-            logger.warning("cannot describe the capture topic; assuming this instance owns the whole rate limit", metadata: ["error": "\(error)"])
+            logger.warning("cannot describe the capture topic; assuming this instance owns the whole rate limit", metadata: [WorkerLoggingKeys.error: "\(error)"])
             return nil
         }
     }

@@ -44,7 +44,7 @@ struct GroupOwnershipMonitor: Service {
                             logger.info("every capture partition has an owner again")
                         } else {
                             let list = overdue.sorted().map(String.init).joined(separator: ",")
-                            logger.warning("capture partitions without an owner in the group", metadata: ["partitions": "\(list)", "for_more_than": "\(bound)"])
+                            logger.warning("capture partitions without an owner in the group", metadata: [WorkerLoggingKeys.partitions: "\(list)", WorkerLoggingKeys.unownedFor: "\(bound)"])
                         }
                         reported = overdue
                     }
@@ -70,7 +70,7 @@ struct GroupOwnershipMonitor: Service {
             let count = try await admin.describeTopic(captureTopic).partitionCount
             return Set(0..<Int32(count)).subtracting(owned)
         } catch {
-            logger.debug("cannot check partition ownership", metadata: ["error": "\(error)"])
+            logger.debug("cannot check partition ownership", metadata: [WorkerLoggingKeys.error: "\(error)"])
             return nil
         }
     }

@@ -43,7 +43,7 @@ struct RetentionService: Service {
                 guard batch.mayHaveMore(limit: batchSize) else { break }
             }
         } catch {
-            logger.warning("retention purge failed; it is tried again at the next run", metadata: ["error": "\(error)"])
+            logger.warning("retention purge failed; it is tried again at the next run", metadata: [WorkerLoggingKeys.error: "\(error)"])
         }
         if total.total > 0 {
             logger.info("retention purge", metadata: Dictionary(uniqueKeysWithValues: total.byTable.map { ($0.table, "\($0.rows)") }))

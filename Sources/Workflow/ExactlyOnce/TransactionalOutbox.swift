@@ -1,3 +1,4 @@
+import Observability
 import Kafka
 import Logging
 import Processing
@@ -110,7 +111,7 @@ public final class TransactionalOutbox: Service, Sendable {
 
     private func recover(from error: KafkaError) async {
         if error.isFatal {
-            logger.critical("transactional producer failed fatally; the worker stops and resumes from committed offsets on restart", metadata: ["error": "\(error.code)"])
+            logger.critical("transactional producer failed fatally; the worker stops and resumes from committed offsets on restart", metadata: [WorkerLoggingKeys.error: "\(error.code)"])
             fatalContinuation.yield(error)
             return
         }
@@ -121,7 +122,7 @@ public final class TransactionalOutbox: Service, Sendable {
         } catch {
             // Nothing open to abort (begin failed); the next commit begins afresh.
         }
-        logger.warning("transaction aborted; its results and offsets are tried again at the next commit", metadata: ["error": "\(error.code)"])
+        logger.warning("transaction aborted; its results and offsets are tried again at the next commit", metadata: [WorkerLoggingKeys.error: "\(error.code)"])
     }
 
     /// Waits for a fatal producer error (then throws it, stopping the worker) or graceful shutdown.
