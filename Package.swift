@@ -83,6 +83,7 @@ let package = Package(
         .target(
             name: "VlensSimulator",
             dependencies: [
+                "VlensAPI",
                 "Base64Syntax",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -94,6 +95,7 @@ let package = Package(
         .executableTarget(
             name: "VlensSimulatorCLI",
             dependencies: [
+                "VlensAPI",
                 .product(name: "Logging", package: "swift-log"),
                 "VlensSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -161,7 +163,7 @@ let package = Package(
         .target(
             name: "Resilience",
             dependencies: [
-                "Store",
+                "Store", "VlensAPI",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
@@ -263,6 +265,7 @@ let package = Package(
         .testTarget(
             name: "VlensSimulatorTests",
             dependencies: [
+                "VlensAPI",
                 "VlensSimulator", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

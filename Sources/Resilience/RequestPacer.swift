@@ -1,3 +1,5 @@
+import VlensAPI
+
 /// Spaces one tenant's Vlens calls so that no 1-second or 60-second window holds more than
 /// this instance's share of the tenant's limits.
 ///

@@ -1,3 +1,5 @@
+import VlensAPI
+
 /// Fixed-window request counters per ApiKey, per second and per minute.
 struct RateLimiter: Sendable {
     private struct Window {
@@ -19,10 +21,10 @@ struct RateLimiter: Sendable {
         if window.second != second { window.second = second; window.secondCount = 0 }
         if window.minute != minute { window.minute = minute; window.minuteCount = 0 }
         defer { windows[key] = window }
-        if let perMinute = limit.perMinute, window.minuteCount >= perMinute {
+        if let perMinute = limit.perMinute, Double(window.minuteCount) >= perMinute {
             return Int(60 - second % 60)
         }
-        if let perSecond = limit.perSecond, window.secondCount >= perSecond {
+        if let perSecond = limit.perSecond, Double(window.secondCount) >= perSecond {
             return 1
         }
         window.secondCount += 1

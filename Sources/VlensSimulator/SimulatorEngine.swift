@@ -129,8 +129,8 @@ struct SimulatorEngine: Sendable {
         if let retryAfter = limiter.admit(key: apiKey, limit: faults.rateLimit, nowMilliseconds: nowMilliseconds) {
             return .envelope(
                 status: 429, errorMessage: "Too many requests",
-                outcome: faults.rateLimit.sendsRetryAfter ? "rate_limited" : "rate_limited_no_retry_after",
-                retryAfterSeconds: faults.rateLimit.sendsRetryAfter ? retryAfter : nil)
+                outcome: faults.rateLimitSendsRetryAfter ? "rate_limited" : "rate_limited_no_retry_after",
+                retryAfterSeconds: faults.rateLimitSendsRetryAfter ? retryAfter : nil)
         }
         var user: SimulatorToken?
         if let authorization = call.authorization {

@@ -1,3 +1,4 @@
+import VlensAPI
 /// Faults the simulator injects into Vlens calls; set at start-up and changed at runtime with
 /// `PUT /_simulator/faults` (the same JSON this type encodes to).
 ///
@@ -35,6 +36,9 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
     public var budget: Int?
     /// Per-ApiKey rate limit.
     public var rateLimit: RateLimit
+    /// Whether a 429 from the limiter carries `Retry-After` (seconds until the window resets). JSON:
+    /// `"rate_limit": {"sends_retry_after": false}`, beside the limit's own keys.
+    public var rateLimitSendsRetryAfter: Bool
 
     public init(
         latency: LatencyDistribution = .none,
@@ -53,7 +57,8 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         replyLostHangRate: Double = 0,
         steps: [String]? = nil,
         budget: Int? = nil,
-        rateLimit: RateLimit = .vlensDefault
+        rateLimit: RateLimit = .vlensDefault,
+        rateLimitSendsRetryAfter: Bool = true
     ) {
         self.latency = latency
         self.error500Rate = error500Rate
@@ -72,6 +77,7 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         self.steps = steps
         self.budget = budget
         self.rateLimit = rateLimit
+        self.rateLimitSendsRetryAfter = rateLimitSendsRetryAfter
     }
 
     enum CodingKeys: String, CodingKey {
@@ -106,5 +112,32 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         self.steps = try c.decodeIfPresent([String].self, forKey: .steps)
         self.budget = try c.decodeIfPresent(Int.self, forKey: .budget)
         self.rateLimit = try c.decodeIfPresent(RateLimit.self, forKey: .rateLimit) ?? defaults.rateLimit
+        let retryAfter = c.contains(.rateLimit) ? try? c.nestedContainer(keyedBy: RetryAfterKey.self, forKey: .rateLimit) : nil
+        self.rateLimitSendsRetryAfter = try retryAfter?.decodeIfPresent(Bool.self, forKey: .sendsRetryAfter) ?? true
+    }
+
+    private enum RetryAfterKey: String, CodingKey { case sendsRetryAfter = "sends_retry_after" }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(latency, forKey: .latency)
+        try c.encode(error500Rate, forKey: .error500Rate)
+        try c.encode(error503Rate, forKey: .error503Rate)
+        try c.encode(error429Rate, forKey: .error429Rate)
+        try c.encode(error429NoRetryAfterRate, forKey: .error429NoRetryAfterRate)
+        try c.encode(retryAfterSeconds, forKey: .retryAfterSeconds)
+        try c.encode(hangRate, forKey: .hangRate)
+        try c.encode(hangSeconds, forKey: .hangSeconds)
+        try c.encode(resetRate, forKey: .resetRate)
+        try c.encode(hugeResponseRate, forKey: .hugeResponseRate)
+        try c.encode(truncatedResponseRate, forKey: .truncatedResponseRate)
+        try c.encode(nonJSONResponseRate, forKey: .nonJSONResponseRate)
+        try c.encode(replyLostResetRate, forKey: .replyLostResetRate)
+        try c.encode(replyLostHangRate, forKey: .replyLostHangRate)
+        try c.encodeIfPresent(steps, forKey: .steps)
+        try c.encodeIfPresent(budget, forKey: .budget)
+        try rateLimit.encode(to: c.superEncoder(forKey: .rateLimit))
+        var retryAfter = c.nestedContainer(keyedBy: RetryAfterKey.self, forKey: .rateLimit)
+        try retryAfter.encode(rateLimitSendsRetryAfter, forKey: .sendsRetryAfter)
     }
 }

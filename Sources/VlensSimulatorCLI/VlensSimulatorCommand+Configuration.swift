@@ -1,3 +1,4 @@
+import VlensAPI
 import ArgumentParser
 import Foundation
 import VlensSimulator
@@ -30,11 +31,11 @@ extension VlensSimulatorCommand {
             maxStoredImageBytes: max(1, maxImageStoreMib) << 20)
     }
 
-    static func limit(_ argument: String) throws -> Int? {
+    static func limit(_ argument: String) throws -> Double? {
         if argument == "unlimited" { return nil }
         guard let value = Int(argument), value > 0 else {
             throw ValidationError("a rate limit is a positive number or 'unlimited', not '\(argument)'")
         }
-        return value
+        return Double(value)
     }
 }

@@ -1,3 +1,4 @@
+import VlensAPI
 import Foundation
 import Resilience
 import Workflow

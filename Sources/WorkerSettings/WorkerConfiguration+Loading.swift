@@ -1,3 +1,4 @@
+import VlensAPI
 import Configuration
 import Foundation
 import Store

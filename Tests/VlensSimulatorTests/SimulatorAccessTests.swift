@@ -1,3 +1,4 @@
+import VlensAPI
 import AsyncHTTPClient
 import NIOCore
 import Testing
@@ -110,8 +111,8 @@ struct SimulatorAccessTests {
 
     @Test("a limiter without Retry-After answers 429 without the header")
     func noRetryAfter() async throws {
-        let limit = RateLimit(perSecond: nil, perMinute: 1, sendsRetryAfter: false)
-        try await SimulatorHTTP.withSimulator(faults: SimulatorFaults(rateLimit: limit)) { _, http in
+        let limit = RateLimit(perSecond: nil, perMinute: 1)
+        try await SimulatorHTTP.withSimulator(faults: SimulatorFaults(rateLimit: limit, rateLimitSendsRetryAfter: false)) { _, http in
             var limited: SimulatorHTTP.Reply?
             for _ in 0..<4 {
                 let reply = try await http.front(SimulatorImages.front(person: "a"))

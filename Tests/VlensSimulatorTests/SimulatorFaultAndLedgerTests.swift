@@ -1,3 +1,4 @@
+import VlensAPI
 import AsyncHTTPClient
 import Foundation
 import NIOCore

@@ -1,3 +1,4 @@
+import VlensAPI
 import Testing
 import Worker
 import Resilience
