@@ -113,9 +113,12 @@ let package = Package(
             ]
         ),
         .target(name: "Base64Syntax"),
+        // Exponential backoff, with or without jitter: the engine's handler retries, Vlens calls, store migration.
+        .target(name: "Backoff"),
         .target(
             name: "Processing",
             dependencies: [
+                "Backoff",
                 "Kafka",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -163,7 +166,7 @@ let package = Package(
         .target(
             name: "Resilience",
             dependencies: [
-                "Store", "VlensAPI",
+                "Backoff", "Store", "VlensAPI",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

@@ -36,7 +36,7 @@ extension ProcessingEngine {
                         ProcessingLoggingKeys.errorType: "\(type(of: error))",
                     ])
                 do {
-                    try await Task.sleep(for: configuration.retryBackoff.delay(afterFailures: failures))
+                    try await Task.sleep(for: configuration.retryBackoff.ceiling(afterFailures: failures))
                 } catch {
                     return false
                 }

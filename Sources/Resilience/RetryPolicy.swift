@@ -1,17 +1,28 @@
+import Backoff
+
 /// How often and how patiently a retryable Vlens failure is tried again:
 /// exponential backoff with full jitter, capped, within an attempt budget.
 public struct RetryPolicy: Sendable, Equatable {
     /// Attempts in all, the first included. Default 8.
     public var maxAttempts: Int
+    /// The backoff: doubling from the base delay up to the maximum, with full jitter.
+    public var backoff: ExponentialBackoff
+
     /// The backoff before the second attempt, before jitter. Default 200 ms.
-    public var baseDelay: Duration
+    public var baseDelay: Duration {
+        get { backoff.initial }
+        set { backoff.initial = newValue }
+    }
+
     /// The largest backoff. Default 30 s.
-    public var maxDelay: Duration
+    public var maxDelay: Duration {
+        get { backoff.maximum }
+        set { backoff.maximum = newValue }
+    }
 
     public init(maxAttempts: Int = 8, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(30)) {
         self.maxAttempts = maxAttempts
-        self.baseDelay = baseDelay
-        self.maxDelay = maxDelay
+        self.backoff = ExponentialBackoff(initial: baseDelay, maximum: maxDelay, jitter: .full)
     }
 
     /// The delay before attempt `attempt + 1`, after `attempt` failures (1-based).
@@ -19,10 +30,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// Full jitter: uniformly random in `[0, min(maxDelay, baseDelay * 2^(attempt-1))]`. A server's
     /// `Retry-After` is a lower bound.
     public func delay<G: RandomNumberGenerator>(afterAttempt attempt: Int, retryAfter: Duration? = nil, using generator: inout G) -> Duration {
-        let exponent = min(max(attempt - 1, 0), 30)
-        let ceiling = min(maxDelay, baseDelay * (1 << exponent))
-        let ceilingSeconds = Double(ceiling.components.seconds) + Double(ceiling.components.attoseconds) / 1e18
-        let jittered = Duration.seconds(Double.random(in: 0...max(ceilingSeconds, 0), using: &generator))
+        let jittered = backoff.delay(afterFailures: attempt, using: &generator)
         guard let retryAfter else { return jittered }
         return max(jittered, retryAfter)
     }
