@@ -59,15 +59,11 @@ struct InProcessHarness: WorkflowWorld {
         }
     }
 
-    /// Runs the worker's handler behind the engine while `body` runs.
+    /// Runs the worker (the application's own builder, over the in-memory log) while `body` runs.
     private func running<T: Sendable>(_ configuration: WorkerConfiguration, _ body: () async throws -> T) async throws -> T {
         var logger = Logger(label: "in-process-worker")
         logger.logLevel = .warning
         let application = WorkerApplication(configuration: configuration, logger: logger, registry: registry)
-        let metrics = WorkerMetrics(factory: PrometheusMetricsFactory(registry: registry))
-        let store = try await StoreURL(configuration.storeURL).makeStore(logger: logger)
-        let sealed = configuration.storeEncryptionKeys.isEmpty ? store : EncryptedVerificationStore(store, cipher: try ResultCipher(keys: configuration.storeEncryptionKeys))
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WorkerApplication.httpClientConfiguration(vlens: configuration.vlens))
         let delivery = CaptureDelivery.sink { [results, statuses, resultsV1, deadLetters] outputs in
             for output in outputs {
                 let received = [results, statuses, resultsV1].first { $0.topic == output.topic } ?? deadLetters
@@ -75,28 +71,18 @@ struct InProcessHarness: WorkflowWorld {
                     KafkaRecord(topic: output.topic, partition: 0, offset: 0, key: output.key, value: output.value, headers: output.headers))
             }
         }
-        let (handler, parking, _) = application.makeCaptureHandler(
-            store: sealed, httpClient: httpClient, metrics: metrics, delivery: delivery, tracer: WorkerTracer(exporter: nil))
-        let source = ParkingObservedSource(base: InMemoryProcessingSource(log: log), lot: parking) { outputs, record in
-            try await delivery.deliver(outputs, for: record.kafkaRecord, crashPoint: nil)
-        }
-        let engine = ProcessingEngine(
-            source: source, handler: InProcessCaptureHandler(handler: handler), configuration: configuration.processing.engineConfiguration, logger: logger)
-        let resumer = ParkingResumer(lot: parking, metrics: metrics, logger: logger, resume: handler.resume)
-        do {
-            let value = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await store.run() }
-                try await store.migrate()
-                group.addTask { try await engine.run() }
-                group.addTask { try await resumer.run() }
-                defer { group.cancelAll() }
-                return try await body()
-            }
-            try? await httpClient.shutdown()
-            return value
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
+        let log = self.log
+        let worker = try await application.makeServiceGroup(
+            captures: { lot in
+                ParkingObservedSource(base: InMemoryProcessingSource(log: log), lot: lot) { outputs, record in
+                    try await delivery.deliver(outputs, for: record.kafkaRecord, crashPoint: nil)
+                }
+            },
+            delivery: delivery)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await worker.run() }
+            defer { group.cancelAll() }
+            return try await body()
         }
     }
 
@@ -121,14 +107,7 @@ struct InProcessHarness: WorkflowWorld {
     }
 }
 
-/// The worker's capture handler behind an in-memory source: the record as a broker would deliver it.
-struct InProcessCaptureHandler: ProcessingHandler {
-    let handler: CaptureHandler
-
-    func handle(_ record: InMemoryRecord) async throws -> [KafkaOutgoingRecord] {
-        try await handler.handle(record.kafkaRecord)
-    }
-}
+extension InMemoryRecord: CaptureRecord {}
 
 /// An in-memory log as the worker's source: assignments and revocations reach the parking lot,
 /// as the worker's capture-topic source does, and outputs go to `deliverOutputs`.
