@@ -102,6 +102,19 @@ struct InProcessHarness: WorkflowWorld {
         log.append(partition: key.map(partitionOf) ?? 0, key: key, value: value, headers: headers)
     }
 
+    /// Waits until the engine committed at least `atLeast` on the capture partition (the next offset to read).
+    func waitForCommittedOffset(partition: Int32, atLeast: Int64, timeout: Duration) async throws -> Int64 {
+        let topicPartition = KafkaTopicPartition(topic: captureTopic, partition: partition)
+        let deadline = ContinuousClock.now + timeout
+        var committed: Int64 = -1
+        repeat {
+            committed = log.committedOffset(topicPartition) ?? -1
+            if committed >= atLeast { break }
+            try await Task.sleep(for: .milliseconds(20))
+        } while ContinuousClock.now < deadline
+        return committed
+    }
+
     private func partitionOf(_ key: [UInt8]) -> Int32 {
         Int32(key.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 } % UInt32(log.partitions.count))
     }

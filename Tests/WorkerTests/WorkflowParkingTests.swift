@@ -22,7 +22,7 @@ struct WorkflowParkingTests {
     func stuckImageHostRecovers() async throws {
         let host = FlakyImageHost(base64Image: SimulatorImages.front(person: "alice"))
         try await host.withRunning { port in
-            try await WorkflowHarness.run(partitions: 1, environment: Self.claimCheckEnvironment) { harness in
+            try await InProcessHarness.run(partitions: 1, environment: Self.claimCheckEnvironment) { harness in
                 var stuck = CaptureFactory().front()
                 stuck.images.idFront = host.reference(port: port)
                 try await harness.submit(stuck)
@@ -56,7 +56,7 @@ struct WorkflowParkingTests {
     func stuckImageHostExhausts() async throws {
         let host = FlakyImageHost(base64Image: SimulatorImages.front(person: "alice"))
         try await host.withRunning { port in
-            try await WorkflowHarness.run(partitions: 1, environment: Self.claimCheckEnvironment.merging(["PARKING_MAX_ATTEMPTS": "3"]) { $1 }) { harness in
+            try await InProcessHarness.run(partitions: 1, environment: Self.claimCheckEnvironment.merging(["PARKING_MAX_ATTEMPTS": "3"]) { $1 }) { harness in
                 var stuck = CaptureFactory().front()
                 stuck.images.idFront = host.reference(port: port)
                 try await harness.submit(stuck)
@@ -83,7 +83,7 @@ struct WorkflowParkingTests {
                 "VLENS_TENANT_ACME_RATE_LIMIT_RPS": "unlimited", "VLENS_TENANT_ACME_RATE_LIMIT_RPM": "unlimited",
                 "MAX_IN_FLIGHT": "32", "BREAKER_FAILURE_THRESHOLD": "5",
             ]
-            try await WorkflowHarness.run(partitions: 1, environment: environment) { harness in
+            try await InProcessHarness.run(partitions: 1, environment: environment) { harness in
                 // Without an outage first (after one capture, so the group has joined): the healthy tenant's latency.
                 _ = try await Self.latencies(harness, count: 1)
                 let baseline = try await Self.latencies(harness, count: 20)
@@ -134,7 +134,7 @@ struct WorkflowParkingTests {
                 "VLENS_TENANTS": "acme", "VLENS_TENANT_ACME_BASE_URL": acmeURL, "VLENS_TENANT_ACME_API_KEY": WorkflowHarness.apiKey,
                 "VLENS_TENANT_ACME_RATE_LIMIT_RPS": "4", "VLENS_TENANT_ACME_RATE_LIMIT_RPM": "unlimited", "MAX_IN_FLIGHT": "16",
             ]
-            try await WorkflowHarness.run(partitions: 1, environment: environment) { harness in
+            try await InProcessHarness.run(partitions: 1, environment: environment) { harness in
                 _ = try await Self.latencies(harness, count: 1)
                 let acme = (0..<40).map { _ in
                     var capture = CaptureFactory().front()
@@ -157,7 +157,7 @@ struct WorkflowParkingTests {
 
     /// Submits `count` healthy (default-tenant) captures at once and returns each one's time from
     /// its submission to its result, in milliseconds.
-    static func latencies(_ harness: WorkflowHarness, count: Int) async throws -> (endToEnd: [Int], handling: [Int]) {
+    static func latencies(_ harness: InProcessHarness, count: Int) async throws -> (endToEnd: [Int], handling: [Int]) {
         var submitted: [(capture: CaptureSubmitted, at: ContinuousClock.Instant)] = []
         for _ in 0..<count {
             let capture = CaptureFactory().front()

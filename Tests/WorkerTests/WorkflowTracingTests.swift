@@ -46,7 +46,7 @@ struct WorkflowTracingTests {
         while port.withLock({ $0 }) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         let endpoint = "http://127.0.0.1:\(try #require(port.withLock { $0 }))"
 
-        try await WorkflowHarness.run(environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": endpoint]) { harness in
+        try await InProcessHarness.run(environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": endpoint]) { harness in
             let traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
             let upstreamSpan = "00f067aa0ba902b7"
             let capture = CaptureFactory().front()
