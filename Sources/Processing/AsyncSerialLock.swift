@@ -1,3 +1,4 @@
+import DequeModule
 import Synchronization
 
 /// Lets async work run one at a time, in arrival order, without blocking a thread.
@@ -6,7 +7,7 @@ import Synchronization
 public final class AsyncSerialLock: Sendable {
     private struct State {
         var locked = false
-        var waiters = FIFOQueue<CheckedContinuation<Void, Never>>()
+        var waiters = Deque<CheckedContinuation<Void, Never>>()
     }
 
     private let state = Mutex(State())

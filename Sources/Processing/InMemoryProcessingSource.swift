@@ -1,3 +1,4 @@
+import DequeModule
 import Kafka
 import Synchronization
 
@@ -17,7 +18,7 @@ public final class InMemoryProcessingSource: ProcessingSource, Sendable {
     }
 
     struct State {
-        var control = FIFOQueue<ProcessingEvent<InMemoryRecord>>()
+        var control = Deque<ProcessingEvent<InMemoryRecord>>()
         var assignments: [KafkaTopicPartition: Assignment] = [:]
         var order: [KafkaTopicPartition] = []
         var cursor = 0

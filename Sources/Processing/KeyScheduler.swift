@@ -1,15 +1,17 @@
+import DequeModule
+
 /// Decides which queued record runs next: one at a time per lane, in arrival order, with at most
 /// `maxRunning` running in total. Lanes waiting for a free slot are served first come, first served.
 struct KeyScheduler<Item> {
     private struct Lane {
-        var pending = FIFOQueue<Item>()
+        var pending = Deque<Item>()
         var busy: Bool
     }
 
     // A lane exists while it runs a record or has pending ones; an idle lane with pending records
     // is in `ready` exactly once (stale entries of dropped lanes are skipped on pop).
     private var lanes: [LaneKey: Lane] = [:]
-    private var ready = FIFOQueue<LaneKey>()
+    private var ready = Deque<LaneKey>()
     private(set) var running = 0
     let maxRunning: Int
     /// When false nothing new starts (shutdown).
@@ -71,7 +73,8 @@ struct KeyScheduler<Item> {
     mutating func dropPending(where isDropped: (LaneKey) -> Bool) -> [Item] {
         var dropped: [Item] = []
         for key in Array(lanes.keys) where isDropped(key) {
-            dropped += lanes[key]!.pending.removeAll()
+            dropped += lanes[key]!.pending
+            lanes[key]!.pending.removeAll()
             if !lanes[key]!.busy { lanes[key] = nil }
         }
         return dropped
