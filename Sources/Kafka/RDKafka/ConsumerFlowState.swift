@@ -1,3 +1,5 @@
+import DequeModule
+
 /// The buffer between the consumer's poll thread and the application, with its flow control.
 ///
 /// A pure state machine: the poll thread and the application call `mutating` methods under one lock and
@@ -42,7 +44,7 @@ struct ConsumerFlowState {
     let highWatermarkBytes: Int
     let lowWatermarkBytes: Int
 
-    private var events = FIFO<KafkaConsumerEvent>()
+    private var events = Deque<KafkaConsumerEvent>()
     private(set) var bufferedRecords = 0
     private(set) var bufferedBytes = 0
     private(set) var assignment: Set<KafkaTopicPartition> = []
@@ -198,13 +200,19 @@ struct ConsumerFlowState {
         return event
     }
 
-    /// Removes the buffered records of `partitions`, keeping the counts.
+    /// Removes the buffered records of `partitions`, in order, keeping the counts and the order of the rest.
     private mutating func removeRecords(of partitions: Set<KafkaTopicPartition>) -> [KafkaRecord] {
+        var kept = Deque<KafkaConsumerEvent>(minimumCapacity: events.count)
         var removed: [KafkaRecord] = []
-        for case .record(let record) in events.removeAll(where: { $0.isRecord(of: partitions) }) {
-            uncount(record)
-            removed.append(record)
+        for event in events {
+            if case .record(let record) = event, partitions.contains(record.topicPartition) {
+                uncount(record)
+                removed.append(record)
+            } else {
+                kept.append(event)
+            }
         }
+        events = kept
         return removed
     }
 
@@ -232,12 +240,5 @@ struct ConsumerFlowState {
 
     private static func order(_ lhs: KafkaTopicPartition, _ rhs: KafkaTopicPartition) -> Bool {
         (lhs.topic, lhs.partition) < (rhs.topic, rhs.partition)
-    }
-}
-
-extension KafkaConsumerEvent {
-    fileprivate func isRecord(of partitions: Set<KafkaTopicPartition>) -> Bool {
-        if case .record(let record) = self { return partitions.contains(record.topicPartition) }
-        return false
     }
 }
