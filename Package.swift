@@ -87,6 +87,7 @@ let package = Package(
             dependencies: [
                 "VlensAPI",
                 "Base64Syntax",
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
