@@ -37,6 +37,11 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"]), .brew(["librdkafka"])]
         ),
+        // AsyncSerialLock: async work one holder at a time, in arrival order (the engine, the store, the outbox).
+        .target(
+            name: "SerialAccess",
+            dependencies: [.product(name: "DequeModule", package: "swift-collections")]
+        ),
         // Child processes started with posix_spawn (Foundation's Process.run crashes now and then on Linux).
         .target(name: "ProcessSpawning"),
         .target(
@@ -122,7 +127,7 @@ let package = Package(
             name: "Processing",
             dependencies: [
                 "Backoff",
-                "Kafka",
+                "Kafka", "SerialAccess",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -140,6 +145,7 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
+                "SerialAccess",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -178,7 +184,7 @@ let package = Package(
         .target(
             name: "Workflow",
             dependencies: [
-                "Kafka", "VlensAPI", "Verification", "Processing", "Store", "Observability", "Resilience",
+                "Kafka", "VlensAPI", "Verification", "Processing", "Store", "Observability", "Resilience", "SerialAccess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Logging
+import SerialAccess
 import ServiceLifecycle
 import Synchronization
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import SQLiteNIO
+import SerialAccess
 
 /// The embedded store: one SQLite file in WAL mode, for a single worker instance.
 public final class SQLiteVerificationStore: VerificationStore {

@@ -2,6 +2,7 @@ import Observability
 import Kafka
 import Logging
 import Processing
+import SerialAccess
 import ServiceLifecycle
 import Synchronization
 

@@ -1,9 +1,12 @@
 import DequeModule
 import Synchronization
 
-/// Lets async work run one at a time, in arrival order, without blocking a thread.
-///
-/// Used so pause/resume calls, and commits, never overlap or reorder.
+/// Lets async work run one holder at a time, in arrival order, without blocking a thread: unlike an
+/// actor, which is re-entrant across `await`, a holder may suspend while it holds the lock and nobody
+/// else gets in. The processing engine runs its pause/resume calls and its commits through one, so
+/// they never overlap or reorder; the SQLite store its multi-statement transactions on a connection;
+/// the transactional outbox its Kafka transactions. Waiting is not cancellable: hold it only for short
+/// calls.
 public final class AsyncSerialLock: Sendable {
     private struct State {
         var locked = false
@@ -14,8 +17,8 @@ public final class AsyncSerialLock: Sendable {
 
     public init() {}
 
-    /// Runs `body` once every earlier holder finished. Not cancellable while waiting: holders only
-    /// run short calls.
+    /// Runs `body` once every earlier holder has finished, and holds the lock until `body` returns or
+    /// throws.
     public func withLock<T>(_ body: () async throws -> T) async rethrows -> T {
         await acquire()
         defer { release() }
