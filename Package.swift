@@ -42,6 +42,8 @@ let package = Package(
             name: "SerialAccess",
             dependencies: [.product(name: "DequeModule", package: "swift-collections")]
         ),
+        // SplitMix64: random numbers fixed by a seed (the simulator's people and images, the property tests).
+        .target(name: "SeededRandom"),
         // Child processes started with posix_spawn (Foundation's Process.run crashes now and then on Linux).
         .target(name: "ProcessSpawning"),
         .target(
@@ -91,7 +93,7 @@ let package = Package(
             name: "VlensSimulator",
             dependencies: [
                 "VlensAPI",
-                "Base64Syntax",
+                "Base64Syntax", "SeededRandom",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -256,7 +258,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Kafka", "ProcessSpawning",
+                "Kafka", "ProcessSpawning", "SeededRandom",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -289,7 +291,7 @@ let package = Package(
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"]),
         .testTarget(
             name: "ProcessingTests",
-            dependencies: ["Processing", "Kafka", "TestSupport", "ProcessSpawning", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Processing", "Kafka", "TestSupport", "ProcessSpawning", "SeededRandom", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "StoreTests",
@@ -305,6 +307,7 @@ let package = Package(
             dependencies: [
                 .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
                 "Worker", "WorkerSettings", "Workflow", "Observability", "Resilience", "Kafka", "Processing", "Verification", "Store", "VlensAPI", "VlensSimulator", "TestSupport", "ProcessSpawning",
+                "SeededRandom",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// The person the simulator "reads" off an ID card: every field derived deterministically from a seed.
 ///
 /// The same seed always gives the same person. The 14-digit national ID number is structurally valid:
@@ -36,7 +38,7 @@ public struct SimulatedPerson: Sendable, Hashable, Codable {
 
     /// Derives the person for `seed` (any string; the simulator uses an image's marker seed or a hash of the image).
     public init(seed: String) {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let isMale = rng.next() % 2 == 0
         let year = 1950 + Int(rng.next() % 56)  // 1950...2005
         let month = 1 + Int(rng.next() % 12)
@@ -106,31 +108,5 @@ public struct SimulatedPerson: Sendable, Hashable, Codable {
         let mm = month < 10 ? "0\(month)" : "\(month)"
         let dd = day < 10 ? "0\(day)" : "\(day)"
         return "\(year)-\(mm)-\(dd)"
-    }
-}
-
-/// SplitMix64 over an FNV-1a hash of the seed: stable across runs and platforms (unlike `Hasher`).
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: String) {
-        self.state = Self.fnv1a(seed.utf8)
-    }
-
-    static func fnv1a(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return hash
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

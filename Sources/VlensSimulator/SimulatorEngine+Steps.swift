@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 extension SimulatorEngine {
     /// `verify/id/front` and `verify/id/back`: the first ID step creates the transaction; either order works.
@@ -32,7 +33,7 @@ extension SimulatorEngine {
         }
         let other = isFront ? transaction.back : transaction.front
         // An unmarked side reads as the other side's person; `mismatch` reads as someone else, whichever came first.
-        let seed = marker.personSeed ?? other?.seed ?? "image:\(SeededGenerator.fnv1a(image.utf8))"
+        let seed = marker.personSeed ?? other?.seed ?? "image:\(SplitMix64.fnv1a(image.utf8))"
         let person = SimulatedPerson(seed: marker.has(.mismatch) ? seed + "#mismatch" : seed)
         if let other, other.person.idNumber != person.idNumber {
             return .envelope(

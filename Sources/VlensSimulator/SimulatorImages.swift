@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// Builds base64 test images the simulator understands, so test suites and demos need not invent their own.
 ///
@@ -31,7 +32,7 @@ public enum SimulatorImages {
 
     /// An unmarked image of about `bytes` decoded bytes; its OCR derives from its hash (`seed` varies it).
     public static func plain(seed: String, bytes: Int = 256) -> String {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let data = Data((0..<max(bytes, 1)).map { _ in UInt8(truncatingIfNeeded: generator.next()) })
         return data.base64EncodedString()
     }
@@ -41,7 +42,7 @@ public enum SimulatorImages {
         var tokens = person.map { ["person=\($0)"] } ?? []
         tokens += outcomes.map(\.token)
         var data = Data((ImageMarker.prefix + tokens.joined(separator: ",") + "\n").utf8)
-        var generator = SeededGenerator(seed: "\(kind)|\(tokens.joined(separator: ","))")
+        var generator = SplitMix64(seed: "\(kind)|\(tokens.joined(separator: ","))")
         data.append(contentsOf: (0..<padding).map { _ in UInt8(truncatingIfNeeded: generator.next()) })
         return data.base64EncodedString()
     }

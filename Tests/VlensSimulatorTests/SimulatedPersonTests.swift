@@ -10,6 +10,15 @@ struct SimulatedPersonTests {
         #expect(SimulatedPerson(seed: "alice").idNumber != SimulatedPerson(seed: "bob").idNumber)
     }
 
+    @Test("a seed's person stays the same from one version to the next")
+    func fixedPerson() {
+        let person = SimulatedPerson(seed: "alice")
+        #expect(person.idNumber == "29703021567060")
+        #expect(person.firstNameEnglish == "Aya" && person.lastNamesEnglish == "Ali Karim Abdelrahman")
+        #expect(person.dateOfBirth == "1997-03-02" && person.govern == "كفر الشيخ" && person.city == "دسوق")
+        #expect(person.releaseDate == "2022-10-02" && person.idExpiry == "2029-10-02")
+    }
+
     @Test("the national ID number agrees with birth date, gender and governorate", arguments: (0..<200).map { "seed-\($0)" })
     func nationalIDStructure(seed: String) throws {
         let person = SimulatedPerson(seed: seed)

@@ -1,5 +1,6 @@
 import VlensAPI
 import Foundation
+import SeededRandom
 import Store
 import Testing
 import TestSupport
