@@ -93,7 +93,7 @@ let package = Package(
             name: "VlensSimulator",
             dependencies: [
                 "VlensAPI",
-                "Base64Syntax", "SeededRandom",
+                "Base64Syntax", "SeededRandom", "Verification",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

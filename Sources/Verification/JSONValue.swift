@@ -1,4 +1,7 @@
 /// Any JSON value, kept as it came: Vlens's extracted data travels through the result unchanged.
+///
+/// The simulator answers with it too. An object is a dictionary, so its keys are written in no fixed
+/// order unless the encoder sorts them (`.sortedKeys`).
 public enum JSONValue: Hashable, Sendable, Codable {
     case null
     case bool(Bool)

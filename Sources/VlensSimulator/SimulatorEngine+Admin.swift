@@ -1,3 +1,5 @@
+import Verification
+
 extension SimulatorEngine {
     /// `GetUserDigitalIdentityImages`: the stored file names of every transaction of a user.
     func userImages(_ call: SimulatorCall) -> SimulatorReply {
@@ -8,10 +10,10 @@ extension SimulatorEngine {
         var seen = Set<String>()
         let images: [JSONValue] = owned.filter { seen.insert($0.id).inserted }.flatMap { transaction in
             transaction.images.map { image in
-                .object([("transactionId", .string(transaction.id)), ("fileName", .string(image.name))])
+                .object(["transactionId": .string(transaction.id), "fileName": .string(image.name)])
             }
         }
-        return .envelope(data: .object([("images", .array(images))]))
+        return .envelope(data: .object(["images": .array(images)]))
     }
 
     /// `GetStepImage`: one stored image as base64.
@@ -23,6 +25,6 @@ extension SimulatorEngine {
             return .rejected(404, "Image not found")
         }
         return .envelope(
-            data: .object([("transactionId", .string(id)), ("fileName", .string(name)), ("image", .string(image.base64))]))
+            data: .object(["transactionId": .string(id), "fileName": .string(name), "image": .string(image.base64)]))
     }
 }

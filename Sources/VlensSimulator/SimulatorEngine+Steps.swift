@@ -1,5 +1,6 @@
 import Foundation
 import SeededRandom
+import Verification
 
 extension SimulatorEngine {
     /// `verify/id/front` and `verify/id/back`: the first ID step creates the transaction; either order works.
@@ -28,7 +29,7 @@ extension SimulatorEngine {
         }
         if marker.has(.noCard) {
             return .envelope(
-                services: .object([("classification", .object([("doc_type", "unknown")]))]),
+                services: .object(["classification": .object(["doc_type": "unknown"])]),
                 errorCode: 3011, errorMessage: "Card not detected")
         }
         let other = isFront ? transaction.back : transaction.front
@@ -59,16 +60,16 @@ extension SimulatorEngine {
         save(transaction)
         transactionId = transaction.id
 
-        let sideData =
+        let data: JSONValue =
             isFront
-            ? ("idFrontData", person.frontJSON(transactionId: transaction.id, extract: context.extract))
-            : ("idBackData", person.backJSON(transactionId: transaction.id, extract: context.extractBack))
+            ? .object(["idFrontData": person.frontJSON(transactionId: transaction.id, extract: context.extract)])
+            : .object(["idBackData": person.backJSON(transactionId: transaction.id, extract: context.extractBack)])
         let services = JSONValue.object([
-            ("spoofing", .object([("fake", .bool(spoofed))])),
-            ("classification", .object([("doc_type", .string(docType))])),
-            ("Validations", .object([("validation_errors", [])])),
+            "spoofing": .object(["fake": .bool(spoofed)]),
+            "classification": .object(["doc_type": .string(docType)]),
+            "Validations": .object(["validation_errors": []]),
         ])
-        return .envelope(data: .object([sideData]), services: services, outcome: spoofed ? "spoof" : "ok")
+        return .envelope(data: data, services: services, outcome: spoofed ? "spoof" : "ok")
     }
 
     /// `verify/liveness/multi`: both sides first; three distinct faces pass.
@@ -105,10 +106,10 @@ extension SimulatorEngine {
         save(transaction)
 
         var services = finalServices(transaction, person: person)
-        if case .object(var pairs) = services {
-            pairs.insert(("liveness", .bool(livenessPassed)), at: 0)
-            pairs[1] = ("spoofing", .object([("fake", .bool(spoofed))]))
-            services = .object(pairs)
+        if case .object(var members) = services {
+            members["liveness"] = .bool(livenessPassed)
+            members["spoofing"] = .object(["fake": .bool(spoofed)])
+            services = .object(members)
         }
         let outcome = !livenessPassed ? "liveness_failed" : spoofed ? "spoof" : "ok"
         return .envelope(data: resultData(transaction, person: person, extract: context.extract), services: services, outcome: outcome)
@@ -130,26 +131,26 @@ extension SimulatorEngine {
         transaction.owner = user.emailOrPhoneNumber
         save(transaction)
         var services = finalServices(transaction, person: person)
-        if case .object(var pairs) = services {
-            pairs.insert(("liveness", true), at: 0)
-            services = .object(pairs)
+        if case .object(var members) = services {
+            members["liveness"] = true
+            services = .object(members)
         }
         return .envelope(data: resultData(transaction, person: person, extract: context.extract), services: services)
     }
 
     /// `data` of liveness and link: the verification flags, the user, and the OCR when asked for.
     func resultData(_ transaction: SimulatedTransaction, person: SimulatedPerson, extract: Bool) -> JSONValue {
-        var pairs: JSONValue.KeyValuePairs = [
-            ("transaction_id", .string(transaction.id)),
-            ("isVerificationProcessCompleted", .bool(transaction.completed)),
-            ("isDigitalIdentityVerified", .bool(transaction.verified)),
-            ("user", .object([("idNumber", .string(person.idNumber))])),
+        var members: [String: JSONValue] = [
+            "transaction_id": .string(transaction.id),
+            "isVerificationProcessCompleted": .bool(transaction.completed),
+            "isDigitalIdentityVerified": .bool(transaction.verified),
+            "user": .object(["idNumber": .string(person.idNumber)]),
         ]
         if extract {
-            pairs.append(("idFrontData", person.frontJSON(transactionId: transaction.id, extract: true)))
-            pairs.append(("idBackData", person.backJSON(transactionId: transaction.id, extract: true)))
+            members["idFrontData"] = person.frontJSON(transactionId: transaction.id, extract: true)
+            members["idBackData"] = person.backJSON(transactionId: transaction.id, extract: true)
         }
-        return .object(pairs)
+        return .object(members)
     }
 
     /// `services` after the flow: spoofing, SRC (national registry) and AML.
@@ -157,34 +158,34 @@ extension SimulatorEngine {
         let src: JSONValue =
             transaction.srcInvalid
             ? .object([
-                ("isValid", false), ("errorCode", 404), ("errorKey", "ID_NOT_FOUND_IN_REGISTRY"),
-                ("errorMessage", "National ID not found in the civil registry"),
+                "isValid": false, "errorCode": 404, "errorKey": "ID_NOT_FOUND_IN_REGISTRY",
+                "errorMessage": "National ID not found in the civil registry",
             ])
-            : .object([("isValid", true), ("errorCode", .null), ("errorKey", .null), ("errorMessage", .null)])
+            : .object(["isValid": true, "errorCode": .null, "errorKey": .null, "errorMessage": .null])
         let amlData: JSONValue =
             transaction.amlMatched
             ? [.object([
-                ("name", .string(person.firstNameEnglish + " " + person.lastNamesEnglish)),
-                ("list", "SIMULATED-WATCHLIST"), ("score", .double(0.93)),
+                "name": .string(person.firstNameEnglish + " " + person.lastNamesEnglish),
+                "list": "SIMULATED-WATCHLIST", "score": .double(0.93),
             ])]
             : []
         return .object([
-            ("spoofing", .object([("fake", false)])),
-            ("SRC", src),
-            ("AML", .object([("AML_matched", .bool(transaction.amlMatched)), ("data", amlData)])),
+            "spoofing": .object(["fake": false]),
+            "SRC": src,
+            "AML": .object(["AML_matched": .bool(transaction.amlMatched), "data": amlData]),
         ])
     }
 
     static func validations(_ errors: [(field: String, code: Int, message: String)]) -> JSONValue {
         .object([
-            ("Validations", .object([
-                ("validation_errors", .array(errors.map { error in
+            "Validations": .object([
+                "validation_errors": .array(errors.map { error in
                     .object([
-                        ("field", .string(error.field)), ("value", .null),
-                        ("errors", [.object([("code", .int(error.code)), ("message", .string(error.message))])]),
+                        "field": .string(error.field), "value": .null,
+                        "errors": [.object(["code": .int(error.code), "message": .string(error.message)])],
                     ])
-                }))
-            ]))
+                })
+            ])
         ])
     }
 }

@@ -1,3 +1,5 @@
+import Verification
+
 /// What the engine answers: status, optional `Retry-After`, a JSON body, and the ledger outcome label.
 struct SimulatorReply: Sendable {
     var status: Int
@@ -18,14 +20,16 @@ struct SimulatorReply: Sendable {
         outcome: String? = nil,
         retryAfterSeconds: Int? = nil
     ) -> SimulatorReply {
-        var pairs: JSONValue.KeyValuePairs = [("data", data)]
-        if let services { pairs.append(("services", services)) }
-        pairs.append(("error_code", errorCode.map(JSONValue.int) ?? .null))
-        pairs.append(("error_message", .optional(errorMessage)))
         let descriptions = errorDescriptions ?? errorMessage.map { [$0] }
-        pairs.append(("error_descriptions", descriptions.map { .array($0.map(JSONValue.string)) } ?? .null))
+        var members: [String: JSONValue] = [
+            "data": data,
+            "error_code": errorCode.map(JSONValue.int) ?? .null,
+            "error_message": errorMessage.map(JSONValue.string) ?? .null,
+            "error_descriptions": descriptions.map { .array($0.map(JSONValue.string)) } ?? .null,
+        ]
+        if let services { members["services"] = services }
         let label = outcome ?? errorCode.map { "error_\($0)" } ?? (status == 200 ? "ok" : "http_\(status)")
-        return SimulatorReply(status: status, body: .object(pairs), retryAfterSeconds: retryAfterSeconds, outcome: label)
+        return SimulatorReply(status: status, body: .object(members), retryAfterSeconds: retryAfterSeconds, outcome: label)
     }
 
     static func rejected(_ status: Int, _ message: String) -> SimulatorReply {
