@@ -15,23 +15,15 @@ extension VerificationResult {
         checks: Checks? = nil
     ) {
         self.init(
-            eventId: Self.eventID(forCapture: capture.eventId),
-            causationId: capture.eventId,
+            captureEventId: capture.eventId,
             transactionId: capture.transactionId,
-            vlensTransactionId: resolution.vlensTransactionId,
             tenant: capture.tenant,
             step: capture.step,
             outcome: resolution.outcome,
-            isFinal: resolution.isFinal,
-            sequence: resolution.sequence,
-            verdict: resolution.verdict,
-            userLinked: resolution.userLinked,
-            stepsCompleted: resolution.stepsCompleted,
-            verification: resolution.verification,
+            resolution: resolution,
             services: services,
             extractedData: extractedData,
             checks: checks,
-            error: resolution.error,
             attempts: attempts,
             timings: timings
         )
@@ -48,21 +40,50 @@ extension VerificationResult {
         timings: Timings
     ) -> VerificationResult {
         VerificationResult(
-            eventId: eventID(forCapture: captureEventId),
+            captureEventId: captureEventId,
+            transactionId: transactionId,
+            tenant: tenant,
+            step: step,
+            outcome: .invalid,
+            resolution: resolution,
+            attempts: 0,
+            timings: timings
+        )
+    }
+
+    /// The result of the capture `captureEventId`, with what the state machine decided in `resolution`.
+    private init(
+        captureEventId: String,
+        transactionId: String,
+        tenant: String?,
+        step: CaptureStep?,
+        outcome: ResultOutcome,
+        resolution: StepResolution,
+        services: Services? = nil,
+        extractedData: JSONValue? = nil,
+        checks: Checks? = nil,
+        attempts: Int,
+        timings: Timings
+    ) {
+        self.init(
+            eventId: Self.eventID(forCapture: captureEventId),
             causationId: captureEventId,
             transactionId: transactionId,
             vlensTransactionId: resolution.vlensTransactionId,
             tenant: tenant,
             step: step,
-            outcome: .invalid,
+            outcome: outcome,
             isFinal: resolution.isFinal,
             sequence: resolution.sequence,
             verdict: resolution.verdict,
             userLinked: resolution.userLinked,
             stepsCompleted: resolution.stepsCompleted,
             verification: resolution.verification,
+            services: services,
+            extractedData: extractedData,
+            checks: checks,
             error: resolution.error,
-            attempts: 0,
+            attempts: attempts,
             timings: timings
         )
     }
