@@ -135,10 +135,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Test doubles of the engine's world: an in-memory log with committed offsets and a source over it
+        // (the behaviour tests and the engine's overhead benchmark).
+        .target(
+            name: "ProcessingTesting",
+            dependencies: [
+                "Processing", "Kafka",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ProcessingTestWorker",
             dependencies: [
-                "Processing", "Kafka",
+                "Processing", "ProcessingTesting", "Kafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -291,7 +301,8 @@ let package = Package(
         .testTarget(name: "VerificationTests", dependencies: ["Verification", "TestSupport"]),
         .testTarget(
             name: "ProcessingTests",
-            dependencies: ["Processing", "Kafka", "TestSupport", "ProcessSpawning", "SeededRandom", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "ProcessingTesting","Processing", "Kafka", "TestSupport", "ProcessSpawning", "SeededRandom", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "StoreTests",
@@ -305,6 +316,7 @@ let package = Package(
         .testTarget(
             name: "WorkerTests",
             dependencies: [
+                "ProcessingTesting",
                 .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
                 "Worker", "WorkerSettings", "Workflow", "Observability", "Resilience", "Kafka", "Processing", "Verification", "Store", "VlensAPI", "VlensSimulator", "TestSupport", "ProcessSpawning",
                 "SeededRandom",

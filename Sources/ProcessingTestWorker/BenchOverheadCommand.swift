@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import Logging
 import Processing
+import ProcessingTesting
 
 /// Measures the engine's own cost: an in-memory source and a handler that returns at once.
 struct BenchOverheadCommand: AsyncParsableCommand {

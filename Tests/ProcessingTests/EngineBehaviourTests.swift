@@ -1,6 +1,7 @@
 import Kafka
 import Logging
 import Processing
+import ProcessingTesting
 import Synchronization
 import Testing
 

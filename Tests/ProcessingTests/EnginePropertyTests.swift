@@ -2,6 +2,7 @@ import SeededRandom
 import TestSupport
 import Logging
 import Processing
+import ProcessingTesting
 import Testing
 
 /// Runs the engine against an in-memory log many times with random keys, handler durations,

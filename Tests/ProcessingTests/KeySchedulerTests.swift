@@ -4,6 +4,7 @@ import Kafka
 import Testing
 
 @testable import Processing
+import ProcessingTesting
 
 @Suite("Key scheduler")
 struct KeySchedulerTests {

@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import Logging
 import Processing
+import ProcessingTesting
 import Prometheus
 import Store
 import Testing

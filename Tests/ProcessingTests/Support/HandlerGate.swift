@@ -1,5 +1,6 @@
 import Logging
 import Processing
+import ProcessingTesting
 import Synchronization
 
 /// Holds handler calls until the test lets them through, per offset or all at once.

@@ -1,5 +1,6 @@
 import Kafka
 import Processing
+import ProcessingTesting
 import Synchronization
 
 /// Records what a test handler did and checks the engine's promises as they happen: one record

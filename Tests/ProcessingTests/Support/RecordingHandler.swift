@@ -1,6 +1,7 @@
 import SeededRandom
 import TestSupport
 import Processing
+import ProcessingTesting
 
 /// A handler with seeded random behaviour per record and attempt: returns at once, yields, or
 /// sleeps briefly; fails at the given rate. Everything it does goes to a ``HandlingRecorder``.

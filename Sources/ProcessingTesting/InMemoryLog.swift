@@ -1,4 +1,5 @@
 import Kafka
+import Processing
 import Synchronization
 
 /// An in-memory topic with committed offsets, standing in for a broker in tests and benchmarks.

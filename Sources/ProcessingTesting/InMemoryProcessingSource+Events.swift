@@ -1,3 +1,5 @@
+import Processing
+
 extension InMemoryProcessingSource {
     /// The source's events; iterate once. Iteration ends when the source closes or the task is cancelled.
     public struct Events: AsyncSequence, Sendable {

@@ -1,4 +1,5 @@
 import Kafka
+import Processing
 
 /// A record of an ``InMemoryLog``, as an ``InMemoryProcessingSource`` delivers it.
 public struct InMemoryRecord: ProcessingRecord, Hashable {

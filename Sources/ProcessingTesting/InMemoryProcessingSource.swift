@@ -1,5 +1,6 @@
 import DequeModule
 import Kafka
+import Processing
 import Synchronization
 
 /// A ``ProcessingSource`` over an ``InMemoryLog``, for tests and benchmarks: it assigns
