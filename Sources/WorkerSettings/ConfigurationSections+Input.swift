@@ -1,0 +1,34 @@
+import Foundation
+import Resilience
+import VlensAPI
+import Workflow
+
+extension WorkerConfiguration.Input {
+    /// `MAX_EVENT_BYTES`, `DEAD_LETTER_MAX_VALUE_BYTES`, `CLAIM_CHECK_*`, `MAX_IMAGE_BYTES`, `INCLUDE_EXTRACTED_DATA`.
+    init(reading source: inout ConfigSource) {
+        self.init()
+        self.maxEventBytes = source.int("MAX_EVENT_BYTES", default: self.maxEventBytes, range: 1024...1 << 30)
+        self.maxDeadLetterValueBytes = source.int("DEAD_LETTER_MAX_VALUE_BYTES", default: self.maxDeadLetterValueBytes, range: 0...1 << 30)
+        let schemes = source.list("CLAIM_CHECK_ALLOWED_SCHEMES").map { $0.lowercased() }
+        if let unknown = schemes.first(where: { $0 != "https" && $0 != "http" }) {
+            source.report("CLAIM_CHECK_ALLOWED_SCHEMES", "contains the unsupported scheme \"\(unknown)\"", fix: "list only https and/or http")
+        }
+        let defaults = ClaimCheckPolicy()
+        self.claimCheck = ClaimCheckPolicy(
+            allowedSchemes: schemes.isEmpty ? defaults.allowedSchemes : Set(schemes),
+            allowedHosts: source.list("CLAIM_CHECK_ALLOWED_HOSTS"),
+            allowPrivateAddresses: source.bool("CLAIM_CHECK_ALLOW_PRIVATE_ADDRESSES", default: defaults.allowPrivateAddresses),
+            maxImageBytes: source.int("MAX_IMAGE_BYTES", default: defaults.maxImageBytes, range: 1024...1 << 30)
+        )
+        self.includeExtractedData = source.bool("INCLUDE_EXTRACTED_DATA", default: includeExtractedData)
+    }
+}
+
+extension WorkerConfiguration.Tracing {
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_SERVICE_NAME`.
+    init(reading source: inout ConfigSource) {
+        self.init()
+        self.otlpEndpoint = source.url("OTEL_EXPORTER_OTLP_ENDPOINT", schemes: ["http", "https"])
+        self.serviceName = source.string("OTEL_SERVICE_NAME", default: self.serviceName)
+    }
+}
