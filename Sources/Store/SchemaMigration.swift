@@ -96,13 +96,7 @@ struct SchemaMigration: Sendable {
                 """
                 CREATE TABLE parked_captures (
                     sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-                    lane TEXT NOT NULL,
-                    topic TEXT NOT NULL,
-                    partition_id INTEGER NOT NULL,
-                    record_offset BIGINT NOT NULL,
-                    tenant TEXT NOT NULL,
-                    reason TEXT NOT NULL,
-                    attempts INTEGER NOT NULL,
+                \(parkedCapturesColumns)
                     parked_at REAL NOT NULL,
                     next_attempt_at REAL NOT NULL,
                     record_key BLOB NULL,
@@ -116,13 +110,7 @@ struct SchemaMigration: Sendable {
                 """
                 CREATE TABLE parked_captures (
                     sequence BIGSERIAL PRIMARY KEY,
-                    lane TEXT NOT NULL,
-                    topic TEXT NOT NULL,
-                    partition_id INTEGER NOT NULL,
-                    record_offset BIGINT NOT NULL,
-                    tenant TEXT NOT NULL,
-                    reason TEXT NOT NULL,
-                    attempts INTEGER NOT NULL,
+                \(parkedCapturesColumns)
                     parked_at TIMESTAMPTZ NOT NULL,
                     next_attempt_at TIMESTAMPTZ NOT NULL,
                     record_key BYTEA NULL,
@@ -176,6 +164,17 @@ struct SchemaMigration: Sendable {
             ]
         ),
     ]
+
+    /// Migration 3's columns that both engines spell the same (the others differ in type).
+    private static let parkedCapturesColumns = """
+            lane TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            partition_id INTEGER NOT NULL,
+            record_offset BIGINT NOT NULL,
+            tenant TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+        """
 
     /// Migration 3's indexes, the same in both engines.
     private static let parkedCapturesIndexes = [
