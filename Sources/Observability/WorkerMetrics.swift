@@ -11,6 +11,8 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
     private let factory: any MetricsFactory
     /// Metric objects by kind and label set, so each combination is created once.
     private let handles = Mutex<[String: AnyObject]>([:])
+    /// The partitions the last snapshot reported, so one that left (revoked) reads 0, not its last load.
+    private let reportedPartitions = Mutex<Set<KafkaTopicPartition>>([])
 
     public init(factory: any MetricsFactory) {
         self.factory = factory
@@ -138,6 +140,16 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
             let labels = [("topic", partition.topic), ("partition", String(partition.partition))]
             gauge(.commitLag, labels).record(load.commitLag)
             gauge(.queuedRecords, labels).record(load.queuedRecords)
+        }
+        let current = Set(snapshot.partitions.keys)
+        let left = reportedPartitions.withLock { reported in
+            defer { reported = current }
+            return reported.subtracting(current)
+        }
+        for partition in left {
+            let labels = [("topic", partition.topic), ("partition", String(partition.partition))]
+            gauge(.commitLag, labels).record(0)
+            gauge(.queuedRecords, labels).record(0)
         }
     }
 

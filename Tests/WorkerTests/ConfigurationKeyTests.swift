@@ -75,6 +75,30 @@ struct ConfigurationKeyTests {
         }
     }
 
+    @Test("a partition that left the engine (revoked) reads 0 commit lag and queued records, not its last load")
+    func revokedPartitionGaugesReadZero() {
+        let registry = PrometheusCollectorRegistry()
+        let metrics = WorkerMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        let kept = KafkaTopicPartition(topic: "captures", partition: 0)
+        let revoked = KafkaTopicPartition(topic: "captures", partition: 1)
+        var snapshot = ProcessingSnapshot(inFlightRecords: 2, runningRecords: 2, inFlightBytes: 2)
+        for partition in [kept, revoked] {
+            snapshot.partitions[partition] = .init(queuedRecords: 3, runningRecords: 1, commitLag: 7, committedOffset: 10, paused: false)
+        }
+        metrics.recordSnapshot(snapshot)
+        snapshot.partitions[revoked] = nil
+        metrics.recordSnapshot(snapshot)
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        let lines = String(decoding: buffer, as: UTF8.self).split(separator: "\n")
+        func value(_ metric: WorkerMetric, _ partition: Int32) -> Double? {
+            lines.first { $0.hasPrefix(metric.rawValue + "{") && $0.contains("partition=\"\(partition)\"") }?
+                .split(separator: " ").last.flatMap { Double($0) }
+        }
+        #expect(value(.commitLag, 0) == 7 && value(.queuedRecords, 0) == 3, "\(lines)")
+        #expect(value(.commitLag, 1) == 0 && value(.queuedRecords, 1) == 0, "\(lines)")
+    }
+
     /// One call of each recorder, so every metric exists in the registry.
     private static func recordEveryMetric(_ metrics: WorkerMetrics) {
         let partition = KafkaTopicPartition(topic: "captures", partition: 0)
