@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Tracing: OTLP over HTTP only (the gRPC trait would build grpc-swift as well).
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -182,6 +184,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "OTel", package: "swift-otel"),
             ]
         ),
         // Calling what can fail: the circuit breaker, the pacer and rate limits, retry backoff, claim-check address rules.
@@ -211,7 +214,7 @@ let package = Package(
         .target(
             name: "WorkerSettings",
             dependencies: [
-                "Kafka", "Processing", "Store", "Verification", "Resilience", "Workflow",
+                "Kafka", "Processing", "Store", "Verification", "Resilience", "Workflow", "Observability",
                 .product(name: "Configuration", package: "swift-configuration"),
             ]
         ),

@@ -8,17 +8,20 @@ public struct VlensCallContext: Sendable {
     public var userToken: String?
     /// W3C `traceparent` header to propagate, if tracing is on.
     public var traceparent: String?
+    /// W3C `tracestate` header, passed on with `traceparent`.
+    public var tracestate: String?
     /// `getExtractedData` to send; `nil` sends ``VlensConfiguration/getExtractedData``.
     public var getExtractedData: Bool?
 
     public init(
         clientTransactionId: String? = nil, requestId: String? = nil, userToken: String? = nil,
-        traceparent: String? = nil, getExtractedData: Bool? = nil
+        traceparent: String? = nil, tracestate: String? = nil, getExtractedData: Bool? = nil
     ) {
         self.clientTransactionId = clientTransactionId
         self.requestId = requestId
         self.userToken = userToken
         self.traceparent = traceparent
+        self.tracestate = tracestate
         self.getExtractedData = getExtractedData
     }
 }

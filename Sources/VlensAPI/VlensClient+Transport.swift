@@ -15,7 +15,7 @@ extension VlensClient {
         var request = HTTPClientRequest(url: baseURL + step.path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        addHeaders(to: &request, bearer: context.userToken, traceparent: context.traceparent)
+        addHeaders(to: &request, bearer: context.userToken, traceparent: context.traceparent, tracestate: context.tracestate)
         // Only the request holds the body, once: it is freed when written, not when Vlens answers.
         request.body = OneShotBody.body(stepBody(context: context, imageBytes: imageBytes, fields: fields))
 
@@ -65,11 +65,12 @@ extension VlensClient {
         }
     }
 
-    private func addHeaders(to request: inout HTTPClientRequest, bearer: String?, traceparent: String?) {
+    private func addHeaders(to request: inout HTTPClientRequest, bearer: String?, traceparent: String?, tracestate: String? = nil) {
         request.headers.add(name: "ApiKey", value: configuration.apiKey)
         request.headers.add(name: "Accept", value: "application/json")
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
         if let traceparent { request.headers.add(name: "traceparent", value: traceparent) }
+        if let tracestate { request.headers.add(name: "tracestate", value: tracestate) }
     }
 
     /// Sends a request within the configured deadline; transport failures become retryable ``VlensError``s.

@@ -17,7 +17,9 @@ struct WorkerCore {
     let store: any VerificationStore
     let httpClient: HTTPClient
     let metrics: WorkerMetrics
-    let exporter: OTLPSpanExporter?
+    let tracer: WorkerTracer
+    /// swift-otel's batching and export; it flushes the last spans when the group stops.
+    let tracing: any Service
     let readiness = StoreReadiness()
 
     /// The handler and what it shares with the services around it.
@@ -41,14 +43,14 @@ struct WorkerCore {
             WorkerLoggingKeys.instance: "\(configuration.instanceID)",
         ])
         httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WorkerApplication.httpClientConfiguration(vlens: configuration.vlens))
-        exporter = configuration.tracing.otlpEndpoint.map { [httpClient] in
-            OTLPSpanExporter(endpoint: $0, serviceName: configuration.tracing.serviceName, httpClient: httpClient, logger: application.logger)
-        }
+        (tracer, tracing) = try TracingBackend.make(
+            endpoint: configuration.tracing.otlpEndpoint, serviceName: configuration.tracing.serviceName,
+            sampling: configuration.tracing.sampling, scheduleDelay: configuration.tracing.scheduleDelay, logger: application.logger)
     }
 
     func makeCaptureHandling(delivery: CaptureDelivery) -> CaptureHandling {
         let (handler, parking, gateways) = application.makeCaptureHandler(
-            store: store, httpClient: httpClient, metrics: metrics, delivery: delivery, tracer: WorkerTracer(exporter: exporter))
+            store: store, httpClient: httpClient, metrics: metrics, delivery: delivery, tracer: tracer)
         return CaptureHandling(handler: handler, parking: parking, gateways: gateways)
     }
 
@@ -77,7 +79,7 @@ struct WorkerCore {
         let services: [any Service] = [
             StoreService(store: store, readiness: readiness, health: application.health, logger: logger),
             HTTPClientService(client: httpClient),
-        ] + immediate + (exporter.map { [$0] } ?? []) + waiting.map { AfterStoreIsReady(readiness: readiness, service: $0) }
+        ] + immediate + [tracing] + waiting.map { AfterStoreIsReady(readiness: readiness, service: $0) }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.processing.drainTimeout + configuration.processing.shutdownMargin

@@ -1,3 +1,4 @@
+import Observability
 import Foundation
 import Resilience
 import VlensAPI
@@ -25,10 +26,26 @@ extension WorkerConfiguration.Input {
 }
 
 extension WorkerConfiguration.Tracing {
-    /// `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_SERVICE_NAME`.
+    /// `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_SERVICE_NAME`, `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`,
+    /// `OTEL_BSP_SCHEDULE_DELAY`.
     init(reading source: inout ConfigSource) {
         self.init()
         self.otlpEndpoint = source.url("OTEL_EXPORTER_OTLP_ENDPOINT", schemes: ["http", "https"])
         self.serviceName = source.string("OTEL_SERVICE_NAME", default: self.serviceName)
+        self.scheduleDelay = source.milliseconds("OTEL_BSP_SCHEDULE_DELAY", default: scheduleDelay, range: 10...60_000)
+        var ratio = 1.0
+        if let text = source.raw("OTEL_TRACES_SAMPLER_ARG") {
+            if let value = Double(text), (0...1).contains(value) {
+                ratio = value
+            } else {
+                source.report("OTEL_TRACES_SAMPLER_ARG", "is not a ratio between 0 and 1", fix: "set the share of traces to sample, e.g. 0.25, or unset it for 1")
+            }
+        }
+        let name = source.string("OTEL_TRACES_SAMPLER", default: sampling.name)
+        if let sampling = TraceSampling(name: name, ratio: ratio) {
+            self.sampling = sampling
+        } else {
+            source.report("OTEL_TRACES_SAMPLER", "is not a sampler this worker knows", fix: "use one of \(TraceSampling.names.joined(separator: ", "))")
+        }
     }
 }

@@ -1,5 +1,6 @@
 import VlensAPI
 import Foundation
+import Observability
 import Store
 import Resilience
 import Workflow
@@ -154,13 +155,17 @@ public struct WorkerConfiguration: Sendable {
 }
 
 extension WorkerConfiguration {
-    /// Trace export. Context propagation (`traceparent` from the capture through the Vlens call
-    /// into the result) is always on.
+    /// Trace export and sampling. Context propagation (`traceparent` from the capture through the
+    /// Vlens call into the result) is always on.
     public struct Tracing: Sendable {
         /// `OTEL_EXPORTER_OTLP_ENDPOINT`: an OpenTelemetry collector's OTLP/HTTP base URL, e.g.
-        /// `http://otel-collector:4318`; spans are exported when set. Default unset.
+        /// `http://otel-collector:4318`; sampled spans are exported when set. Default unset.
         public var otlpEndpoint: URL?
         /// `OTEL_SERVICE_NAME`. Default `vlens-worker`.
         public var serviceName = "vlens-worker"
+        /// `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`. Default `parentbased_always_on`.
+        public var sampling = TraceSampling.default
+        /// `OTEL_BSP_SCHEDULE_DELAY`: how long ended spans wait before a batch is exported. Default 2 s.
+        public var scheduleDelay: Duration = .seconds(2)
     }
 }

@@ -90,11 +90,17 @@ public struct CaptureHandler: ProcessingHandler {
         case .success(var accepted):
             span.attributes["vlens_worker.step"] = accepted.capture.step.rawValue
             accepted.trace = span.context
-            accepted.traceparent = span.traceParent?.description
+            accepted.span = span
+            accepted.traceHeaders = tracer.headers(for: span.context, orElse: trace)
             logger[metadataKey: WorkerLoggingKeys.transactionID] = "\(accepted.capture.transactionId)"
             logger[metadataKey: WorkerLoggingKeys.eventID] = "\(accepted.capture.eventId)"
             logger[metadataKey: WorkerLoggingKeys.step] = "\(accepted.capture.step)"
-            try await process(accepted, record: record, received: received, parked: parked, outputs: outputs, logger: logger)
+            do {
+                try await process(accepted, record: record, received: received, parked: parked, outputs: outputs, logger: logger)
+            } catch let blocked as CaptureBlocked {
+                span.addEvent(SpanEvent(name: "capture blocked", attributes: ["vlens_worker.blocked_reason": .string(blocked.reason.rawValue)]))
+                throw blocked
+            }
         }
         return outputs.records
     }
@@ -114,7 +120,8 @@ public struct CaptureHandler: ProcessingHandler {
                 redrive = deadLetter
                 logger.info("redriven failed capture: attempting it again")
             } else {
-                try outputs.result(result, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+                try outputs.result(result, bytes: stored.result, trace: accepted.traceHeaders)
+                accepted.span?.addEvent(SpanEvent(name: "stored result re-published", attributes: result.spanAttributes))
                 if Self.wasDeadLettered(result) { try await deadLetterFailure(record, capture: capture, result: result, outputs: outputs, logger: logger) }
                 metrics.recordRepublished(step: capture.step.rawValue)
                 logger.info("capture already resolved: stored result re-published, Vlens not called", metadata: [WorkerLoggingKeys.outcome: "\(result.outcome)"])
@@ -236,7 +243,7 @@ public struct CaptureHandler: ProcessingHandler {
             return try await tracer.withSpan("vlens \(call.step)", context: accepted.trace, ofKind: .client) { span in
                 span.attributes["vlens_worker.step"] = capture.step.rawValue
                 let report = try await runner.run(
-                    call, capture: capture, images: images, gateway: gateway, traceparent: span.traceParent?.description,
+                    call, capture: capture, images: images, gateway: gateway, trace: tracer.headers(for: span.context, orElse: accepted.trace),
                     priorAttempts: priorAttempts, parkAfter: parking.policy.parkAfter, beforeFirstSend: markCall
                 )
                 span.attributes["vlens_worker.attempts"] = report.attempts
@@ -260,7 +267,8 @@ public struct CaptureHandler: ProcessingHandler {
         let key = capture.storeKey
         let stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
         let published = stored.result == bytes ? result : try VerificationResult.decode(stored.result)
-        try outputs.result(published, bytes: stored.result, traceparent: accepted.traceparent, tracestate: accepted.tracestate)
+        try outputs.result(published, bytes: stored.result, trace: accepted.traceHeaders)
+        accepted.span?.addEvent(SpanEvent(name: "result published", attributes: published.spanAttributes))
         metrics.recordResult(step: capture.step.rawValue, outcome: "\(published.outcome)")
         metrics.recordVerdict(status: published.verdict.status.rawValue, reason: published.verdict.reason?.rawValue ?? "none")
         logger.info(
@@ -336,7 +344,7 @@ public struct CaptureHandler: ProcessingHandler {
         let result = try VerificationResult.decode(stored.result)
         outputs.deadLetter(Self.letter(record, reason: reason, attempts: 0, failedAt: result.timings.completedAt, transactionID: transactionID, eventID: poison.eventId))
         recordPoison(poison, logger: logger)
-        try outputs.result(result, bytes: stored.result, traceparent: nil, tracestate: nil)
+        try outputs.result(result, bytes: stored.result, trace: TraceHeaders())
         metrics.recordResult(step: poison.step?.rawValue ?? "unknown", outcome: "invalid")
     }
 
@@ -373,5 +381,16 @@ public struct CaptureHandler: ProcessingHandler {
             value: record.value,
             headers: record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) }
         )
+    }
+}
+
+extension VerificationResult {
+    /// The bounded codes a span event may carry: outcome, verdict status and reason.
+    fileprivate var spanAttributes: SpanAttributes {
+        var attributes = SpanAttributes()
+        attributes["vlens_worker.outcome"] = "\(outcome)"
+        attributes["vlens_worker.verdict"] = verdict.status.rawValue
+        if let reason = verdict.reason { attributes["vlens_worker.verdict_reason"] = reason.rawValue }
+        return attributes
     }
 }

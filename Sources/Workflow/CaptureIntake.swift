@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Observability
 import Tracing
 import Verification
 
@@ -24,10 +25,12 @@ package struct CaptureIntake: Sendable {
     /// A usable capture and the trace context it came with.
     package struct Accepted: Sendable {
         package var capture: CaptureSubmitted
-        package var traceparent: String?
-        package var tracestate: String?
+        /// The trace headers the capture came with; the handler replaces them with its span's, which its result carries.
+        package var traceHeaders: TraceHeaders
         /// The trace context of the span processing this capture.
         package var trace = InstrumentationContext.topLevel
+        /// The span processing this capture, for its events.
+        package var span: PrivateSpan?
     }
 
     package var maxEventBytes: Int
@@ -45,7 +48,7 @@ package struct CaptureIntake: Sendable {
         do {
             let capture = try CaptureSubmitted.decodeSharingImages(record.value)
             try capture.checkEnvelope(key: record.key, headers: headers)
-            return .success(Accepted(capture: capture, traceparent: headers.text("traceparent"), tracestate: headers.text("tracestate")))
+            return .success(Accepted(capture: capture, traceHeaders: TraceHeaders(traceparent: headers.text("traceparent"), tracestate: headers.text("tracestate"))))
         } catch {
             let identity = Self.readIdentity(record.value)
             let contractError = error

@@ -1,4 +1,5 @@
 import Kafka
+import Observability
 import Verification
 
 /// Builds a capture's output records: verification results, the transaction's status record that
@@ -29,8 +30,8 @@ public struct OutputRecords: Sendable {
 
     /// `result` as exactly `bytes` (the stored form, so a re-publish is byte-identical), keyed by its
     /// transaction id, with CloudEvents headers and the capture's trace context.
-    package func result(_ result: VerificationResult, bytes: [UInt8], traceparent: String?, tracestate: String?) -> KafkaOutgoingRecord {
-        let headers = result.cloudEventHeaders(source: source, traceparent: traceparent, tracestate: tracestate).messageHeaders
+    package func result(_ result: VerificationResult, bytes: [UInt8], trace: TraceHeaders) -> KafkaOutgoingRecord {
+        let headers = result.cloudEventHeaders(source: source, traceparent: trace.traceparent, tracestate: trace.tracestate).messageHeaders
         return KafkaOutgoingRecord(
             topic: resultTopic,
             key: Array(result.transactionId.utf8),
@@ -40,9 +41,9 @@ public struct OutputRecords: Sendable {
     }
 
     /// The deprecated v1 form of the result stored as `bytes`, when `RESULT_V1_TOPIC` is set.
-    package func resultV1(_ result: VerificationResult, bytes: [UInt8], traceparent: String?, tracestate: String?) throws -> KafkaOutgoingRecord? {
+    package func resultV1(_ result: VerificationResult, bytes: [UInt8], trace: TraceHeaders) throws -> KafkaOutgoingRecord? {
         guard let resultV1Topic else { return nil }
-        var headers = result.cloudEventHeaders(source: source, traceparent: traceparent, tracestate: tracestate)
+        var headers = result.cloudEventHeaders(source: source, traceparent: trace.traceparent, tracestate: trace.tracestate)
         headers.type = ResultV1Projection.type
         return KafkaOutgoingRecord(
             topic: resultV1Topic,
@@ -91,10 +92,10 @@ package final class PendingOutputs {
 
     /// The result as its stored `bytes`, then the transaction's status record (and the result's v1
     /// form where configured).
-    package func result(_ result: VerificationResult, bytes: [UInt8], traceparent: String?, tracestate: String?) throws {
-        records.append(builder.result(result, bytes: bytes, traceparent: traceparent, tracestate: tracestate))
+    package func result(_ result: VerificationResult, bytes: [UInt8], trace: TraceHeaders) throws {
+        records.append(builder.result(result, bytes: bytes, trace: trace))
         if let status = try builder.status(of: result) { records.append(status) }
-        if let v1 = try builder.resultV1(result, bytes: bytes, traceparent: traceparent, tracestate: tracestate) { records.append(v1) }
+        if let v1 = try builder.resultV1(result, bytes: bytes, trace: trace) { records.append(v1) }
     }
 
     package func deadLetter(_ record: DeadLetterRecord) {

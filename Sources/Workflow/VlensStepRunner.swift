@@ -45,7 +45,7 @@ package struct VlensStepRunner: Sendable {
     ///   - parkAfter: how long this try may wait in place before it throws ``CaptureBlocked``.
     ///   - beforeFirstSend: called once, just before the first request is sent.
     package func run(
-        _ call: VlensCall, capture: CaptureSubmitted, images: Images, gateway: TenantGateway, traceparent: String?,
+        _ call: VlensCall, capture: CaptureSubmitted, images: Images, gateway: TenantGateway, trace: TraceHeaders,
         priorAttempts: Int = 0, parkAfter: Duration = .seconds(2), beforeFirstSend: @Sendable () async throws -> Void = {}
     ) async throws -> Report {
         let deadline = ContinuousClock.now + parkAfter
@@ -53,7 +53,7 @@ package struct VlensStepRunner: Sendable {
             clientTransactionId: capture.transactionId,
             requestId: capture.eventId,
             userToken: capture.userToken,
-            traceparent: traceparent,
+            traceparent: trace.traceparent, tracestate: trace.tracestate,
             getExtractedData: capture.getExtractedData
         )
         var generator = SystemRandomNumberGenerator()

@@ -89,8 +89,8 @@ struct InProcessHarness: WorkflowWorld {
 
     /// Appends a capture as a platform would publish it: keyed by transaction id, with CloudEvents
     /// headers; in the key's partition unless `partition` says otherwise.
-    func submit(_ capture: CaptureSubmitted, traceparent: String? = nil, partition: Int32? = nil) async throws {
-        let headers = capture.cloudEventHeaders(source: "/in-process", traceparent: traceparent).messageHeaders
+    func submit(_ capture: CaptureSubmitted, traceparent: String? = nil, tracestate: String? = nil, partition: Int32? = nil) async throws {
+        let headers = capture.cloudEventHeaders(source: "/in-process", traceparent: traceparent, tracestate: tracestate).messageHeaders
         let key = Array(capture.transactionId.utf8)
         log.append(
             partition: partition ?? partitionOf(key), key: key, value: try capture.encodedJSON(),

@@ -1,32 +1,26 @@
-import Kafka
 import Tracing
 
-/// The worker's tracer: W3C Trace Context propagation (`traceparent`, `tracestate`) for the
-/// capture → Vlens call → result path, and optional export of ended spans over OTLP.
+/// The worker's tracer: swift-otel's tracer (W3C Trace Context propagation, sampling, batched
+/// OTLP export), with every span wrapped in a ``PrivateSpan`` so that a recorded error keeps its
+/// type and never its message.
 ///
-/// A capture without a valid `traceparent` starts a new trace. Without an exporter, spans only
-/// propagate context.
+/// A capture without a valid `traceparent` starts a new trace; one whose `traceparent` says "not
+/// sampled" is propagated with that flag and not exported. Build it with ``TracingBackend``.
 public struct WorkerTracer: Tracer {
-    public typealias Span = WorkerSpan
+    public typealias Span = PrivateSpan
 
-    package let exporter: OTLPSpanExporter?
+    private let base: any Tracer
 
-    public init(exporter: OTLPSpanExporter? = nil) {
-        self.exporter = exporter
+    /// Wraps `base`; ``TracingBackend`` passes swift-otel's tracer.
+    package init(base: any Tracer) {
+        self.base = base
     }
 
     public func startSpan<Instant: TracerInstant>(
         _ operationName: String, context: @autoclosure () -> InstrumentationContext, ofKind kind: SpanKind,
         at instant: @autoclosure () -> Instant, function: String, file fileID: String, line: UInt
-    ) -> WorkerSpan {
-        var context = context()
-        let parent = context.traceParent
-        context.traceParent = parent?.child() ?? .root()
-        let exporter = self.exporter
-        return WorkerSpan(
-            operationName: operationName, context: context, kind: kind, parentSpanID: parent?.spanID,
-            startNanoseconds: instant().nanosecondsSinceEpoch, onEnd: { exporter?.enqueue($0) }
-        )
+    ) -> PrivateSpan {
+        PrivateSpan(base.startAnySpan(operationName, context: context(), ofKind: kind, at: instant(), function: function, file: fileID, line: line))
     }
 
     public func startAnySpan<Instant: TracerInstant>(
@@ -36,28 +30,27 @@ public struct WorkerTracer: Tracer {
         startSpan(operationName, context: context(), ofKind: kind, at: instant(), function: function, file: fileID, line: line)
     }
 
-    public func forceFlush() {}
+    public func forceFlush() {
+        base.forceFlush()
+    }
 
     public func extract<Carrier, Extract: Extractor>(_ carrier: Carrier, into context: inout InstrumentationContext, using extractor: Extract)
     where Extract.Carrier == Carrier {
-        guard let header = extractor.extract(key: "traceparent", from: carrier), let parent = TraceParent(header) else { return }
-        context.traceParent = parent
-        context.traceState = extractor.extract(key: "tracestate", from: carrier)
+        base.extract(carrier, into: &context, using: extractor)
     }
 
     public func inject<Carrier, Inject: Injector>(_ context: InstrumentationContext, into carrier: inout Carrier, using injector: Inject)
     where Inject.Carrier == Carrier {
-        guard let parent = context.traceParent else { return }
-        injector.inject(parent.description, forKey: "traceparent", into: &carrier)
-        if let state = context.traceState { injector.inject(state, forKey: "tracestate", into: &carrier) }
+        base.inject(context, into: &carrier, using: injector)
     }
-}
 
-/// Reads trace headers from a Kafka record.
-package struct KafkaRecordExtractor: Extractor {
-    package init() {}
-
-    package func extract(key: String, from carrier: KafkaRecord) -> String? {
-        carrier.header(key)
+    /// The W3C headers that carry `context` on: `traceparent` and, when there is one, `tracestate`.
+    /// When `context` has no span (the `always_off` sampler starts none), `fallback`'s headers, so a
+    /// capture's own trace still reaches Vlens and the result.
+    public func headers(for context: InstrumentationContext, orElse fallback: InstrumentationContext) -> TraceHeaders {
+        var headers = TraceHeaders()
+        inject(context, into: &headers, using: TraceHeaders.Writer())
+        if headers.traceparent == nil { inject(fallback, into: &headers, using: TraceHeaders.Writer()) }
+        return headers
     }
 }

@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+import OTel
+import ServiceLifecycle
+
+/// Builds the worker's tracer on swift-otel, without touching the process-wide `InstrumentationSystem`:
+/// the tracer goes to the capture handler, and the service (batching and export) into the worker's
+/// service group, which flushes the last batch at shutdown.
+///
+/// With an endpoint, sampled spans are exported over OTLP/HTTP (protobuf, `POST {endpoint}/v1/traces`),
+/// in batches; a refused or failed export is retried by the exporter, and spans beyond the queue
+/// are dropped and logged, so export never slows the worker down. Without one, spans only carry
+/// the trace on. swift-otel also reads its standard variables (`OTEL_EXPORTER_OTLP_*`, `OTEL_BSP_*`)
+/// from the environment.
+package enum TracingBackend {
+    /// - Parameters:
+    ///   - endpoint: the collector's OTLP/HTTP base URL, e.g. `http://otel-collector:4318`; nil exports nothing.
+    ///   - scheduleDelay: how long ended spans wait before a batch is sent.
+    package static func make(
+        endpoint: URL?, serviceName: String, sampling: TraceSampling, scheduleDelay: Duration, logger: Logger
+    ) throws -> (tracer: WorkerTracer, service: any Service) {
+        var configuration = OTel.Configuration.default
+        configuration.serviceName = serviceName
+        configuration.diagnosticLogger = .custom(logger)
+        configuration.diagnosticLogLevel = .warning
+        configuration.propagators = [.traceContext]
+        configuration.metrics.enabled = false
+        configuration.logs.enabled = false
+        configuration.traces.sampler = sampling.sampler
+        configuration.traces.batchSpanProcessor.scheduleDelay = scheduleDelay
+        if let endpoint {
+            var base = endpoint.absoluteString
+            while base.hasSuffix("/") { base.removeLast() }
+            configuration.traces.exporter = .otlp
+            configuration.traces.otlpExporter.endpoint = base + "/v1/traces"
+            configuration.traces.otlpExporter.protocol = .httpProtobuf
+        } else {
+            configuration.traces.exporter = .none
+        }
+        let backend = try OTel.makeTracingBackend(configuration: configuration)
+        return (WorkerTracer(base: backend.factory), backend.service)
+    }
+}
+
+extension TraceSampling {
+    fileprivate var sampler: OTel.Configuration.TracesConfiguration.SamplerConfiguration {
+        switch self {
+        case .alwaysOn: .alwaysOn
+        case .alwaysOff: .alwaysOff
+        case .traceIDRatio(let ratio): .traceIDRatio(ratio: ratio) ?? .alwaysOn
+        case .parentBasedAlwaysOn: .parentBasedAlwaysOn
+        case .parentBasedAlwaysOff: .parentBasedAlwaysOff
+        case .parentBasedTraceIDRatio(let ratio): .parentBasedTraceIDRatio(ratio: ratio) ?? .parentBasedAlwaysOn
+        }
+    }
+}
