@@ -27,7 +27,7 @@ extension WorkerConfiguration.Input {
 
 extension WorkerConfiguration.Tracing {
     /// `OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_SERVICE_NAME`, `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`,
-    /// `OTEL_BSP_SCHEDULE_DELAY`.
+    /// `OTEL_BSP_SCHEDULE_DELAY`, `OTEL_SDK_DISABLED`; checks `OTEL_TRACES_EXPORTER` and the OTLP protocol.
     init(reading source: inout ConfigSource) {
         self.init()
         self.otlpEndpoint = source.url("OTEL_EXPORTER_OTLP_ENDPOINT", schemes: ["http", "https"])
@@ -40,6 +40,18 @@ extension WorkerConfiguration.Tracing {
             } else {
                 source.report("OTEL_TRACES_SAMPLER_ARG", "is not a ratio between 0 and 1", fix: "set the share of traces to sample, e.g. 0.25, or unset it for 1")
             }
+        }
+        self.enabled = !source.bool("OTEL_SDK_DISABLED", default: false)
+        // swift-otel reads these from the environment as well; values it cannot serve would stop
+        // the worker at start with a fatal error, so they are refused here with a fix.
+        if let exporter = source.raw("OTEL_TRACES_EXPORTER"), !["otlp", "none"].contains(exporter.lowercased()) {
+            source.report("OTEL_TRACES_EXPORTER", "is \"\(exporter)\"; this worker exports traces over OTLP only", fix: "use otlp, or none to export nothing")
+        }
+        for key in ["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] {
+            guard let value = source.raw(key), value != "http/protobuf" else { continue }
+            source.report(
+                key, "is \"\(value)\"; this worker speaks OTLP over HTTP with protobuf bodies only (gRPC is not built in, and swift-otel's JSON writes ids in base64 where OTLP/JSON wants hex)",
+                fix: "use http/protobuf, or unset it")
         }
         let name = source.string("OTEL_TRACES_SAMPLER", default: sampling.name)
         if let sampling = TraceSampling(name: name, ratio: ratio) {

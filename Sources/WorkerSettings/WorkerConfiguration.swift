@@ -167,5 +167,8 @@ extension WorkerConfiguration {
         public var sampling = TraceSampling.default
         /// `OTEL_BSP_SCHEDULE_DELAY`: how long ended spans wait before a batch is exported. Default 2 s.
         public var scheduleDelay: Duration = .seconds(2)
+        /// False with `OTEL_SDK_DISABLED=true`: no spans at all; a capture's own `traceparent` is
+        /// passed on unchanged. Default true.
+        public var enabled = true
     }
 }

@@ -91,7 +91,7 @@ public struct CaptureHandler: ProcessingHandler {
             span.attributes["vlens_worker.step"] = accepted.capture.step.rawValue
             accepted.trace = span.context
             accepted.span = span
-            accepted.traceHeaders = tracer.headers(for: span.context, orElse: trace)
+            accepted.traceHeaders = tracer.headers(for: span.context, orElse: accepted.traceHeaders)
             logger[metadataKey: WorkerLoggingKeys.transactionID] = "\(accepted.capture.transactionId)"
             logger[metadataKey: WorkerLoggingKeys.eventID] = "\(accepted.capture.eventId)"
             logger[metadataKey: WorkerLoggingKeys.step] = "\(accepted.capture.step)"
@@ -243,7 +243,7 @@ public struct CaptureHandler: ProcessingHandler {
             return try await tracer.withSpan("vlens \(call.step)", context: accepted.trace, ofKind: .client) { span in
                 span.attributes["vlens_worker.step"] = capture.step.rawValue
                 let report = try await runner.run(
-                    call, capture: capture, images: images, gateway: gateway, trace: tracer.headers(for: span.context, orElse: accepted.trace),
+                    call, capture: capture, images: images, gateway: gateway, trace: tracer.headers(for: span.context, orElse: accepted.traceHeaders),
                     priorAttempts: priorAttempts, parkAfter: parking.policy.parkAfter, beforeFirstSend: markCall
                 )
                 span.attributes["vlens_worker.attempts"] = report.attempts

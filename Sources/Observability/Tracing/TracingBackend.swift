@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OTel
 import ServiceLifecycle
+import Tracing
 
 /// Builds the worker's tracer on swift-otel, without touching the process-wide `InstrumentationSystem`:
 /// the tracer goes to the capture handler, and the service (batching and export) into the worker's
@@ -17,11 +18,12 @@ package enum TracingBackend {
     ///   - endpoint: the collector's OTLP/HTTP base URL, e.g. `http://otel-collector:4318`; nil exports nothing.
     ///   - scheduleDelay: how long ended spans wait before a batch is sent.
     package static func make(
-        endpoint: URL?, serviceName: String, sampling: TraceSampling, scheduleDelay: Duration, logger: Logger
+        enabled: Bool = true, endpoint: URL?, serviceName: String, sampling: TraceSampling, scheduleDelay: Duration, logger: Logger
     ) throws -> (tracer: WorkerTracer, service: any Service) {
+        guard enabled else { return (WorkerTracer(base: NoOpTracer()), IdleService()) }
         var configuration = OTel.Configuration.default
         configuration.serviceName = serviceName
-        configuration.diagnosticLogger = .custom(logger)
+        configuration.diagnosticLogger = .custom(logger.redactingOTelEnvironmentValues)
         configuration.diagnosticLogLevel = .warning
         configuration.propagators = [.traceContext]
         configuration.metrics.enabled = false
@@ -52,5 +54,12 @@ extension TraceSampling {
         case .parentBasedAlwaysOff: .parentBasedAlwaysOff
         case .parentBasedTraceIDRatio(let ratio): .parentBasedTraceIDRatio(ratio: ratio) ?? .parentBasedAlwaysOn
         }
+    }
+}
+
+/// The tracing service when tracing is off: it waits for the group to stop.
+private struct IdleService: Service {
+    func run() async throws {
+        try? await gracefulShutdown()
     }
 }

@@ -45,12 +45,11 @@ public struct WorkerTracer: Tracer {
     }
 
     /// The W3C headers that carry `context` on: `traceparent` and, when there is one, `tracestate`.
-    /// When `context` has no span (the `always_off` sampler starts none), `fallback`'s headers, so a
-    /// capture's own trace still reaches Vlens and the result.
-    public func headers(for context: InstrumentationContext, orElse fallback: InstrumentationContext) -> TraceHeaders {
+    /// When `context` has no span (`OTEL_SDK_DISABLED`, or the `always_off` sampler, start none),
+    /// `fallback`: the capture's own headers, so its trace still reaches Vlens and the result.
+    public func headers(for context: InstrumentationContext, orElse fallback: TraceHeaders) -> TraceHeaders {
         var headers = TraceHeaders()
         inject(context, into: &headers, using: TraceHeaders.Writer())
-        if headers.traceparent == nil { inject(fallback, into: &headers, using: TraceHeaders.Writer()) }
-        return headers
+        return headers.traceparent == nil ? fallback : headers
     }
 }

@@ -109,6 +109,25 @@ struct WorkflowTracingTests {
         }
     }
 
+    @Test("with OTEL_SDK_DISABLED there are no spans, and the capture's traceparent is passed on unchanged")
+    func sdkDisabled() async throws {
+        try await OTLPCollector.withRunning { collector, endpoint in
+            try await InProcessHarness.run(environment: Self.environment(endpoint, ["OTEL_SDK_DISABLED": "true"])) { harness in
+                let traceID = Self.traceID()
+                let traceparent = "00-\(traceID)-\(Self.upstreamSpan)-01"
+                let capture = CaptureFactory().front()
+                try await harness.submit(capture, traceparent: traceparent, tracestate: "vendor=abc")
+                _ = try await harness.result(of: capture.eventId)
+                #expect(harness.simulator.ledger().calls.first?.traceparent == traceparent)
+                let record = try #require(harness.results.records.first)
+                #expect(record.header("traceparent") == traceparent)
+                #expect(record.header("tracestate") == "vendor=abc")
+                try await Task.sleep(for: .milliseconds(600))
+                #expect(collector.requests == 0)
+            }
+        }
+    }
+
     @Test("a refused export is retried, not dropped")
     func refusedExportIsRetried() async throws {
         try await OTLPCollector.withRunning(refusing: 1) { collector, endpoint in
