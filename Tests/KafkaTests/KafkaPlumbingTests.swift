@@ -69,35 +69,3 @@ struct KafkaPlumbingTests {
         #expect(partition.consumerLag == 42 && partition.fetchQueueDepth == 7 && partition.committedOffset == 10 && partition.highWatermark == 52)
     }
 }
-
-/// Log entries captured by ``CapturingLogHandler``.
-final class CapturedLogs: Sendable {
-    struct Entry: Sendable {
-        let level: Logger.Level
-        let message: String
-        let metadata: Logger.Metadata
-        let source: String
-    }
-
-    private let storage = Mutex<[Entry]>([])
-    var entries: [Entry] { storage.withLock { $0 } }
-    func append(_ entry: Entry) { storage.withLock { $0.append(entry) } }
-}
-
-struct CapturingLogHandler: LogHandler {
-    let store: CapturedLogs
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        store.append(.init(
-            level: event.level, message: "\(event.message)",
-            metadata: metadata.merging(event.metadata ?? [:]) { _, new in new }, source: event.source
-        ))
-    }
-}

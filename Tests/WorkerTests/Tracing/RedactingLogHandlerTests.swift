@@ -1,5 +1,5 @@
 import Logging
-import Synchronization
+import TestSupport
 import Testing
 @testable import Observability
 
@@ -7,34 +7,14 @@ import Testing
 /// logger redacts them (`OTEL_EXPORTER_OTLP_HEADERS` may hold a collector's credentials).
 @Suite("Redacting log handler")
 struct RedactingLogHandlerTests {
-    final class Lines: Sendable {
-        let events = Mutex<[Logger.Metadata]>([])
-    }
-
-    struct Capturing: LogHandler {
-        let lines: Lines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-            lines.events.withLock { $0.append(merged) }
-        }
-    }
-
     @Test("environment values are redacted, set as metadata or passed with the message; other metadata passes")
     func redacts() {
-        let lines = Lines()
-        var logger = Logger(label: "test") { _ in Capturing(lines: lines) }.redactingOTelEnvironmentValues
+        let logs = CapturedLogs()
+        var logger = Logger(label: "test") { _ in CapturingLogHandler(store: logs) }.redactingOTelEnvironmentValues
         logger[metadataKey: "environment_key"] = "OTEL_EXPORTER_OTLP_HEADERS"
         logger[metadataKey: "environment_value"] = "authorization=Bearer secret-token"
         logger.warning("Failed to update configuration from environment", metadata: ["new_value": "secret-token", "hint": "format"])
-        let event = try! #require(lines.events.withLock { $0 }.first)
+        let event = try! #require(logs.entries.first).metadata
         #expect(event["environment_key"] == "OTEL_EXPORTER_OTLP_HEADERS")
         #expect(event["environment_value"] == "<redacted>")
         #expect(event["new_value"] == "<redacted>")
