@@ -88,7 +88,10 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
         gauge(.assignedPartitions).record(assignedPartitions)
     }
 
+    /// Records librdkafka's lag for a partition the engine holds (as of its last snapshot); a revoked
+    /// partition's lag, which statistics may still report, is left at the 0 its revocation wrote.
     package func recordConsumerLag(partition: KafkaTopicPartition, lag: Int64) {
+        guard reportedPartitions.withLock({ $0.contains(partition) }) else { return }
         gauge(.consumerLag, [("topic", partition.topic), ("partition", String(partition.partition))]).record(lag)
     }
 
@@ -150,6 +153,7 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
             let labels = [("topic", partition.topic), ("partition", String(partition.partition))]
             gauge(.commitLag, labels).record(0)
             gauge(.queuedRecords, labels).record(0)
+            gauge(.consumerLag, labels).record(0)
         }
     }
 

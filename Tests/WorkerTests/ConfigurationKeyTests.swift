@@ -75,7 +75,7 @@ struct ConfigurationKeyTests {
         }
     }
 
-    @Test("a partition that left the engine (revoked) reads 0 commit lag and queued records, not its last load")
+    @Test("a partition that left the engine (revoked) reads 0 commit lag, queued records and consumer lag, not its last load")
     func revokedPartitionGaugesReadZero() {
         let registry = PrometheusCollectorRegistry()
         let metrics = WorkerMetrics(factory: PrometheusMetricsFactory(registry: registry))
@@ -86,8 +86,11 @@ struct ConfigurationKeyTests {
             snapshot.partitions[partition] = .init(queuedRecords: 3, runningRecords: 1, commitLag: 7, committedOffset: 10, paused: false)
         }
         metrics.recordSnapshot(snapshot)
+        for partition in [kept, revoked] { metrics.recordConsumerLag(partition: partition, lag: 40) }
         snapshot.partitions[revoked] = nil
         metrics.recordSnapshot(snapshot)
+        // Statistics may still list the revoked partition with its last lag.
+        for partition in [kept, revoked] { metrics.recordConsumerLag(partition: partition, lag: 41) }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         let lines = String(decoding: buffer, as: UTF8.self).split(separator: "\n")
@@ -95,8 +98,8 @@ struct ConfigurationKeyTests {
             lines.first { $0.hasPrefix(metric.rawValue + "{") && $0.contains("partition=\"\(partition)\"") }?
                 .split(separator: " ").last.flatMap { Double($0) }
         }
-        #expect(value(.commitLag, 0) == 7 && value(.queuedRecords, 0) == 3, "\(lines)")
-        #expect(value(.commitLag, 1) == 0 && value(.queuedRecords, 1) == 0, "\(lines)")
+        #expect(value(.commitLag, 0) == 7 && value(.queuedRecords, 0) == 3 && value(.consumerLag, 0) == 41, "\(lines)")
+        #expect(value(.commitLag, 1) == 0 && value(.queuedRecords, 1) == 0 && value(.consumerLag, 1) == 0, "\(lines)")
     }
 
     /// One call of each recorder, so every metric exists in the registry.
@@ -118,7 +121,6 @@ struct ConfigurationKeyTests {
         metrics.recordPurged(table: "capture_results", rows: 1)
         metrics.recordUnownedPartitions(0)
         metrics.recordRebalance(assignedPartitions: 1)
-        metrics.recordConsumerLag(partition: partition, lag: 0)
         metrics.recordParked(tenant: "default", reason: "breaker_open")
         metrics.recordParkRetry(tenant: "default", reason: "breaker_open")
         metrics.recordResumed(tenant: "default", reason: "breaker_open", parkedFor: 1)
@@ -129,6 +131,8 @@ struct ConfigurationKeyTests {
         var snapshot = ProcessingSnapshot(inFlightRecords: 1, runningRecords: 1, inFlightBytes: 1)
         snapshot.partitions[partition] = .init(queuedRecords: 0, runningRecords: 1, commitLag: 1, committedOffset: nil, paused: false)
         metrics.recordSnapshot(snapshot)
+        // After the snapshot: lag is recorded for partitions the engine holds.
+        metrics.recordConsumerLag(partition: partition, lag: 0)
         metrics.recordHandlerLatency(.milliseconds(1), partition: partition, succeeded: true)
     }
 }
