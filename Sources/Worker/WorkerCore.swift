@@ -44,7 +44,7 @@ struct WorkerCore {
         ])
         httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: WorkerApplication.httpClientConfiguration(vlens: configuration.vlens))
         (tracer, tracing) = try TracingBackend.make(
-            enabled: configuration.tracing.enabled, endpoint: configuration.tracing.otlpEndpoint, serviceName: configuration.tracing.serviceName,
+            enabled: configuration.tracing.enabled, tracesURL: configuration.tracing.tracesURL, serviceName: configuration.tracing.serviceName,
             sampling: configuration.tracing.sampling, scheduleDelay: configuration.tracing.scheduleDelay, logger: application.logger)
     }
 

@@ -142,6 +142,8 @@ extension ConfigurationKey {
                   #"JSON logs, one object per line, on stderr"#),
             .init("OTEL_EXPORTER_OTLP_ENDPOINT", default: nil, secret: false,
                   #"an OpenTelemetry collector's OTLP/HTTP base URL (e.g. `http://otel-collector:4318`): sampled spans are exported by swift-otel, protobuf-encoded, to `/v1/traces`, which also reads the standard `OTEL_EXPORTER_OTLP_*` and `OTEL_BSP_*` variables from the environment. The capture's `traceparent` continues through the Vlens call and into the result's headers whether or not this is set"#),
+            .init("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", default: nil, secret: false,
+                  #"the full URL spans are posted to (e.g. `http://otel-collector:4318/v1/traces`), used as it is; wins over `OTEL_EXPORTER_OTLP_ENDPOINT`"#),
             .init("OTEL_SERVICE_NAME", default: WorkerConfiguration.Tracing().serviceName, secret: false,
                   #"the exported spans' `service.name`"#),
             .init("OTEL_TRACES_SAMPLER", default: WorkerConfiguration.Tracing().sampling.name, secret: false,

@@ -31,6 +31,7 @@ extension WorkerConfiguration.Tracing {
     init(reading source: inout ConfigSource) {
         self.init()
         self.otlpEndpoint = source.url("OTEL_EXPORTER_OTLP_ENDPOINT", schemes: ["http", "https"])
+        self.otlpTracesEndpoint = source.url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", schemes: ["http", "https"])
         self.serviceName = source.string("OTEL_SERVICE_NAME", default: self.serviceName)
         self.scheduleDelay = source.milliseconds("OTEL_BSP_SCHEDULE_DELAY", default: scheduleDelay, range: 10...60_000)
         var ratio = 1.0

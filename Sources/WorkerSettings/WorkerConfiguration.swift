@@ -161,6 +161,18 @@ extension WorkerConfiguration {
         /// `OTEL_EXPORTER_OTLP_ENDPOINT`: an OpenTelemetry collector's OTLP/HTTP base URL, e.g.
         /// `http://otel-collector:4318`; sampled spans are exported when set. Default unset.
         public var otlpEndpoint: URL?
+        /// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`: the full URL spans are posted to, used as it is; wins
+        /// over `OTEL_EXPORTER_OTLP_ENDPOINT`. Default unset.
+        public var otlpTracesEndpoint: URL?
+
+        /// Where spans are exported: the traces endpoint as it is, else the base endpoint plus
+        /// `/v1/traces`; nil exports nothing.
+        public var tracesURL: String? {
+            if let otlpTracesEndpoint { return otlpTracesEndpoint.absoluteString }
+            guard var base = otlpEndpoint?.absoluteString else { return nil }
+            while base.hasSuffix("/") { base.removeLast() }
+            return base + "/v1/traces"
+        }
         /// `OTEL_SERVICE_NAME`. Default `vlens-worker`.
         public var serviceName = "vlens-worker"
         /// `OTEL_TRACES_SAMPLER` and `OTEL_TRACES_SAMPLER_ARG`. Default `parentbased_always_on`.

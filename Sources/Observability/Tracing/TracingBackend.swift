@@ -8,17 +8,17 @@ import Tracing
 /// the tracer goes to the capture handler, and the service (batching and export) into the worker's
 /// service group, which flushes the last batch at shutdown.
 ///
-/// With an endpoint, sampled spans are exported over OTLP/HTTP (protobuf, `POST {endpoint}/v1/traces`),
+/// With a URL, sampled spans are exported there over OTLP/HTTP (protobuf),
 /// in batches; a refused or failed export is retried by the exporter, and spans beyond the queue
 /// are dropped and logged, so export never slows the worker down. Without one, spans only carry
 /// the trace on. swift-otel also reads its standard variables (`OTEL_EXPORTER_OTLP_*`, `OTEL_BSP_*`)
 /// from the environment.
 package enum TracingBackend {
     /// - Parameters:
-    ///   - endpoint: the collector's OTLP/HTTP base URL, e.g. `http://otel-collector:4318`; nil exports nothing.
+    ///   - tracesURL: where to post spans, e.g. `http://otel-collector:4318/v1/traces`; nil exports nothing.
     ///   - scheduleDelay: how long ended spans wait before a batch is sent.
     package static func make(
-        enabled: Bool = true, endpoint: URL?, serviceName: String, sampling: TraceSampling, scheduleDelay: Duration, logger: Logger
+        enabled: Bool = true, tracesURL: String?, serviceName: String, sampling: TraceSampling, scheduleDelay: Duration, logger: Logger
     ) throws -> (tracer: WorkerTracer, service: any Service) {
         guard enabled else { return (WorkerTracer(base: NoOpTracer()), IdleService()) }
         var configuration = OTel.Configuration.default
@@ -30,11 +30,9 @@ package enum TracingBackend {
         configuration.logs.enabled = false
         configuration.traces.sampler = sampling.sampler
         configuration.traces.batchSpanProcessor.scheduleDelay = scheduleDelay
-        if let endpoint {
-            var base = endpoint.absoluteString
-            while base.hasSuffix("/") { base.removeLast() }
+        if let tracesURL {
             configuration.traces.exporter = .otlp
-            configuration.traces.otlpExporter.endpoint = base + "/v1/traces"
+            configuration.traces.otlpExporter.endpoint = tracesURL
             configuration.traces.otlpExporter.protocol = .httpProtobuf
         } else {
             configuration.traces.exporter = .none

@@ -20,6 +20,19 @@ struct TracingConfigurationTests {
         #expect(tracing.otlpEndpoint == nil && tracing.serviceName == "vlens-worker")
     }
 
+    @Test("spans go to the base endpoint plus /v1/traces, or to the traces endpoint as it is, which wins")
+    func tracesURL() async throws {
+        func url(_ settings: [String: String]) async throws -> String? {
+            try await WorkerConfiguration.load(environment: minimal.merging(settings) { $1 }).tracing.tracesURL
+        }
+        #expect(try await url([:]) == nil)
+        #expect(try await url(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318/"]) == "http://collector:4318/v1/traces")
+        #expect(try await url(["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "https://collector/otlp/traces"]) == "https://collector/otlp/traces")
+        #expect(try await url([
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://other:4318/v1/traces",
+        ]) == "http://other:4318/v1/traces")
+    }
+
     @Test("the sampler, its ratio, the schedule and OTEL_SDK_DISABLED load")
     func settingsLoad() async throws {
         let environment = minimal.merging([

@@ -128,10 +128,13 @@ struct WorkflowTracingTests {
         }
     }
 
-    @Test("a refused export is retried, not dropped")
+    @Test("a refused export is retried, not dropped (spans sent to OTEL_EXPORTER_OTLP_TRACES_ENDPOINT)")
     func refusedExportIsRetried() async throws {
         try await OTLPCollector.withRunning(refusing: 1) { collector, endpoint in
-            try await InProcessHarness.run(environment: Self.environment(endpoint)) { harness in
+            var environment = Self.environment(endpoint)
+            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = nil
+            environment["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = endpoint + "/v1/traces"
+            try await InProcessHarness.run(environment: environment) { harness in
                 let traceID = Self.traceID()
                 let capture = CaptureFactory().front()
                 try await harness.submit(capture, traceparent: "00-\(traceID)-\(Self.upstreamSpan)-01")
