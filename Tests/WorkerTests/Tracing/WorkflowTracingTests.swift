@@ -146,6 +146,21 @@ struct WorkflowTracingTests {
         }
     }
 
+    @Test("an unreachable collector does not stop captures: every one gets its result while exports fail")
+    func unreachableCollector() async throws {
+        // Port 1 on loopback: nothing listens, every export fails at connect.
+        try await InProcessHarness.run(environment: Self.environment("http://127.0.0.1:1")) { harness in
+            let people = (0..<4).map { _ in CaptureFactory() }
+            for person in people {
+                try await harness.submit(person.front(), traceparent: "00-\(Self.traceID())-\(Self.upstreamSpan)-01")
+                try await harness.submit(person.back())
+            }
+            // Exports are attempted (and fail) every 200 ms meanwhile.
+            let results = try await harness.waitForResults(8)
+            #expect(results.count == 8 && results.allSatisfy { $0.outcome == .succeeded })
+        }
+    }
+
     @Test("an error in a span is recorded by its type only: an exception event, error.type, and an error status without a message")
     func errorsKeepTheirTypeOnly() async throws {
         // Vlens keeps answering 503: the call parks the capture (CaptureBlocked thrown through the client span).
