@@ -11,15 +11,18 @@ import Store
 /// for any demand while units last; largest remainder, biased toward what an instance holds).
 /// An instance grows toward its target only from units nobody counts as used, and gives units
 /// back only when it holds a whole unit over its exact share and others want more than is free.
-/// Units given back keep counting for one window of the limit (``window``), and those of an
-/// instance that stopped renewing for one window after its lease ended: the calls made under them
-/// must leave every window before another instance may use them.
+/// Units given back keep counting for one window of the limit and the pacer's transit allowance
+/// (``cooling``), and those of an instance that stopped renewing for as long after its lease
+/// ended: the calls made under them must leave every window before another instance may use them.
 package struct RateShareAllocation: Sendable {
     /// Units the limit is cut into.
     package let units: Int
     /// The window whose limit binds: 60 s when the per-minute limit is below 60 times the
     /// per-second one (the documented 10/s and 60/min), else 1 s.
     package let window: Duration
+    /// How long units given back (or an ended lease's) keep counting: ``window`` and
+    /// ``RequestPacer/transitAllowance``, for calls still on their way to Vlens.
+    package var cooling: Duration { window + RequestPacer.transitAllowance }
     /// How long a lease lasts without renewal.
     package let leaseDuration: Duration
 
@@ -44,7 +47,7 @@ package struct RateShareAllocation: Sendable {
         // Live instances (this one first): their demand and what they hold now.
         var live: [(demand: Double, granted: Int)] = [(max(demand, 0), current)]
         for lease in leases where lease.instance != instance {
-            if lease.expiresAt + window <= now {
+            if lease.expiresAt + cooling <= now {
                 forget.append(lease.instance)
                 continue
             }
@@ -67,7 +70,7 @@ package struct RateShareAllocation: Sendable {
         return RateShareExchange(lease: lease(mine, instance: instance, tenant: tenant, granted: granted, demand: demand, now: now), forget: forget)
     }
 
-    /// A lease that gives every unit back (the instance is leaving): they keep counting for one window.
+    /// A lease that gives every unit back (the instance is leaving): they keep counting for ``cooling``.
     package func released(_ lease: RateShareLease, now: Date) -> RateShareLease {
         var released = self.lease(lease, instance: lease.instance, tenant: lease.tenant, granted: 0, demand: 0, now: now)
         released.expiresAt = now
@@ -76,13 +79,13 @@ package struct RateShareAllocation: Sendable {
 
     private func lease(_ mine: RateShareLease?, instance: String, tenant: String, granted: Int, demand: Double, now: Date) -> RateShareLease {
         let current = mine?.granted ?? 0
-        let cooling = mine.map { $0.heldUntil > now } ?? false
+        let stillCooling = mine.map { $0.heldUntil > now } ?? false
         var held = granted
         var heldUntil = now
         if granted < current {
-            held = max(current, cooling ? mine!.held : 0)
-            heldUntil = now + window
-        } else if cooling, let mine {
+            held = max(current, stillCooling ? mine!.held : 0)
+            heldUntil = now + cooling
+        } else if stillCooling, let mine {
             held = max(mine.held, granted)
             heldUntil = mine.heldUntil
         }

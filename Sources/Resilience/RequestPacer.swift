@@ -9,9 +9,15 @@ import VlensAPI
 /// over all partitions), so the group as a whole stays under the tenant's limit. A share of 0 sends
 /// nothing. A 429 halves the pace and blocks until
 /// `Retry-After`; each later success wins back a little (additive increase, multiplicative decrease).
+///
+/// The pacer counts a call when it lets it go; Vlens counts it when it arrives. Two calls' trips
+/// differ (scheduling, the network), so every window is stretched by ``transitAllowance``: a call
+/// may arrive that much later than the one a window before it and still not share a window with it.
 public struct RequestPacer: Sendable {
-    /// Spacing is stretched by this margin so network jitter cannot squeeze two calls into one slot.
-    package static let safetyMargin = 1.02
+    /// How much later than its predecessors one call may reach Vlens before it could land in a window
+    /// that already counted a full share: 50 ms, about 5 % of the 1-second limit's pace and a
+    /// thousandth of the 60-second one's.
+    package static let transitAllowance: Duration = .milliseconds(50)
     package static let minimumFactor = 0.05
     package static let recoveryStep = 0.05
 
@@ -28,13 +34,15 @@ public struct RequestPacer: Sendable {
         self.limit = limit
     }
 
-    /// Per limit: at most `count` calls in any `window`, for this instance's share (see ``interval``).
-    private var windows: [(count: Int, window: Duration)] {
-        var result: [(count: Int, window: Duration)] = []
+    /// Per limit: at most `count` calls in any `span` (the limit's window, or the longer one a
+    /// share under one call per window needs, plus ``transitAllowance``).
+    private var windows: [(count: Int, span: Duration)] {
+        var result: [(count: Int, span: Duration)] = []
         for (count, window) in [(limit.perSecond, 1.0), (limit.perMinute, 60.0)] {
             guard let count, count > 0 else { continue }
             let quota = Self.quota(count, share * adaptiveFactor)
-            result.append(quota >= 1 ? (Int(quota.rounded(.down)), .seconds(window)) : (1, .seconds(window / quota)))
+            let (calls, seconds) = quota >= 1 ? (Int(quota.rounded(.down)), window) : (1, window / quota)
+            result.append((calls, .seconds(seconds) + Self.transitAllowance))
         }
         return result
     }
@@ -51,12 +59,12 @@ public struct RequestPacer: Sendable {
         if share == 0, limit.sustainedRate != nil { return now + Self.blockedRetry }
         if let blockedUntil, now < blockedUntil { return blockedUntil }
         if let interval, let last = sent.last, now - last < interval { return last + interval }
-        for (count, window) in windows {
-            let recent = sent.reversed().prefix { $0 > now - window }
+        for (count, span) in windows {
+            let recent = sent.reversed().prefix { $0 > now - span }
             if recent.count >= count {
-                // The oldest of the last `count` sends must leave the window first.
+                // The oldest of the last `count` sends must leave the span first.
                 let oldest = Array(recent)[count - 1]
-                return oldest + window + .milliseconds(5)
+                return oldest + span + .milliseconds(5)
             }
         }
         sent.append(now)
@@ -66,20 +74,13 @@ public struct RequestPacer: Sendable {
     /// The time between two calls at the current share and factor; `nil` when unlimited.
     ///
     /// For each limit of N calls per window W, this instance may make q = N × share × factor
-    /// calls per window. Spacing calls W / ⌊q⌋ apart (W / q when q < 1) puts at most ⌊q⌋ in any
-    /// window, so the shares of all instances add up to no more than N.
+    /// calls per window. Spacing calls (W + A) / ⌊q⌋ apart (W / q + A when q < 1), A being
+    /// ``transitAllowance``, puts at most ⌊q⌋ in any window even when a call arrives up to A late,
+    /// so the shares of all instances add up to no more than N.
     public var interval: Duration? {
         if share == 0, limit.sustainedRate != nil { return Self.blockedRetry }
-        var seconds: Double?
-        for (count, window) in [(limit.perSecond, 1.0), (limit.perMinute, 60.0)] {
-            guard let count, count > 0 else { continue }
-            let quota = Self.quota(count, share * adaptiveFactor)
-            let perWindow = quota >= 1 ? quota.rounded(.down) : quota
-            seconds = max(seconds ?? 0, window / perWindow)
-        }
-        return seconds.map { .seconds($0 * Self.safetyMargin) }
+        return windows.map { $0.span / $0.count }.max()
     }
-
 
     /// Sets this instance's share of the tenant's limit (on every rebalance, or lease exchange).
     public mutating func setShare(_ share: Double) {

@@ -17,7 +17,7 @@ struct LedgerRecorder: Sendable {
 
     var totalCalls: Int { totals.calls }
 
-    mutating func record(_ call: SimulatorCall, transactionId: String?, reply: SimulatorReply, replyLost: Bool = false) {
+    mutating func record(_ call: SimulatorCall, transactionId: String?, reply: SimulatorReply, replyLost: Bool = false, receivedAtMilliseconds: Int64? = nil) {
         let step = call.step.rawValue
         totals.calls += 1
         totals.byStep[step, default: 0] += 1
@@ -39,7 +39,8 @@ struct LedgerRecorder: Sendable {
                 sequence: totals.calls, step: step, transactionId: transactionId,
                 clientTransactionId: call.clientTransactionId, requestId: call.requestId,
                 outcome: reply.outcome, status: reply.status, hadBearer: call.authorization != nil,
-                traceparent: call.traceparent, replyLost: replyLost, getExtractedData: call.body?.getExtractedData))
+                traceparent: call.traceparent, replyLost: replyLost, getExtractedData: call.body?.getExtractedData,
+                receivedAtMilliseconds: receivedAtMilliseconds))
         if calls.count - callsHead > maxCalls {
             callsHead += 1
             if callsHead > maxCalls { calls.removeFirst(callsHead); callsHead = 0 }

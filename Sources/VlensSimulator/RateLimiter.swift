@@ -11,15 +11,17 @@ struct RateLimiter: Sendable {
 
     private var windows: [String: Window] = [:]
 
-    /// Counts a request at `nowMilliseconds` (wall clock); returns `nil` if allowed, or the seconds until a
-    /// window that is full resets.
+    /// Counts a request that arrived at `nowMilliseconds` (wall clock); returns `nil` if allowed, or
+    /// the seconds until a window that is full resets.
     mutating func admit(key: String, limit: RateLimit, nowMilliseconds: Int64) -> Int? {
         if limit.perSecond == nil && limit.perMinute == nil { return nil }
         let second = nowMilliseconds / 1000
         let minute = second / 60
         var window = windows[key] ?? Window()
-        if window.second != second { window.second = second; window.secondCount = 0 }
-        if window.minute != minute { window.minute = minute; window.minuteCount = 0 }
+        // Calls are counted by arrival but reach the counter in lock order: one that arrived in a
+        // window already left counts in the current one.
+        if second > window.second { window.second = second; window.secondCount = 0 }
+        if minute > window.minute { window.minute = minute; window.minuteCount = 0 }
         defer { windows[key] = window }
         if let perMinute = limit.perMinute, Double(window.minuteCount) >= perMinute {
             return Int(60 - second % 60)

@@ -116,7 +116,7 @@ struct SimulatorEngine: Sendable {
     mutating func handle(_ call: SimulatorCall, nowMilliseconds: Int64, replyLost: Bool = false) -> SimulatorReply {
         var transactionId = call.body?.transactionId
         let reply = evaluate(call, nowMilliseconds: nowMilliseconds, transactionId: &transactionId)
-        ledger.record(call, transactionId: transactionId, reply: reply, replyLost: replyLost)
+        ledger.record(call, transactionId: transactionId, reply: reply, replyLost: replyLost, receivedAtMilliseconds: nowMilliseconds)
         return reply
     }
 

@@ -44,6 +44,9 @@ public struct SimulatorLedger: Sendable, Hashable, Codable {
         /// The body's `getExtractedData` (`nil` when the body had none, or no JSON body); absent
         /// from ledgers written before the field existed.
         public var getExtractedData: Bool? = nil
+        /// When the simulator counted the call against the rate limit, in wall-clock milliseconds
+        /// since 1970 (`nil` for injected faults, which are not counted, and older ledgers).
+        public var receivedAtMilliseconds: Int64? = nil
 
         enum CodingKeys: String, CodingKey {
             case sequence, step, outcome, status, traceparent
@@ -51,6 +54,7 @@ public struct SimulatorLedger: Sendable, Hashable, Codable {
             case getExtractedData = "get_extracted_data"
             case transactionId = "transaction_id", clientTransactionId = "client_transaction_id"
             case requestId = "request_id"
+            case receivedAtMilliseconds = "received_at_ms"
         }
     }
 

@@ -32,6 +32,9 @@ extension VlensSimulatorServer {
 
     /// One Vlens call: read it, inject latency and faults, then apply the rules.
     func serve(_ step: SimulatorStep, _ request: Request, _ context: SimulatorRequestContext) async throws -> Response {
+        // The rate limit counts a call when it arrives, as a gateway in front of Vlens would, not
+        // after its body, its processing time or a fault.
+        let arrived = Int64(Date().timeIntervalSince1970 * 1000)
         var request = request
         var call = SimulatorCall(step: step, apiKey: request.headers[Self.apiKeyField], authorization: request.headers[.authorization])
         call.traceparent = request.headers[Self.traceparentField]
@@ -69,10 +72,9 @@ extension VlensSimulatorServer {
                 return Self.malformedResponse(body)
             }
         }
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
         let (reply, replyLoss) = engine.withLock { engine in
             let loss = engine.drawReplyLoss(for: step)
-            return (engine.handle(call, nowMilliseconds: now, replyLost: loss != nil), loss)
+            return (engine.handle(call, nowMilliseconds: arrived, replyLost: loss != nil), loss)
         }
         switch replyLoss {
         case .reset?:

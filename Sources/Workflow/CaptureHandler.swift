@@ -224,7 +224,7 @@ public struct CaptureHandler: ProcessingHandler {
         return resolved
     }
 
-    /// Calls Vlens for the step, marking the call in flight just before the first request goes out.
+    /// Calls Vlens for the step, marking the call in flight once its first request is in the tenant's line.
     private func callVlens(
         _ call: VlensCall, capture: CaptureSubmitted, images: VlensStepRunner.Images, gateway: TenantGateway,
         accepted: CaptureIntake.Accepted, priorAttempts: Int, logger: Logger

@@ -64,7 +64,11 @@ package final class TenantGateway: Sendable {
     /// pace fed, few enough that a tenant's backlog cannot fill the in-flight window. Beyond them a
     /// capture throws ``CaptureBlocked`` (`rate_limited`), to be parked and tried again when half of
     /// the waiters' slots have gone by.
-    package func awaitRateLimit() async throws {
+    ///
+    /// - Parameter whenInLine: runs once the capture has its place in line, before it waits for
+    ///   its slot (the store's in-flight marker): whatever it costs then delays no call past the
+    ///   slot the pacer counted it in.
+    package func awaitRateLimit(whenInLine: () async throws -> Void = {}) async throws {
         let start = ContinuousClock.now
         let admitted = rateWaiters.withLock { waiters in
             guard waiters < maxRateWaiters else { return false }
@@ -76,6 +80,7 @@ package final class TenantGateway: Sendable {
             throw CaptureBlocked(reason: .rateLimited, retryAt: Date() + interval * max(maxRateWaiters / 2, 1), failedAttempts: 0)
         }
         defer { rateWaiters.withLock { $0 -= 1 } }
+        try await whenInLine()
         try await gate.pass { pacer.withLock { $0.admit(now: .now) } }
         admittedCalls.withLock { $0 += 1 }
         let waited = ContinuousClock.now - start

@@ -43,7 +43,8 @@ package struct VlensStepRunner: Sendable {
     ///   - priorAttempts: transient failures the capture had before (while parked); they count
     ///     against ``RetryPolicy/maxAttempts``.
     ///   - parkAfter: how long this try may wait in place before it throws ``CaptureBlocked``.
-    ///   - beforeFirstSend: called once, just before the first request is sent.
+    ///   - beforeFirstSend: called once, when the first request has its place in the tenant's line
+    ///     and before it waits for its slot (so its time does not squeeze the pace).
     package func run(
         _ call: VlensCall, capture: CaptureSubmitted, images: Images, gateway: TenantGateway, trace: TraceHeaders,
         priorAttempts: Int = 0, parkAfter: Duration = .seconds(2), beforeFirstSend: @Sendable () async throws -> Void = {}
@@ -66,13 +67,12 @@ package struct VlensStepRunner: Sendable {
             let isProbe: Bool
             do {
                 isProbe = try gateway.awaitBreaker()
-                try await gateway.awaitRateLimit()
+                try await gateway.awaitRateLimit { if attempts == 0 { try await beforeFirstSend() } }
             } catch var blocked as CaptureBlocked {
                 blocked.failedAttempts = counted
                 blocked.callUncertain = uncertain
                 throw blocked
             }
-            if attempts == 0 { try await beforeFirstSend() }
             attempts += 1
             let started = ContinuousClock.now
             do {

@@ -50,6 +50,23 @@ struct RequestPacerTests {
         #expect(busiestWindow(slots, length: .seconds(1)) >= 9)
     }
 
+    @Test("calls that reach Vlens up to the transit allowance late still keep the limit in every window")
+    func transitAllowance() {
+        // Three instances at 3, 3 and 4 tenths of 10/s; each call is delayed on its way by 0 or by the
+        // whole allowance (less a millisecond), alternating, which squeezes a window's calls together.
+        var arrivals: [ContinuousClock.Instant] = []
+        for (instance, share) in [0.3, 0.3, 0.4].enumerated() {
+            var pacer = RequestPacer(limit: RateLimit(perSecond: 10, perMinute: nil))
+            pacer.setShare(share)
+            let slots = sends(&pacer, count: 60, from: start + .milliseconds(7 * instance))
+            for (index, slot) in slots.enumerated() {
+                arrivals.append(slot + (index % 2 == 0 ? RequestPacer.transitAllowance - .milliseconds(1) : .zero))
+            }
+        }
+        arrivals.sort()
+        #expect(busiestWindow(arrivals, length: .seconds(1)) <= 10)
+    }
+
     @Test("a 429 blocks until Retry-After and halves the pace; successes win it back")
     func adaptsToRateLimiting() {
         var pacer = RequestPacer(limit: RateLimit(perSecond: 10, perMinute: nil))
