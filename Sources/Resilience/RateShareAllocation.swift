@@ -20,14 +20,14 @@ package struct RateShareAllocation: Sendable {
     /// The window whose limit binds: 60 s when the per-minute limit is below 60 times the
     /// per-second one (the documented 10/s and 60/min), else 1 s.
     package let window: Duration
-    /// How long units given back (or an ended lease's) keep counting: ``window`` and
+    /// How long units given back (or an ended lease's) keep counting: ``window`` and the pacers'
     /// ``RequestPacer/transitAllowance``, for calls still on their way to Vlens.
-    package var cooling: Duration { window + RequestPacer.transitAllowance }
+    package let cooling: Duration
     /// How long a lease lasts without renewal.
     package let leaseDuration: Duration
 
     /// `nil` for an unlimited tenant: nothing to share.
-    package init?(limit: RateLimit, leaseDuration: Duration) {
+    package init?(limit: RateLimit, leaseDuration: Duration, transitAllowance: Duration = RequestPacer.defaultTransitAllowance) {
         let counts = [limit.perSecond, limit.perMinute].compactMap { $0 }.filter { $0 > 0 }
         guard let smallest = counts.min() else { return nil }
         self.units = max(1, Int(smallest.rounded(.down)))
@@ -36,6 +36,7 @@ package struct RateShareAllocation: Sendable {
         let minuteBinds = limit.perMinute.map { minute in minute > 0 && minute < 60 * (limit.perSecond ?? .infinity) } ?? false
         self.window = minuteBinds ? .seconds(60) : .seconds(1)
         self.leaseDuration = leaseDuration
+        self.cooling = window + transitAllowance
     }
 
     /// This instance's new lease, given every stored lease of the tenant and the store's clock.

@@ -15,9 +15,11 @@ import VlensAPI
 /// may arrive that much later than the one a window before it and still not share a window with it.
 public struct RequestPacer: Sendable {
     /// How much later than its predecessors one call may reach Vlens before it could land in a window
-    /// that already counted a full share: 50 ms, about 5 % of the 1-second limit's pace and a
-    /// thousandth of the 60-second one's.
-    package static let transitAllowance: Duration = .milliseconds(50)
+    /// that already counted a full share (`VLENS_RATE_LIMIT_TRANSIT_MS`). It costs its share of each
+    /// window: 3 % of a per-second limit's pace at the default 30 ms, 0.05 % of a per-minute one's.
+    public let transitAllowance: Duration
+    /// The default ``transitAllowance``: 30 ms.
+    public static let defaultTransitAllowance: Duration = .milliseconds(30)
     package static let minimumFactor = 0.05
     package static let recoveryStep = 0.05
 
@@ -30,8 +32,9 @@ public struct RequestPacer: Sendable {
     /// When calls were actually sent, oldest first, for the last minute.
     private var sent: [ContinuousClock.Instant] = []
 
-    public init(limit: RateLimit) {
+    public init(limit: RateLimit, transitAllowance: Duration = Self.defaultTransitAllowance) {
         self.limit = limit
+        self.transitAllowance = transitAllowance
     }
 
     /// Per limit: at most `count` calls in any `span` (the limit's window, or the longer one a
@@ -42,7 +45,7 @@ public struct RequestPacer: Sendable {
             guard let count, count > 0 else { continue }
             let quota = Self.quota(count, share * adaptiveFactor)
             let (calls, seconds) = quota >= 1 ? (Int(quota.rounded(.down)), window) : (1, window / quota)
-            result.append((calls, .seconds(seconds) + Self.transitAllowance))
+            result.append((calls, .seconds(seconds) + transitAllowance))
         }
         return result
     }

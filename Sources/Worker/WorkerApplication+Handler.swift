@@ -56,7 +56,7 @@ extension WorkerApplication {
             return TenantGateway(
                 name: tenant.name, client: client, limit: tenant.rateLimit, breaker: vlens.breaker,
                 maxRateWaiters: configuration.processing.maxInFlight / 4, userTokenFallback: tenant.userTokenFallback,
-                metrics: metrics, health: health, logger: logger)
+                transitAllowance: vlens.rateTransitAllowance, metrics: metrics, health: health, logger: logger)
         }
         return TenantGateways(defaultGateway: gateway(vlens.defaultTenant), named: vlens.tenants.mapValues(gateway))
     }

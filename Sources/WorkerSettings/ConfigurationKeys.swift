@@ -56,6 +56,8 @@ extension ConfigurationKey {
                   #"the tenant's limit, shared by the instances of the group (see `RATE_SHARE`); `unlimited` allowed"#),
             .init("VLENS_RATE_LIMIT_RPM", default: rate(tenantLimit.perMinute), secret: false,
                   #"the tenant's limit, shared by the instances of the group (see `RATE_SHARE`); `unlimited` allowed"#),
+            .init("VLENS_RATE_LIMIT_TRANSIT_MS", default: ms(RequestPacer.defaultTransitAllowance), secret: false,
+                  #"how much later than the calls before it a call may reach Vlens and still keep every window of the limit: calls go (window + this) / calls-per-window apart, which costs this share of each window (3 % of a per-second limit at 30 ms). Raise it when the way to Vlens is uneven (0–1000); see "Sharing a tenant's rate limit""#),
             .init("RATE_SHARE", default: WorkerConfiguration.RateShareMode.demand.rawValue, secret: false,
                   #"how the instances share each tenant's limit: `demand` (leases of the limit in the store, by how many captures wait at each instance; see "Sharing a tenant's rate limit") or `partitions` (by each instance's share of the capture topic's partitions; no store traffic)"#),
             .init("VLENS_TENANTS", default: nil, secret: false,

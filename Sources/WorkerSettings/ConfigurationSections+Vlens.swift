@@ -32,7 +32,9 @@ extension WorkerConfiguration.Vlens {
             failureThreshold: source.int("BREAKER_FAILURE_THRESHOLD", default: defaultBreaker.failureThreshold, range: 1...10_000),
             probeInterval: source.milliseconds("BREAKER_PROBE_INTERVAL_MS", default: defaultBreaker.probeInterval, range: 10...3_600_000)
         )
+        let transit = source.milliseconds("VLENS_RATE_LIMIT_TRANSIT_MS", default: RequestPacer.defaultTransitAllowance, range: 0...1000)
         vlens?.requestTimeout = timeout
+        vlens?.rateTransitAllowance = transit
         if let connections { vlens?.maxConnections = connections }
         vlens?.retry = retry
         vlens?.breaker = breaker

@@ -72,6 +72,9 @@ public struct WorkerConfiguration: Sendable {
         public var retry = RetryPolicy()
         /// `BREAKER_FAILURE_THRESHOLD`, `BREAKER_PROBE_INTERVAL_MS`.
         public var breaker = CircuitBreaker.Configuration()
+        /// `VLENS_RATE_LIMIT_TRANSIT_MS`: how much later than its predecessors a call may reach Vlens
+        /// and still keep every window of the limit. Default 30 ms.
+        public var rateTransitAllowance: Duration = RequestPacer.defaultTransitAllowance
         /// `RATE_SHARE`: how the instances of a group share each tenant's limit. Default ``RateShareMode/demand``.
         public var rateShare: RateShareMode = .demand
     }

@@ -35,7 +35,7 @@ package struct RateShareCoordinator: Service {
 
     package func run() async {
         let tenants = gateways.all.compactMap { gateway in
-            RateShareAllocation(limit: gateway.limit, leaseDuration: leaseDuration).map { (gateway, $0) }
+            RateShareAllocation(limit: gateway.limit, leaseDuration: leaseDuration, transitAllowance: gateway.transitAllowance).map { (gateway, $0) }
         }
         for (gateway, _) in tenants { gateway.setShare(0) }
         await cancelWhenGracefulShutdown {

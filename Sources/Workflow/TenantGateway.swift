@@ -12,6 +12,8 @@ package final class TenantGateway: Sendable {
     package let client: VlensClient
     /// The tenant's whole limit, which the instances of a group share.
     package let limit: RateLimit
+    /// How late a call may reach Vlens and still keep the pace (`VLENS_RATE_LIMIT_TRANSIT_MS`).
+    package let transitAllowance: Duration
     private let pacer: Mutex<RequestPacer>
     /// The line of this tenant's calls waiting for the pace.
     private let gate = RateGate()
@@ -32,14 +34,16 @@ package final class TenantGateway: Sendable {
 
     package init(
         name: String, client: VlensClient, limit: RateLimit, breaker: CircuitBreaker.Configuration, maxRateWaiters: Int,
-        userTokenFallback: Bool = false, metrics: WorkerMetrics, health: WorkerHealth, logger: Logger
+        userTokenFallback: Bool = false, transitAllowance: Duration = RequestPacer.defaultTransitAllowance,
+        metrics: WorkerMetrics, health: WorkerHealth, logger: Logger
     ) {
         self.name = name
         self.userTokenFallback = userTokenFallback
         self.maxRateWaiters = max(1, maxRateWaiters)
         self.client = client
         self.limit = limit
-        self.pacer = Mutex(RequestPacer(limit: limit))
+        self.transitAllowance = transitAllowance
+        self.pacer = Mutex(RequestPacer(limit: limit, transitAllowance: transitAllowance))
         self.breaker = Mutex(CircuitBreaker(configuration: breaker))
         self.metrics = metrics
         self.health = health

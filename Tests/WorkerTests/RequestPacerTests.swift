@@ -60,7 +60,7 @@ struct RequestPacerTests {
             pacer.setShare(share)
             let slots = sends(&pacer, count: 60, from: start + .milliseconds(7 * instance))
             for (index, slot) in slots.enumerated() {
-                arrivals.append(slot + (index % 2 == 0 ? RequestPacer.transitAllowance - .milliseconds(1) : .zero))
+                arrivals.append(slot + (index % 2 == 0 ? pacer.transitAllowance - .milliseconds(1) : .zero))
             }
         }
         arrivals.sort()

@@ -60,7 +60,9 @@ struct WorkflowResilienceTests {
             store: .postgres,
             partitions: 10,
             faults: faults,
-            environment: ["VLENS_RATE_LIMIT_RPS": "10", "VLENS_RATE_LIMIT_RPM": "unlimited"],
+            // Three workers and the simulator share this process and two cores: a call's way to the
+            // simulator varies more than over a network (up to ~20 ms with the cores busy), hence 50 ms.
+            environment: ["VLENS_RATE_LIMIT_RPS": "10", "VLENS_RATE_LIMIT_RPM": "unlimited", "VLENS_RATE_LIMIT_TRANSIT_MS": "50"],
             startWorker: false
         ) { harness in
             let applications = StartedApplications()
