@@ -150,34 +150,33 @@ public final class SQLiteVerificationStore: VerificationStore {
 
     public func complete(_ capture: CaptureKey, result: [UInt8], transactionState: [UInt8]?, at date: Date) async throws -> StoredResult {
         try await lock.withLock {
-            try await transaction {
-                let inserted = try await query(
-                    """
-                    INSERT INTO capture_results (capture_event_id, transaction_id, step, result, completed_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (capture_event_id) DO NOTHING
-                    RETURNING 1
-                    """,
-                    [.text(capture.captureEventID), .text(capture.transactionID), .text(capture.step), .blob(ByteBuffer(bytes: result)), .float(date.timeIntervalSince1970)]
-                ).count == 1
-                try await execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
-                guard inserted else {
-                    // Stored before (a replay or another writer): that result is the canonical one.
-                    guard let existing = try await fetchResult(capture.captureEventID) else {
-                        throw StoreError(code: .corrupt, message: "a capture result vanished during completion")
-                    }
-                    return existing
-                }
-                if let transactionState {
-                    try await execute(
-                        """
-                        INSERT INTO transaction_states (transaction_id, state, updated_at) VALUES (?, ?, ?)
-                        ON CONFLICT (transaction_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at
-                        """,
-                        [.text(capture.transactionID), .blob(ByteBuffer(bytes: transactionState)), .float(date.timeIntervalSince1970)]
-                    )
-                }
-                return StoredResult(captureEventID: capture.captureEventID, transactionID: capture.transactionID, step: capture.step, result: result, completedAt: date)
+            // One statement (migration 6's trigger): the result unless one is stored, the state only
+            // with a new result, the marker cleared. Each statement is a trip to the thread pool and back.
+            let resultBlob = ByteBuffer(bytes: result)
+            try await execute(
+                "INSERT INTO capture_completions (capture_event_id, transaction_id, step, result, completed_at, state) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    .text(capture.captureEventID), .text(capture.transactionID), .text(capture.step), .blob(resultBlob),
+                    .float(date.timeIntervalSince1970), transactionState.map { .blob(ByteBuffer(bytes: $0)) } ?? .null,
+                ]
+            )
+            // Whichever result is stored now is the canonical one: ours, or one stored before (a
+            // replay or another writer). Compared in SQLite, so ours is not read back.
+            let stored = try await query(
+                "SELECT result = ? AS ours, completed_at FROM capture_results WHERE capture_event_id = ?",
+                [.blob(resultBlob), .text(capture.captureEventID)]
+            )
+            guard let row = stored.first else {
+                throw StoreError(code: .corrupt, message: "a capture result vanished during completion")
             }
+            guard row.column("ours")?.integer == 1 else {
+                guard let existing = try await fetchResult(capture.captureEventID) else {
+                    throw StoreError(code: .corrupt, message: "a capture result vanished during completion")
+                }
+                return existing
+            }
+            let completedAt = row.column("completed_at")?.double.map { Date(timeIntervalSince1970: $0) } ?? date
+            return StoredResult(captureEventID: capture.captureEventID, transactionID: capture.transactionID, step: capture.step, result: result, completedAt: completedAt)
         }
     }
 

@@ -163,6 +163,35 @@ struct SchemaMigration: Sendable {
                 "ALTER TABLE in_flight_calls ADD COLUMN previous_started_at TIMESTAMPTZ",
             ]
         ),
+        SchemaMigration(
+            version: 6,
+            summary: "SQLite completes a capture in one statement (PostgreSQL already does, with a CTE)",
+            sqlite: [
+                // Inserting into the view runs the trigger's three writes as one atomic statement: the
+                // state is written only with a result that is new, the result unless one is stored,
+                // and the in-flight marker cleared either way.
+                """
+                CREATE VIEW capture_completions AS
+                SELECT r.capture_event_id, r.transaction_id, r.step, r.result, r.completed_at, s.state
+                FROM capture_results r LEFT JOIN transaction_states s ON s.transaction_id = r.transaction_id
+                """,
+                """
+                CREATE TRIGGER capture_completions_insert INSTEAD OF INSERT ON capture_completions
+                BEGIN
+                    INSERT INTO transaction_states (transaction_id, state, updated_at)
+                    SELECT NEW.transaction_id, NEW.state, NEW.completed_at
+                    WHERE NEW.state IS NOT NULL
+                        AND NOT EXISTS (SELECT 1 FROM capture_results WHERE capture_event_id = NEW.capture_event_id)
+                    ON CONFLICT (transaction_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at;
+                    INSERT INTO capture_results (capture_event_id, transaction_id, step, result, completed_at)
+                    VALUES (NEW.capture_event_id, NEW.transaction_id, NEW.step, NEW.result, NEW.completed_at)
+                    ON CONFLICT (capture_event_id) DO NOTHING;
+                    DELETE FROM in_flight_calls WHERE capture_event_id = NEW.capture_event_id;
+                END
+                """,
+            ],
+            postgres: []
+        ),
     ]
 
     /// Migration 3's columns that both engines spell the same (the others differ in type).

@@ -54,9 +54,18 @@ struct VerificationStoreTests {
     func secondCompletionKeepsFirstResult(engine: StoreEngine) async throws {
         try await withFreshStore(engine) { store, _ in
             _ = try await store.complete(capture, result: Array("first".utf8), transactionState: Array("s1".utf8), at: now)
+            // A replay calls again (a marker) and completes with another result and state.
+            _ = try await store.beginCall(capture, owner: "worker-b", at: now.addingTimeInterval(4))
             let second = try await store.complete(capture, result: Array("second".utf8), transactionState: Array("s2".utf8), at: now.addingTimeInterval(5))
             #expect(second.result == Array("first".utf8))
+            #expect(abs(second.completedAt.timeIntervalSince(now)) < 0.001)
             #expect(try await store.result(forCapture: capture.captureEventID)?.result == Array("first".utf8))
+            #expect(try await store.transactionState("txn-1") == Array("s1".utf8))
+            #expect(try await store.inFlightMarkers().isEmpty, "the replay's marker is cleared")
+            // The same result again: the stored one's time, not the new one's.
+            let same = try await store.complete(capture, result: Array("first".utf8), transactionState: Array("s3".utf8), at: now.addingTimeInterval(9))
+            #expect(same.result == Array("first".utf8))
+            #expect(abs(same.completedAt.timeIntervalSince(now)) < 0.001)
             #expect(try await store.transactionState("txn-1") == Array("s1".utf8))
         }
     }
