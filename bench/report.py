@@ -31,11 +31,22 @@ def budget(s):
     return f"{number(s['rssBudgetMB'], 0)} ({'within' if s['peakRSSMB'] <= s['rssBudgetMB'] else 'over'})"
 
 
+def cores(s):
+    """The machine's busy cores, and who used them when the run says (workers first)."""
+    total = number(s.get('machineBusyCores'), 2)
+    split = s.get('busyCoresByProcess')
+    if not split:
+        return total
+    order = ['workers', 'simulator', 'broker', 'driver', 'other']
+    parts = [f"{name} {split[name]:.2f}" for name in order if name in split]
+    return f"{total} ({', '.join(parts)})"
+
+
 def scenario_rows():
     yield ("| scenario | ordering | instances × in-flight | images | store | captures/s | Little bound | ratio "
            "| e2e p50 ms | e2e p99 ms | worker p50 ms | worker CPU s / 1,000 | peak RSS MB | peak held MB "
            "| RSS budget MB (64 + 1.5 × held) | Vlens calls / capture "
-           "| 429s | share of rate | machine busy cores | outcomes |")
+           "| 429s | share of rate | machine busy cores (by process) | outcomes |")
     yield "|" + "---|" * 20
     for s in scenarios:
         outcomes = ", ".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items()))
@@ -47,7 +58,7 @@ def scenario_rows():
                f"| {number(s['e2eP99Ms'], 0)} | {number(s['workerP50Ms'], 0)} | {number(s['cpuSecondsPer1000'])} "
                f"| {number(s['peakRSSMB'], 0)} | {number(s.get('peakInFlightMB'), 0)} | {budget(s)} "
                f"| {number(s['vlensCallsPerCapture'], 2)} | {s['responses429']} "
-               f"| {'–' if share is None else number(share, 0) + ' %'} | {number(s.get('machineBusyCores'), 2)} | {outcomes} |")
+               f"| {'–' if share is None else number(share, 0) + ' %'} | {cores(s)} | {outcomes} |")
 
 
 def micro_rows():

@@ -26,6 +26,8 @@ struct DriveCommand: AsyncParsableCommand {
     @Option(help: "Decoded bytes of each image.") var imageBytes = 300_000
     @Flag(help: "Run the workers in the exactly-once mode (KAFKA_EXACTLY_ONCE).") var exactlyOnce = false
     @Flag(help: "Skewed keys: 80 % of the transactions on 20 % of the partitions.") var skewedKeys = false
+    @Option(help: "NAME=PID of a process whose CPU over the window is reported (the simulator, the broker); repeatable.")
+    var watchPid: [String] = []
     @Option(help: "RATE_SHARE of the workers: demand or partitions (default: the worker's).") var rateShare: String?
     @Option(help: "Seconds from the first capture to the measuring window.") var warmup = 4.0
     @Option(help: "Seconds of the measuring window.") var duration = 12.0
@@ -39,13 +41,19 @@ struct DriveCommand: AsyncParsableCommand {
             throw ValidationError("set VLENS_API_KEY to an ApiKey the simulator accepts")
         }
         guard ["key", "partition"].contains(ordering) else { throw ValidationError("--ordering is key or partition") }
+        var watched: [String: Int32] = [:]
+        for entry in watchPid {
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let pid = Int32(parts[1]) else { throw ValidationError("--watch-pid takes NAME=PID, e.g. simulator=1234") }
+            watched[String(parts[0])] = pid
+        }
         let scenario = Scenario(
             name: name, bootstrapServers: servers, simulatorURL: simulatorURL, apiKey: apiKey, workerExecutable: worker,
             ordering: ordering, maxInFlight: maxInFlight, instances: instances, storeURL: storeURL, partitions: partitions,
             outstanding: outstanding ?? max(maxInFlight * instances * 3 / 2, maxInFlight * instances + 4),
             latencyProfile: latencyProfile, latencyMs: latencyMs, rateLimitRps: rateLimitRps,
             claimCheckURL: claimCheckURL, claimCheckDirectory: claimCheckDir, imageBytes: imageBytes, exactlyOnce: exactlyOnce,
-            keySkew: skewedKeys ? KeySkew() : nil, rateShare: rateShare,
+            keySkew: skewedKeys ? KeySkew() : nil, rateShare: rateShare, watchedProcesses: watched,
             warmup: warmup, duration: duration, logDirectory: URL(fileURLWithPath: logDirectory))
         let figures = try await ScenarioRun(scenario: scenario).run()
         let encoder = JSONEncoder()
@@ -78,6 +86,8 @@ struct Scenario: Sendable {
     var keySkew: KeySkew?
     /// `RATE_SHARE` of the workers; `nil` keeps the worker's default.
     var rateShare: String?
+    /// Other processes whose CPU over the window is reported, by name (`--watch-pid`).
+    var watchedProcesses: [String: Int32] = [:]
     var warmup: Double
     var duration: Double
     var logDirectory: URL

@@ -34,6 +34,9 @@ struct ScenarioFigures: Codable, Sendable {
     var rssBudgetMB: Double
     /// The machine's busy cores over the window (workers, simulator, broker, store, driver).
     var machineBusyCores: Double
+    /// Of those, by process: `workers`, `driver` (the load and result consumer), `simulator`,
+    /// `broker` when the script names them, and `other` (the rest: the store, the kernel, anything).
+    var busyCoresByProcess: [String: Double]
     var vlensCallsPerCapture: Double
     var responses429: Int
     /// Vlens calls per second over the window, as a share of the rate limit.

@@ -34,6 +34,8 @@ extension ScenarioRun {
             peakInFlightMB: Double(measured.peakInFlightBytes) / 1_048_576,
             rssBudgetMB: 64 + 1.5 * Double(measured.peakInFlightBytes) / 1_048_576,
             machineBusyCores: measured.machineBusyCores,
+            busyCoresByProcess: measured.busyCoresByProcess.merging(
+                ["other": max(0, measured.machineBusyCores - measured.busyCoresByProcess.values.reduce(0, +))]) { a, _ in a },
             vlensCallsPerCapture: count > 0 ? Double(calls) / Double(count) : 0,
             responses429: ledger.rateLimitedCalls,
             rateShare: scenario.rateLimitRps.map { callsPerSecond / $0 },

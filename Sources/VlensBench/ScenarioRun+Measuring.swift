@@ -14,6 +14,9 @@ extension ScenarioRun {
         var cpuSeconds: Double
         /// The whole machine's busy cores over the window (all processes, the driver's too).
         var machineBusyCores: Double
+        /// Busy cores over the window by process: `workers`, `driver` (this process: load and
+        /// result consumer) and each watched process.
+        var busyCoresByProcess: [String: Double]
         /// The largest worker's peak resident set at the window's end.
         var peakRSSBytes: Int
         /// The most record bytes one worker's engine held (its `vlens_worker_in_flight_bytes`), warm-up included.
@@ -38,6 +41,16 @@ extension ScenarioRun {
             consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
             try consumer.subscribe(topics: [topics.results])
         }
+    }
+
+    /// CPU seconds so far of this process (`driver`) and of each watched process, by name.
+    private func otherProcessesCPU() -> [String: Double] {
+        var seconds: [String: Double] = [:]
+        if let own = ProcSample(pid: getpid()) { seconds["driver"] = own.cpuSeconds }
+        for (name, pid) in scenario.watchedProcesses {
+            if let sample = ProcSample(pid: pid) { seconds[name] = sample.cpuSeconds }
+        }
+        return seconds
     }
 
     /// Keeps `outstanding` captures waiting, answers each result with the transaction's next capture,
@@ -105,12 +118,18 @@ extension ScenarioRun {
         try await Task.sleep(for: .seconds(windowStart.timeIntervalSinceNow))
         let cpuAtStart = workers.compactMap(\.sample?.cpuSeconds).reduce(0, +)
         let machineAtStart = MachineCPU.busySeconds()
+        let othersAtStart = otherProcessesCPU()
         progress("window open")
         try await Task.sleep(for: .seconds(windowEnd.timeIntervalSinceNow))
         let endSamples = workers.compactMap(\.sample)
         let machineAtEnd = MachineCPU.busySeconds()
+        let othersAtEnd = otherProcessesCPU()
         guard endSamples.count == workers.count else { throw BenchError("a worker exited during the window; see \(scenario.logDirectory.path)") }
         let cpuAtEnd = endSamples.map(\.cpuSeconds).reduce(0, +)
+        var busyCores = ["workers": (cpuAtEnd - cpuAtStart) / scenario.duration]
+        for (name, atEnd) in othersAtEnd {
+            if let atStart = othersAtStart[name] { busyCores[name] = (atEnd - atStart) / scenario.duration }
+        }
         // Let results completed inside the window arrive (delivery and the consumer's fetch).
         try await Task.sleep(for: .milliseconds(1500))
         state.withLock { $0.stopping = true }
@@ -119,7 +138,7 @@ extension ScenarioRun {
         progress("window closed: \(samples.count) results in it")
         return Measured(
             samples: samples, windowStart: windowStart, windowEnd: windowEnd, cpuSeconds: cpuAtEnd - cpuAtStart,
-            machineBusyCores: (machineAtEnd - machineAtStart) / scenario.duration,
+            machineBusyCores: (machineAtEnd - machineAtStart) / scenario.duration, busyCoresByProcess: busyCores,
             peakRSSBytes: endSamples.map(\.peakRSSBytes).max() ?? 0, peakInFlightBytes: inFlight.peak.withLock { $0 })
     }
 }
