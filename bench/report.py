@@ -44,17 +44,17 @@ def cores(s):
 
 def scenario_rows():
     yield ("| scenario | ordering | instances × in-flight | images | store | captures/s | Little bound | ratio "
-           "| e2e p50 ms | e2e p99 ms | worker p50 ms | worker CPU s / 1,000 | peak RSS MB | peak held MB "
+           "| mean in flight | e2e p50 ms | e2e p99 ms | worker p50 ms | worker CPU s / 1,000 | peak RSS MB | peak held MB "
            "| RSS budget MB (64 + 1.5 × held) | Vlens calls / capture "
            "| 429s | share of rate | machine busy cores (by process) | outcomes |")
-    yield "|" + "---|" * 20
+    yield "|" + "---|" * 21
     for s in scenarios:
         outcomes = ", ".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items()))
         share = None if s.get("rateShare") is None else 100 * s["rateShare"]
         limit = "" if s.get("rateLimitRps") is None else f" (limit {s['rateLimitRps']:g}/s)"
         yield (f"| {s['name']} | {s['ordering']} | {s['instances']} × {s['maxInFlight']} | {s['images']} | {s['store']} "
                f"| **{number(s['capturesPerSecond'])}** | {number(s['littleBound'])}{limit} "
-               f"| {number(s['capturesPerSecond'] / s['littleBound'], 2)} | {number(s['e2eP50Ms'], 0)} "
+               f"| {number(s['capturesPerSecond'] / s['littleBound'], 2)} | {number(s.get('meanInFlightRecords'), 0)} | {number(s['e2eP50Ms'], 0)} "
                f"| {number(s['e2eP99Ms'], 0)} | {number(s['workerP50Ms'], 0)} | {number(s['cpuSecondsPer1000'])} "
                f"| {number(s['peakRSSMB'], 0)} | {number(s.get('peakInFlightMB'), 0)} | {budget(s)} "
                f"| {number(s['vlensCallsPerCapture'], 2)} | {s['responses429']} "

@@ -30,6 +30,9 @@ struct ScenarioFigures: Codable, Sendable {
     var peakRSSMB: Double
     /// The most event bytes one worker held in flight (`vlens_worker_in_flight_bytes`, scraped), MB.
     var peakInFlightMB: Double
+    /// Records in flight in all workers together, mean over the window: how many of their
+    /// `instances × maxInFlight` slots had work. Below the limit, the workers waited for captures.
+    var meanInFlightRecords: Double?
     /// The memory budget for that: 64 MB + 1.5 × `peakInFlightMB` (issue 19).
     var rssBudgetMB: Double
     /// The machine's busy cores over the window (workers, simulator, broker, store, driver).

@@ -21,6 +21,8 @@ extension ScenarioRun {
         var peakRSSBytes: Int
         /// The most record bytes one worker's engine held (its `vlens_worker_in_flight_bytes`), warm-up included.
         var peakInFlightBytes: Int
+        /// Records in flight in all workers together, mean over the window (`nil`: never scraped).
+        var meanInFlightRecords: Double?
     }
 
     /// The driver's Kafka clients: a producer for captures, a consumer of the results. The consumer
@@ -105,7 +107,7 @@ extension ScenarioRun {
                 }
             }
         }
-        let inFlight = InFlightBytesProbe(ports: workers.map(\.httpPort), httpClient: httpClient)
+        let inFlight = InFlightProbe(ports: workers.map(\.httpPort), httpClient: httpClient)
         let probe = Task { await inFlight.run() }
         defer {
             results.cancel()
@@ -139,6 +141,7 @@ extension ScenarioRun {
         return Measured(
             samples: samples, windowStart: windowStart, windowEnd: windowEnd, cpuSeconds: cpuAtEnd - cpuAtStart,
             machineBusyCores: (machineAtEnd - machineAtStart) / scenario.duration, busyCoresByProcess: busyCores,
-            peakRSSBytes: endSamples.map(\.peakRSSBytes).max() ?? 0, peakInFlightBytes: inFlight.peak.withLock { $0 })
+            peakRSSBytes: endSamples.map(\.peakRSSBytes).max() ?? 0, peakInFlightBytes: inFlight.peak.withLock { $0 },
+            meanInFlightRecords: inFlight.meanRecords(from: windowStart, to: windowEnd))
     }
 }
