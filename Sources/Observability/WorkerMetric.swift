@@ -61,7 +61,7 @@ public enum WorkerMetric: String, CaseIterable, Sendable, Encodable {
         case .deadLetters: "dead letters published, by reason"
         case .vlensRequestDuration: "Vlens call duration, by step and HTTP status class"
         case .vlensRetries: "Vlens calls retried, by step and error code"
-        case .uncertainRepeatCalls: "Vlens calls repeated after an attempt whose outcome is unknown (a lost reply or a crash mid-call), by step"
+        case .uncertainRepeatCalls: "Vlens calls repeated after an attempt whose outcome is unknown (a lost reply, or a worker that stopped mid-call or while the capture waited for its pace slot), by step"
         case .breakerOpen: "1 while a tenant's circuit breaker is open, by tenant"
         case .breakerTransitions: "circuit breaker transitions, by tenant and state entered"
         case .rateLimiterWait: "time a call waited for its tenant's rate limit, by tenant"
