@@ -1,3 +1,4 @@
+import Foundation
 import Verification
 
 /// Encodes captures byte for byte as `CaptureSubmitted.encodedJSON()` does, without running
@@ -18,10 +19,21 @@ enum CaptureEncoder {
         return json
     }
 
+    /// Where `needle` first starts in `haystack`, comparing through raw buffers: the JSON holds the
+    /// images already put in (hundreds of KB), and a search through array slices was the driver's
+    /// largest cost.
     private static func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        return (0...(haystack.count - needle.count)).first { start in
-            haystack[start..<(start + needle.count)].elementsEqual(needle)
+        guard let head = needle.first, haystack.count >= needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin in
+                var start = 0
+                let last = hay.count - pin.count
+                while start <= last {
+                    if hay[start] == head, memcmp(hay.baseAddress! + start, pin.baseAddress!, pin.count) == 0 { return start }
+                    start += 1
+                }
+                return nil
+            }
         }
     }
 }
