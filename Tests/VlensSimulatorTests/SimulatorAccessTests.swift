@@ -69,6 +69,18 @@ struct SimulatorAccessTests {
         #expect(limiter.admit(key: "k", limit: .unlimited, nowMilliseconds: start) == nil)
     }
 
+    @Test("a call that arrived in a window already left is counted in the current one: windows never move back")
+    func lateArrivalCountsInCurrentWindow() {
+        var limiter = RateLimiter()
+        let limit = RateLimit(perSecond: 2, perMinute: nil)
+        let start: Int64 = 1_700_000_081_000
+        #expect(limiter.admit(key: "k", limit: limit, nowMilliseconds: start + 1_000) == nil)
+        // Arrived in the second before, reached the counter after: it takes the current window's
+        // second place, and does not reset the window to the earlier second.
+        #expect(limiter.admit(key: "k", limit: limit, nowMilliseconds: start + 900) == nil)
+        #expect(limiter.admit(key: "k", limit: limit, nowMilliseconds: start + 1_100) == 1)
+    }
+
     @Test("over sockets, a burst beyond 10 per second gets 429 with Retry-After: 1")
     func perSecond() async throws {
         try await SimulatorHTTP.withSimulator(faults: SimulatorFaults(rateLimit: RateLimit(perSecond: 10, perMinute: nil))) { server, http in
