@@ -1,13 +1,17 @@
 import NIOCore
 
-/// Writes a flat JSON object straight into a `ByteBuffer`. Base64 images go in with one copy: they need no
-/// escaping, which a single scan confirms (strings that do need it are escaped correctly, byte by byte).
-/// Package-visible for the micro-benchmarks (`Sources/VlensMicroBench`).
+/// Writes a flat JSON object as a ``JSONBody``. Base64 images need no escaping, which a single scan
+/// confirms: they go in as views, copied only when the body is read (strings that do need escaping
+/// are escaped correctly, byte by byte). Package-visible for the micro-benchmarks (`Sources/VlensMicroBench`).
 package struct JSONBodyWriter {
-    private(set) var buffer: ByteBuffer
+    private var buffer: ByteBuffer
+    private var segments: [JSONBody.Segment] = []
+    private let allocator: ByteBufferAllocator
     private var isEmpty = true
 
+    /// `capacity`: the bytes expected outside the images (keys, short values).
     package init(allocator: ByteBufferAllocator = ByteBufferAllocator(), capacity: Int) {
+        self.allocator = allocator
         buffer = allocator.buffer(capacity: capacity + 2)
         buffer.writeInteger(UInt8(ascii: "{"))
     }
@@ -18,12 +22,14 @@ package struct JSONBodyWriter {
         writeString(value)
     }
 
-    /// A base64 value, as bytes: one copy into the body (escaped byte by byte, should it need it).
+    /// A base64 value, as a view of `value` (escaped byte by byte into a copy, should it need it).
     package mutating func field(_ key: StaticString, base64 value: ArraySlice<UInt8>) {
         writeKey(key)
         buffer.writeInteger(UInt8(ascii: "\""))
         if !value.withUnsafeBufferPointer(Self.needsEscaping) {
-            buffer.writeBytes(value)
+            segments.append(.text(buffer))
+            segments.append(.image(value))
+            buffer = allocator.buffer(capacity: 128)
         } else {
             for byte in value { writeEscaped(byte) }
         }
@@ -35,9 +41,15 @@ package struct JSONBodyWriter {
         buffer.writeStaticString(value ? "true" : "false")
     }
 
-    package mutating func finish() -> ByteBuffer {
+    /// The body, its images still views.
+    package mutating func finishBody() -> JSONBody {
         buffer.writeInteger(UInt8(ascii: "}"))
-        return buffer
+        return JSONBody(segments: segments + [.text(buffer)])
+    }
+
+    /// The body in one buffer.
+    package mutating func finish() -> ByteBuffer {
+        finishBody().joined(allocator: allocator)
     }
 
     private mutating func writeKey(_ key: StaticString) {

@@ -2,34 +2,46 @@ import AsyncHTTPClient
 import NIOCore
 import Synchronization
 
-/// A request body the HTTP client takes once and this side then forgets, so a megabyte-sized
-/// Vlens body is freed as soon as the connection has written it, not when the answer arrives
-/// (about a second later). A second read (a client retrying the request) gets no bytes and the
-/// request fails on its length: the step runner's retry then builds a new body.
+/// A request body the HTTP client reads once, a chunk at a time: each chunk is copied from the
+/// body's pieces when the connection asks for it (after the one before was taken), so a request
+/// being written holds about a chunk, not a second copy of its images, and nothing once written
+/// (the answer comes about a second later). A second read (a client retrying the request) gets no
+/// bytes and the request fails on its length: the step runner's retry then builds a new body.
 struct OneShotBody: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
 
     fileprivate final class Slot: Sendable {
-        let buffer: Mutex<ByteBuffer?>
-        init(_ buffer: ByteBuffer) { self.buffer = Mutex(buffer) }
+        let reader: Mutex<JSONBody.Reader>
+        init(_ body: JSONBody) { reader = Mutex(JSONBody.Reader(body)) }
     }
 
     private let slot: Slot
+    private let count: Int
 
-    private init(_ buffer: ByteBuffer) { slot = Slot(buffer) }
-
-    /// The body for `buffer`, with its length known up front (a `Content-Length`, no chunking).
-    static func body(_ buffer: ByteBuffer) -> HTTPClientRequest.Body {
-        .stream(OneShotBody(buffer), length: .known(Int64(buffer.readableBytes)))
+    init(_ body: JSONBody) {
+        slot = Slot(body)
+        count = body.count
     }
+
+    /// The request body for `body`, with its length known up front (a `Content-Length`, no chunked encoding).
+    static func body(_ body: JSONBody) -> HTTPClientRequest.Body {
+        OneShotBody(body).requestBody
+    }
+
+    var requestBody: HTTPClientRequest.Body { .stream(self, length: .known(Int64(count))) }
+
+    /// The bytes the connection has taken so far.
+    var bytesTaken: Int { slot.reader.withLock { $0.bytesRead } }
 
     struct AsyncIterator: AsyncIteratorProtocol {
         fileprivate let slot: Slot
+        private let allocator = ByteBufferAllocator()
+
+        fileprivate init(slot: Slot) { self.slot = slot }
+
         mutating func next() async -> ByteBuffer? {
-            slot.buffer.withLock { buffer in
-                defer { buffer = nil }
-                return buffer
-            }
+            let allocator = self.allocator
+            return slot.reader.withLock { $0.next(upTo: JSONBody.chunkBytes, allocator: allocator) }
         }
     }
 

@@ -10,14 +10,14 @@ extension VlensClient {
     /// configuration's), `client_transaction_id`, `request_id`),
     /// sends it and classifies the answer.
     func sendStep(
-        _ step: VlensStep, context: VlensCallContext, imageBytes: Int, fields: (inout JSONBodyWriter) -> Void
+        _ step: VlensStep, context: VlensCallContext, fields: (inout JSONBodyWriter) -> Void
     ) async throws -> VlensStepResponse {
         var request = HTTPClientRequest(url: baseURL + step.path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         addHeaders(to: &request, bearer: context.userToken, traceparent: context.traceparent, tracestate: context.tracestate)
-        // Only the request holds the body, once: it is freed when written, not when Vlens answers.
-        request.body = OneShotBody.body(stepBody(context: context, imageBytes: imageBytes, fields: fields))
+        // Only the request holds the body, read once in chunks: nothing of it is kept until Vlens answers.
+        request.body = OneShotBody.body(stepBody(context: context, fields: fields))
 
         let (status, retryAfter, buffer) = try await execute(request, step: step)
         let response = try? JSONDecoder().decode(VlensStepResponse.self, from: buffer)
@@ -33,13 +33,13 @@ extension VlensClient {
     }
 
     /// The step's JSON body: the caller's fields, then `getExtractedData`, `client_transaction_id`, `request_id`.
-    private func stepBody(context: VlensCallContext, imageBytes: Int, fields: (inout JSONBodyWriter) -> Void) -> ByteBuffer {
-        var body = JSONBodyWriter(capacity: imageBytes + 256)
+    private func stepBody(context: VlensCallContext, fields: (inout JSONBodyWriter) -> Void) -> JSONBody {
+        var body = JSONBodyWriter(capacity: 256)
         fields(&body)
         body.field("getExtractedData", context.getExtractedData ?? configuration.getExtractedData)
         body.field("client_transaction_id", context.clientTransactionId)
         body.field("request_id", context.requestId)
-        return body.finish()
+        return body.finishBody()
     }
 
     func sendAdmin<Result: Decodable>(

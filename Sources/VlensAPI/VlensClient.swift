@@ -57,7 +57,7 @@ public final class VlensClient: Sendable {
     public func verifyIDFront(base64 image: ArraySlice<UInt8>, transactionId: String? = nil, context: VlensCallContext) async throws
         -> VlensStepResponse
     {
-        try await sendStep(.idFront, context: context, imageBytes: image.count) { body in
+        try await sendStep(.idFront, context: context) { body in
             body.field("image", base64: image)
             body.field("transaction_id", transactionId)
         }
@@ -74,7 +74,7 @@ public final class VlensClient: Sendable {
     public func verifyIDBack(base64 image: ArraySlice<UInt8>, transactionId: String? = nil, context: VlensCallContext) async throws
         -> VlensStepResponse
     {
-        try await sendStep(.idBack, context: context, imageBytes: image.count) { body in
+        try await sendStep(.idBack, context: context) { body in
             body.field("image", base64: image)
             body.field("transaction_id", transactionId)
         }
@@ -95,8 +95,7 @@ public final class VlensClient: Sendable {
         idBase64 idImage: ArraySlice<UInt8>, faces: (ArraySlice<UInt8>, ArraySlice<UInt8>, ArraySlice<UInt8>), transactionId: String,
         context: VlensCallContext
     ) async throws -> VlensStepResponse {
-        let size = idImage.count + faces.0.count + faces.1.count + faces.2.count
-        return try await sendStep(.liveness, context: context, imageBytes: size) { body in
+        try await sendStep(.liveness, context: context) { body in
             body.field("image", base64: idImage)
             body.field("face_1", base64: faces.0)
             body.field("face_2", base64: faces.1)
@@ -112,7 +111,7 @@ public final class VlensClient: Sendable {
         guard context.userToken != nil else {
             throw VlensError(code: .badRequest, category: .invalidRequest, step: .link)
         }
-        return try await sendStep(.link, context: context, imageBytes: 0) { body in
+        return try await sendStep(.link, context: context) { body in
             body.field("transactionId", transactionId)
         }
     }
