@@ -32,6 +32,7 @@ public enum WorkerMetric: String, CaseIterable, Sendable, Encodable {
     case parkExpired = "vlens_worker_park_expired_total"
     case inFlightRecords = "vlens_worker_in_flight_records"
     case inFlightBytes = "vlens_worker_in_flight_bytes"
+    case peakInFlightBytes = "vlens_worker_in_flight_bytes_peak"
     case commitLag = "vlens_worker_commit_lag"
     case queuedRecords = "vlens_worker_queued_records"
     case handlerDuration = "vlens_worker_handler_duration_seconds"
@@ -42,7 +43,8 @@ public enum WorkerMetric: String, CaseIterable, Sendable, Encodable {
     public var kind: Kind {
         switch self {
         case .breakerOpen, .rateShare, .unownedPartitions, .assignedPartitions, .consumerLag, .parkedCaptures,
-             .parkedBytes, .parkedOldestAge, .inFlightRecords, .inFlightBytes, .commitLag, .queuedRecords:
+             .parkedBytes, .parkedOldestAge, .inFlightRecords, .inFlightBytes, .peakInFlightBytes, .commitLag,
+             .queuedRecords:
             .gauge
         case .vlensRequestDuration, .rateLimiterWait, .storeDuration, .parkedDuration, .handlerDuration:
             .histogram
@@ -84,6 +86,7 @@ public enum WorkerMetric: String, CaseIterable, Sendable, Encodable {
         case .parkExpired: "parked captures failed for good (age or attempts ran out), by tenant"
         case .inFlightRecords: "records the engine holds (queued or running)"
         case .inFlightBytes: "bytes of the records the engine holds"
+        case .peakInFlightBytes: "the most bytes of records the engine held at once since it started (exact, not sampled)"
         case .commitLag: "records received past the partition's commit point, by topic and partition"
         case .queuedRecords: "records waiting behind an earlier record of their transaction, by topic and partition"
         case .handlerDuration: "time to handle one record, by outcome (completed or thrown)"

@@ -139,6 +139,7 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
     public func recordSnapshot(_ snapshot: ProcessingSnapshot) {
         gauge(.inFlightRecords).record(snapshot.inFlightRecords)
         gauge(.inFlightBytes).record(snapshot.inFlightBytes)
+        gauge(.peakInFlightBytes).record(snapshot.peakInFlightBytes)
         for (partition, load) in snapshot.partitions {
             let labels = [("topic", partition.topic), ("partition", String(partition.partition))]
             gauge(.commitLag, labels).record(load.commitLag)

@@ -39,6 +39,8 @@ struct EngineState<Record: ProcessingRecord> {
     private var nextEpoch: UInt64 = 0
     private(set) var heldRecords = 0
     private(set) var heldBytes = 0
+    /// The most bytes held at once since the engine started.
+    private(set) var peakHeldBytes = 0
     private var overLimit = false
     private(set) var shuttingDown = false
     private var pauseDirty = false
@@ -92,6 +94,7 @@ struct EngineState<Record: ProcessingRecord> {
         partitions[partition]!.held += 1
         heldRecords += 1
         heldBytes += record.byteCount
+        peakHeldBytes = max(peakHeldBytes, heldBytes)
         let start = scheduler.enqueue(dispatch, lane: dispatch.lane)
         if let start { partitions[start.record.topicPartition]!.running += 1 }
         if !overLimit, heldRecords >= configuration.maxQueuedRecords || heldBytes >= configuration.maxInFlightBytes {
@@ -270,7 +273,8 @@ struct EngineState<Record: ProcessingRecord> {
 
     func snapshot() -> ProcessingSnapshot {
         var result = ProcessingSnapshot(
-            inFlightRecords: heldRecords, runningRecords: scheduler.running, inFlightBytes: heldBytes)
+            inFlightRecords: heldRecords, runningRecords: scheduler.running, inFlightBytes: heldBytes,
+            peakInFlightBytes: peakHeldBytes)
         for (partition, state) in partitions {
             result.partitions[partition] = ProcessingSnapshot.Partition(
                 queuedRecords: state.held - state.running, runningRecords: state.running,

@@ -8,12 +8,16 @@ public struct ProcessingSnapshot: Sendable, Equatable {
     public var runningRecords: Int
     /// Bytes of the records the engine holds.
     public var inFlightBytes: Int
+    /// The most bytes the engine held at once since it started: exact, where a gauge of
+    /// ``inFlightBytes`` read now and then misses the peaks between readings.
+    public var peakInFlightBytes: Int
     /// Per owned partition.
     public var partitions: [KafkaTopicPartition: Partition] = [:]
 
-    public init(inFlightRecords: Int, runningRecords: Int, inFlightBytes: Int) {
+    public init(inFlightRecords: Int, runningRecords: Int, inFlightBytes: Int, peakInFlightBytes: Int? = nil) {
         self.inFlightRecords = inFlightRecords
         self.runningRecords = runningRecords
         self.inFlightBytes = inFlightBytes
+        self.peakInFlightBytes = max(peakInFlightBytes ?? inFlightBytes, inFlightBytes)
     }
 }

@@ -2,18 +2,23 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 
-/// Scrapes each worker's `/metrics` until cancelled, for two of the engine's gauges:
-/// `vlens_worker_in_flight_bytes` (the record bytes it holds, queued or running), whose largest
-/// value is the in-flight bytes to set the peak RSS against, and `vlens_worker_in_flight_records`,
-/// whose mean over the window says how many of its slots the worker had work for.
+/// Scrapes each worker's `/metrics` until cancelled, for three of the engine's gauges:
+/// `vlens_worker_in_flight_bytes_peak` (the most record bytes it held at once, queued or running),
+/// the in-flight bytes to set the peak RSS against; `vlens_worker_in_flight_bytes` (what it holds
+/// when the engine last updated its gauges, once a second), whose largest reading shows how much a
+/// sampled gauge misses; and `vlens_worker_in_flight_records`, whose mean over the window says how
+/// many of its slots the worker had work for.
 struct InFlightProbe: Sendable {
+    static let peakBytesMetric = "vlens_worker_in_flight_bytes_peak"
     static let bytesMetric = "vlens_worker_in_flight_bytes"
     static let recordsMetric = "vlens_worker_in_flight_records"
 
     let ports: [Int]
     let httpClient: HTTPClient
-    /// The most bytes one worker held.
+    /// The most bytes one worker held at once (its exact high-water mark).
     let peak = Shared(0)
+    /// The largest reading of one worker's in-flight bytes gauge.
+    let sampledPeak = Shared(0)
     /// Records in flight in all workers together, by when they were scraped.
     let records = Shared<[(at: Date, count: Int)]>([])
 
@@ -24,7 +29,8 @@ struct InFlightProbe: Sendable {
             var total: Int?
             for port in ports {
                 guard let exposition = await scrape(port: port) else { continue }
-                if let bytes = Self.value(of: Self.bytesMetric, in: exposition) { peak.withLock { $0 = max($0, bytes) } }
+                if let bytes = Self.value(of: Self.peakBytesMetric, in: exposition) { peak.withLock { $0 = max($0, bytes) } }
+                if let bytes = Self.value(of: Self.bytesMetric, in: exposition) { sampledPeak.withLock { $0 = max($0, bytes) } }
                 if let count = Self.value(of: Self.recordsMetric, in: exposition) { total = (total ?? 0) + count }
             }
             if let total { records.withLock { $0.append((Date(), total)) } }

@@ -28,8 +28,11 @@ struct ScenarioFigures: Codable, Sendable {
     var workerP50Ms: Double
     var cpuSecondsPer1000: Double
     var peakRSSMB: Double
-    /// The most event bytes one worker held in flight (`vlens_worker_in_flight_bytes`, scraped), MB.
+    /// The most event bytes one worker held in flight at once (`vlens_worker_in_flight_bytes_peak`), MB.
     var peakInFlightMB: Double
+    /// The largest reading of the once-a-second gauge `vlens_worker_in_flight_bytes`, MB: below
+    /// `peakInFlightMB` when the peaks fall between readings.
+    var sampledPeakInFlightMB: Double
     /// Records in flight in all workers together, mean over the window: how many of their
     /// `instances × maxInFlight` slots had work. Below the limit, the workers waited for captures.
     var meanInFlightRecords: Double?

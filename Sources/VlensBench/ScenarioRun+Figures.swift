@@ -32,6 +32,7 @@ extension ScenarioRun {
             cpuSecondsPer1000: count > 0 ? measured.cpuSeconds / Double(count) * 1000 : 0,
             peakRSSMB: Double(measured.peakRSSBytes) / 1_048_576,
             peakInFlightMB: Double(measured.peakInFlightBytes) / 1_048_576,
+            sampledPeakInFlightMB: Double(measured.sampledPeakInFlightBytes) / 1_048_576,
             meanInFlightRecords: measured.meanInFlightRecords,
             rssBudgetMB: 64 + 1.5 * Double(measured.peakInFlightBytes) / 1_048_576,
             machineBusyCores: measured.machineBusyCores,

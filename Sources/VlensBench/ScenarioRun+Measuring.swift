@@ -19,8 +19,10 @@ extension ScenarioRun {
         var busyCoresByProcess: [String: Double]
         /// The largest worker's peak resident set at the window's end.
         var peakRSSBytes: Int
-        /// The most record bytes one worker's engine held (its `vlens_worker_in_flight_bytes`), warm-up included.
+        /// The most record bytes one worker's engine held at once (`vlens_worker_in_flight_bytes_peak`), warm-up included.
         var peakInFlightBytes: Int
+        /// The largest reading of the once-a-second `vlens_worker_in_flight_bytes`.
+        var sampledPeakInFlightBytes: Int
         /// Records in flight in all workers together, mean over the window (`nil`: never scraped).
         var meanInFlightRecords: Double?
     }
@@ -142,6 +144,7 @@ extension ScenarioRun {
             samples: samples, windowStart: windowStart, windowEnd: windowEnd, cpuSeconds: cpuAtEnd - cpuAtStart,
             machineBusyCores: (machineAtEnd - machineAtStart) / scenario.duration, busyCoresByProcess: busyCores,
             peakRSSBytes: endSamples.map(\.peakRSSBytes).max() ?? 0, peakInFlightBytes: inFlight.peak.withLock { $0 },
+            sampledPeakInFlightBytes: inFlight.sampledPeak.withLock { $0 },
             meanInFlightRecords: inFlight.meanRecords(from: windowStart, to: windowEnd))
     }
 }

@@ -98,9 +98,15 @@ struct EngineBehaviourTests {
             #expect(snapshot.inFlightRecords <= configuration.maxQueuedRecords)
             #expect(snapshot.runningRecords == 4)
             #expect(snapshot.partitions.values.allSatisfy { $0.paused })
+            #expect(snapshot.peakInFlightBytes == snapshot.inFlightBytes)  // nothing finished yet
             gate.openAll()
             await recorder.wait { $0.allCommitted }
             #expect(source.pausedPartitions.isEmpty)
+            // The high-water mark stays where it was, though the engine now holds nothing.
+            let drained = engine.snapshot()
+            #expect(drained.inFlightBytes == 0)
+            #expect(drained.peakInFlightBytes >= snapshot.inFlightBytes)
+            #expect(drained.peakInFlightBytes < configuration.maxInFlightBytes + 51)
             engine.beginShutdown()
             try await group.next()
         }

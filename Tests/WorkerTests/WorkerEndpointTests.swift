@@ -54,6 +54,7 @@ struct WorkerEndpointTests {
                 "vlens_worker_store_duration_seconds_bucket",
                 #"vlens_worker_dead_letters_total{reason="malformed_json"}"#,
                 "vlens_worker_in_flight_records",
+                "vlens_worker_in_flight_bytes_peak",
                 "vlens_worker_assigned_partitions",
                 "vlens_worker_rebalances_total",
                 "vlens_worker_commit_lag",
