@@ -1,7 +1,8 @@
 extension ProcessingEngine {
-    /// Runs a record, then in the same task whatever record the scheduler starts in its slot.
-    func execute(_ first: Dispatch<Source.Record>) async {
-        var next: Dispatch<Source.Record>? = first
+    /// Runs a record, then in the same task whatever record the scheduler starts in its slot. Each
+    /// record is let go once it finished: `first` is consumed, so it does not stay for the slot's life.
+    func execute(_ first: consuming Dispatch<Source.Record>) async {
+        var next: Dispatch<Source.Record>? = consume first
         while let dispatch = next {
             let completed = await handle(dispatch)
             var action = state.withLock { $0.onFinished(dispatch, completed: completed) }

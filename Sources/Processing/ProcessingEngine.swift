@@ -99,7 +99,8 @@ where Handler.Record == Source.Record, Handler.Output == Source.Output {
             for await work in self.work.stream {
                 switch work {
                 case .handle(let dispatch):
-                    group.addTask { await self.execute(dispatch) }
+                    let handOff = DispatchHandOff(dispatch)
+                    group.addTask { await self.execute(handOff.take()) }
                 case .revocation(let revocation):
                     group.addTask { await self.finishRevocation(revocation) }
                 }
