@@ -10,9 +10,9 @@ import Tracing
 ///
 /// With a URL, sampled spans are exported there over OTLP/HTTP (protobuf),
 /// in batches; a refused or failed export is retried by the exporter, and spans beyond the queue
-/// are dropped and logged, so export never slows the worker down. Without one, spans only carry
-/// the trace on. swift-otel also reads its standard variables (`OTEL_EXPORTER_OTLP_*`, `OTEL_BSP_*`)
-/// from the environment.
+/// are dropped and logged, so export never slows the worker down. swift-otel also reads its standard
+/// variables (`OTEL_EXPORTER_OTLP_*`, `OTEL_BSP_*`) from the environment. Without a URL, spans only
+/// carry the trace on (``PropagatingTracer``): the same headers, with nothing recorded.
 package enum TracingBackend {
     /// - Parameters:
     ///   - tracesURL: where to post spans, e.g. `http://otel-collector:4318/v1/traces`; nil exports nothing.
@@ -21,6 +21,7 @@ package enum TracingBackend {
         enabled: Bool = true, tracesURL: String?, serviceName: String, sampling: TraceSampling, scheduleDelay: Duration, logger: Logger
     ) throws -> (tracer: WorkerTracer, service: any Service) {
         guard enabled else { return (WorkerTracer(base: NoOpTracer()), IdleService()) }
+        guard let tracesURL else { return (WorkerTracer(base: PropagatingTracer(sampling: sampling)), IdleService()) }
         var configuration = OTel.Configuration.default
         configuration.serviceName = serviceName
         configuration.diagnosticLogger = .custom(logger.redactingOTelEnvironmentValues)
@@ -30,13 +31,9 @@ package enum TracingBackend {
         configuration.logs.enabled = false
         configuration.traces.sampler = sampling.sampler
         configuration.traces.batchSpanProcessor.scheduleDelay = scheduleDelay
-        if let tracesURL {
-            configuration.traces.exporter = .otlp
-            configuration.traces.otlpExporter.endpoint = tracesURL
-            configuration.traces.otlpExporter.protocol = .httpProtobuf
-        } else {
-            configuration.traces.exporter = .none
-        }
+        configuration.traces.exporter = .otlp
+        configuration.traces.otlpExporter.endpoint = tracesURL
+        configuration.traces.otlpExporter.protocol = .httpProtobuf
         let backend = try OTel.makeTracingBackend(configuration: configuration)
         return (WorkerTracer(base: backend.factory), backend.service)
     }
