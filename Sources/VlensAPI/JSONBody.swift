@@ -17,9 +17,11 @@ package struct JSONBody: Sendable {
         }
     }
 
-    /// The largest chunk a request body is read in: a few per liveness request (a megabyte or two),
-    /// two for an ID side.
-    package static let chunkBytes = 256 * 1024
+    /// The largest chunk a request body is read in: one for an ID side, two for a liveness request of
+    /// 300 KB images. Each chunk costs the HTTP client a hand-over between its task and the event loop
+    /// (the thread switches are most of a capture's CPU); a host that stops reading holds at most one
+    /// chunk per connection here, besides what the kernel buffers.
+    package static let chunkBytes = 1024 * 1024
 
     package private(set) var segments: [Segment]
     /// The body's length in bytes.
