@@ -150,33 +150,26 @@ public final class SQLiteVerificationStore: VerificationStore {
 
     public func complete(_ capture: CaptureKey, result: [UInt8], transactionState: [UInt8]?, at date: Date) async throws -> StoredResult {
         try await lock.withLock {
-            // One statement (migration 6's trigger): the result unless one is stored, the state only
-            // with a new result, the marker cleared. Each statement is a trip to the thread pool and back.
-            let resultBlob = ByteBuffer(bytes: result)
-            try await execute(
-                "INSERT INTO capture_completions (capture_event_id, transaction_id, step, result, completed_at, state) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    .text(capture.captureEventID), .text(capture.transactionID), .text(capture.step), .blob(resultBlob),
-                    .float(date.timeIntervalSince1970), transactionState.map { .blob(ByteBuffer(bytes: $0)) } ?? .null,
-                ]
-            )
-            // Whichever result is stored now is the canonical one: ours, or one stored before (a
-            // replay or another writer). Compared in SQLite, so ours is not read back.
-            let stored = try await query(
-                "SELECT result = ? AS ours, completed_at FROM capture_results WHERE capture_event_id = ?",
-                [.blob(resultBlob), .text(capture.captureEventID)]
-            )
-            guard let row = stored.first else {
-                throw StoreError(code: .corrupt, message: "a capture result vanished during completion")
-            }
-            guard row.column("ours")?.integer == 1 else {
+            // One statement (migrations 6 and 7): the state, the result and the cleared marker, or,
+            // when a result is stored already (a replay, another writer), nothing and an error. Each
+            // statement is a trip to the thread pool and back.
+            do {
+                try await execute(
+                    "INSERT INTO capture_completions (capture_event_id, transaction_id, step, result, completed_at, state) VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        .text(capture.captureEventID), .text(capture.transactionID), .text(capture.step), .blob(ByteBuffer(bytes: result)),
+                        .float(date.timeIntervalSince1970), transactionState.map { .blob(ByteBuffer(bytes: $0)) } ?? .null,
+                    ]
+                )
+                return StoredResult(captureEventID: capture.captureEventID, transactionID: capture.transactionID, step: capture.step, result: result, completedAt: date)
+            } catch is CompletionConflict {
+                // The stored result is the canonical one; the call it came from is over too.
+                try await execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
                 guard let existing = try await fetchResult(capture.captureEventID) else {
                     throw StoreError(code: .corrupt, message: "a capture result vanished during completion")
                 }
                 return existing
             }
-            let completedAt = row.column("completed_at")?.double.map { Date(timeIntervalSince1970: $0) } ?? date
-            return StoredResult(captureEventID: capture.captureEventID, transactionID: capture.transactionID, step: capture.step, result: result, completedAt: completedAt)
         }
     }
 
@@ -311,8 +304,13 @@ public final class SQLiteVerificationStore: VerificationStore {
             return try await Task { try await connection.query(sql, binds) }.value
         } catch let error as StoreError {
             throw error
+        } catch let error as SQLiteError where error.message == SchemaMigration.completionConflict {
+            throw CompletionConflict()
         } catch {
             throw StoreError(code: .query, message: "SQLite statement failed: \(error)", isRetryable: true)
         }
     }
 }
+
+/// Migration 7's trigger refused a completion: the capture's result is stored already.
+private struct CompletionConflict: Error {}

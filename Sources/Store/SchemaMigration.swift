@@ -192,7 +192,35 @@ struct SchemaMigration: Sendable {
             ],
             postgres: []
         ),
+        SchemaMigration(
+            version: 7,
+            summary: "SQLite's completion refuses a capture whose result is stored, so the worker learns which result won without a second statement",
+            sqlite: [
+                "DROP TRIGGER capture_completions_insert",
+                // The same three writes as migration 6, after a check: when a result is stored already
+                // (a replay, another writer), the statement fails with `completionConflict` and writes
+                // nothing; the store then reads the stored result. Otherwise ours is the one stored.
+                """
+                CREATE TRIGGER capture_completions_insert INSTEAD OF INSERT ON capture_completions
+                BEGIN
+                    SELECT RAISE(ABORT, '\(completionConflict)')
+                    WHERE EXISTS (SELECT 1 FROM capture_results WHERE capture_event_id = NEW.capture_event_id);
+                    INSERT INTO transaction_states (transaction_id, state, updated_at)
+                    SELECT NEW.transaction_id, NEW.state, NEW.completed_at
+                    WHERE NEW.state IS NOT NULL
+                    ON CONFLICT (transaction_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at;
+                    INSERT INTO capture_results (capture_event_id, transaction_id, step, result, completed_at)
+                    VALUES (NEW.capture_event_id, NEW.transaction_id, NEW.step, NEW.result, NEW.completed_at);
+                    DELETE FROM in_flight_calls WHERE capture_event_id = NEW.capture_event_id;
+                END
+                """,
+            ],
+            postgres: []
+        ),
     ]
+
+    /// The message of the error migration 7's trigger raises when a capture's result is stored already.
+    static let completionConflict = "vlens_worker: a result of this capture is stored already"
 
     /// Migration 3's columns that both engines spell the same (the others differ in type).
     private static let parkedCapturesColumns = """
