@@ -8,6 +8,7 @@ JSON), OUT/micro-sizes.txt ("bytes NAME N" lines) and OUT/machine.txt.
 import datetime
 import json
 import os
+import re
 import sys
 
 import matplotlib
@@ -104,7 +105,8 @@ lines = [
 open(os.path.join(out, "results.md"), "w").write("\n".join(lines))
 print("\n".join(lines))
 
-sweep = [s for s in scenarios if s["name"].startswith(("key-f", "partition-f")) and s["images"] == "inline"]
+# The MAX_IN_FLIGHT sweep only: key-fN and partition-fN (not the claim-check or exactly-once rows).
+sweep = [s for s in scenarios if re.fullmatch(r"(key|partition)-f\d+", s["name"])]
 figure, axes = plt.subplots(figsize=(7, 4.2), dpi=110)
 for mode, colour in (("key", "tab:blue"), ("partition", "tab:orange")):
     points = sorted((s["maxInFlight"], s["capturesPerSecond"], s["littleBound"]) for s in sweep if s["ordering"] == mode)
