@@ -153,7 +153,7 @@ extension ConfigurationKey {
             .init("OTEL_SDK_DISABLED", default: "false", secret: false,
                   #"`true`: no spans at all; the capture's own `traceparent` is passed on unchanged"#),
             .init("OTEL_TRACES_EXPORTER", default: "otlp", secret: false,
-                  #"`otlp`, or `none` to export nothing (spans still carry the trace on)"#),
+                  #"`otlp`, or `none` to export nothing (spans still carry the trace on, and are not recorded)"#),
             .init("OTEL_EXPORTER_OTLP_PROTOCOL", default: "http/protobuf", secret: false,
                   #"the only protocol this worker exports with; `grpc` and `http/json` are refused at start (also `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL`)"#),
             .init("OTEL_BSP_SCHEDULE_DELAY", default: ms(WorkerConfiguration.Tracing().scheduleDelay), secret: false,

@@ -45,8 +45,11 @@ extension WorkerConfiguration.Tracing {
         self.enabled = !source.bool("OTEL_SDK_DISABLED", default: false)
         // swift-otel reads these from the environment as well; values it cannot serve would stop
         // the worker at start with a fatal error, so they are refused here with a fix.
-        if let exporter = source.raw("OTEL_TRACES_EXPORTER"), !["otlp", "none"].contains(exporter.lowercased()) {
-            source.report("OTEL_TRACES_EXPORTER", "is \"\(exporter)\"; this worker exports traces over OTLP only", fix: "use otlp, or none to export nothing")
+        if let exporter = source.raw("OTEL_TRACES_EXPORTER") {
+            if !["otlp", "none"].contains(exporter.lowercased()) {
+                source.report("OTEL_TRACES_EXPORTER", "is \"\(exporter)\"; this worker exports traces over OTLP only", fix: "use otlp, or none to export nothing")
+            }
+            self.exports = exporter.lowercased() != "none"
         }
         for key in ["OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] {
             guard let value = source.raw(key), value != "http/protobuf" else { continue }

@@ -168,9 +168,13 @@ extension WorkerConfiguration {
         /// over `OTEL_EXPORTER_OTLP_ENDPOINT`. Default unset.
         public var otlpTracesEndpoint: URL?
 
+        /// False with `OTEL_TRACES_EXPORTER=none`: nothing is exported, whatever the endpoints say.
+        public var exports = true
+
         /// Where spans are exported: the traces endpoint as it is, else the base endpoint plus
-        /// `/v1/traces`; nil exports nothing.
+        /// `/v1/traces`; nil exports nothing (and spans are then only propagated, not recorded).
         public var tracesURL: String? {
+            guard exports else { return nil }
             if let otlpTracesEndpoint { return otlpTracesEndpoint.absoluteString }
             guard var base = otlpEndpoint?.absoluteString else { return nil }
             while base.hasSuffix("/") { base.removeLast() }

@@ -20,7 +20,7 @@ struct TracingConfigurationTests {
         #expect(tracing.otlpEndpoint == nil && tracing.serviceName == "vlens-worker")
     }
 
-    @Test("spans go to the base endpoint plus /v1/traces, or to the traces endpoint as it is, which wins")
+    @Test("spans go to the base endpoint plus /v1/traces, or to the traces endpoint as it is, which wins; nowhere with OTEL_TRACES_EXPORTER=none")
     func tracesURL() async throws {
         func url(_ settings: [String: String]) async throws -> String? {
             try await WorkerConfiguration.load(environment: minimal.merging(settings) { $1 }).tracing.tracesURL
@@ -31,6 +31,7 @@ struct TracingConfigurationTests {
         #expect(try await url([
             "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://other:4318/v1/traces",
         ]) == "http://other:4318/v1/traces")
+        #expect(try await url(["OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318", "OTEL_TRACES_EXPORTER": "none"]) == nil)
     }
 
     @Test("the sampler, its ratio, the schedule and OTEL_SDK_DISABLED load")
