@@ -52,10 +52,10 @@ def held(s):
 
 def scenario_rows():
     yield ("| scenario | ordering | instances × in-flight | images | store | captures/s | Little bound | ratio "
-           "| mean in flight | e2e p50 ms | e2e p99 ms | worker p50 ms | worker CPU s / 1,000 | peak RSS MB | peak held MB (gauge's highest reading) "
+           "| mean in flight | e2e p50 ms | e2e p99 ms | worker p50 ms | worker CPU s / 1,000 | context switches / capture | peak RSS MB | peak held MB (gauge's highest reading) "
            "| RSS budget MB (64 + 1.5 × held) | Vlens calls / capture "
            "| 429s | share of rate | machine busy cores (by process) | outcomes |")
-    yield "|" + "---|" * 21
+    yield "|" + "---|" * 22
     for s in scenarios:
         outcomes = ", ".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items()))
         share = None if s.get("rateShare") is None else 100 * s["rateShare"]
@@ -64,7 +64,7 @@ def scenario_rows():
                f"| **{number(s['capturesPerSecond'])}** | {number(s['littleBound'])}{limit} "
                f"| {number(s['capturesPerSecond'] / s['littleBound'], 2)} | {number(s.get('meanInFlightRecords'), 0)} | {number(s['e2eP50Ms'], 0)} "
                f"| {number(s['e2eP99Ms'], 0)} | {number(s['workerP50Ms'], 0)} | {number(s['cpuSecondsPer1000'])} "
-               f"| {number(s['peakRSSMB'], 0)} | {held(s)} | {budget(s)} "
+               f"| {number(s.get('contextSwitchesPerCapture'))} | {number(s['peakRSSMB'], 0)} | {held(s)} | {budget(s)} "
                f"| {number(s['vlensCallsPerCapture'], 2)} | {s['responses429']} "
                f"| {'–' if share is None else number(share, 0) + ' %'} | {cores(s)} | {outcomes} |")
 

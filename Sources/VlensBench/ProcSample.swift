@@ -1,10 +1,13 @@
 import Foundation
 
-/// A process's CPU time (`/proc/PID/stat`: utime + stime) and peak resident set
-/// (`/proc/PID/status`: VmHWM). Linux only.
+/// A process's CPU time (`/proc/PID/stat`: utime + stime), peak resident set
+/// (`/proc/PID/status`: VmHWM) and context switches (its threads' `voluntary_ctxt_switches` and
+/// `nonvoluntary_ctxt_switches`, `/proc/PID/task/*/status`). Linux only.
 struct ProcSample: Sendable {
     var cpuSeconds: Double
     var peakRSSBytes: Int
+    /// Context switches of the threads alive now (a thread that ended took its count with it).
+    var contextSwitches: Int
 
     init?(pid: Int32) {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
@@ -19,5 +22,17 @@ struct ProcSample: Sendable {
         let hwm = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
         let kilobytes = hwm.flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
         peakRSSBytes = kilobytes * 1024
+        contextSwitches = Self.contextSwitches(pid: pid)
+    }
+
+    private static func contextSwitches(pid: Int32) -> Int {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.reduce(0) { total, task in
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8) else { return total }
+            return total + status.split(separator: "\n").reduce(0) { sum, line in
+                guard line.hasPrefix("voluntary_ctxt_switches:") || line.hasPrefix("nonvoluntary_ctxt_switches:") else { return sum }
+                return sum + (Int(line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "") ?? 0)
+            }
+        }
     }
 }

@@ -27,6 +27,9 @@ struct ScenarioFigures: Codable, Sendable {
     /// The worker's own time per capture (result `timings.totalMs`), median.
     var workerP50Ms: Double
     var cpuSecondsPer1000: Double
+    /// The workers' context switches over the window per capture: thread hand-overs, steadier run
+    /// to run than CPU time on a shared machine.
+    var contextSwitchesPerCapture: Double
     var peakRSSMB: Double
     /// The most event bytes one worker held in flight at once (`vlens_worker_in_flight_bytes_peak`), MB.
     var peakInFlightMB: Double

@@ -30,6 +30,7 @@ extension ScenarioRun {
             e2eP99Ms: percentile(samples.map(\.e2eMs), 0.99),
             workerP50Ms: percentile(samples.map(\.workerMs), 0.5),
             cpuSecondsPer1000: count > 0 ? measured.cpuSeconds / Double(count) * 1000 : 0,
+            contextSwitchesPerCapture: count > 0 ? Double(measured.contextSwitches) / Double(count) : 0,
             peakRSSMB: Double(measured.peakRSSBytes) / 1_048_576,
             peakInFlightMB: Double(measured.peakInFlightBytes) / 1_048_576,
             sampledPeakInFlightMB: Double(measured.sampledPeakInFlightBytes) / 1_048_576,

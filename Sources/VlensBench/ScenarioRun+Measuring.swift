@@ -12,6 +12,8 @@ extension ScenarioRun {
         var windowEnd: Date
         /// CPU seconds of all workers over the window.
         var cpuSeconds: Double
+        /// Context switches of all workers' threads over the window.
+        var contextSwitches: Int
         /// The whole machine's busy cores over the window (all processes, the driver's too).
         var machineBusyCores: Double
         /// Busy cores over the window by process: `workers`, `driver` (this process: load and
@@ -120,7 +122,8 @@ extension ScenarioRun {
             try send(state.withLock { $0.load.newTransaction() })
         }
         try await Task.sleep(for: .seconds(windowStart.timeIntervalSinceNow))
-        let cpuAtStart = workers.compactMap(\.sample?.cpuSeconds).reduce(0, +)
+        let startSamples = workers.compactMap(\.sample)
+        let cpuAtStart = startSamples.map(\.cpuSeconds).reduce(0, +)
         let machineAtStart = MachineCPU.busySeconds()
         let othersAtStart = otherProcessesCPU()
         progress("window open")
@@ -142,6 +145,7 @@ extension ScenarioRun {
         progress("window closed: \(samples.count) results in it")
         return Measured(
             samples: samples, windowStart: windowStart, windowEnd: windowEnd, cpuSeconds: cpuAtEnd - cpuAtStart,
+            contextSwitches: endSamples.map(\.contextSwitches).reduce(0, +) - startSamples.map(\.contextSwitches).reduce(0, +),
             machineBusyCores: (machineAtEnd - machineAtStart) / scenario.duration, busyCoresByProcess: busyCores,
             peakRSSBytes: endSamples.map(\.peakRSSBytes).max() ?? 0, peakInFlightBytes: inFlight.peak.withLock { $0 },
             sampledPeakInFlightBytes: inFlight.sampledPeak.withLock { $0 },
