@@ -74,6 +74,12 @@ public struct RequestPacer: Sendable {
         return nil
     }
 
+    /// Whether a call asked for now could be made to wait: the tenant has a limit, or a 429's pause
+    /// is in force. An unlimited tenant's calls never wait, so there is no line to bound.
+    public func paces(now: ContinuousClock.Instant) -> Bool {
+        limit.sustainedRate != nil || blockedUntil.map { now < $0 } == true
+    }
+
     /// The time between two calls at the current share and factor; `nil` when unlimited.
     ///
     /// For each limit of N calls per window W, this instance may make q = N × share × factor

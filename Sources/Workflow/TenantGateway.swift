@@ -67,14 +67,16 @@ package final class TenantGateway: Sendable {
     /// At most ``maxRateWaiters`` of the tenant's captures wait here at once: enough to keep the
     /// pace fed, few enough that a tenant's backlog cannot fill the in-flight window. Beyond them a
     /// capture throws ``CaptureBlocked`` (`rate_limited`), to be parked and tried again when half of
-    /// the waiters' slots have gone by.
+    /// the waiters' slots have gone by. The bound holds only while the pacer paces
+    /// (``RequestPacer/paces(now:)``): an unlimited tenant's captures never wait, so none is parked.
     ///
     /// - Parameter whenInLine: runs once the capture has its place in line, before it waits for
     ///   its slot (the store's in-flight marker): whatever it costs then delays no call past the
     ///   slot the pacer counted it in.
     package func awaitRateLimit(whenInLine: () async throws -> Void = {}) async throws {
         let start = ContinuousClock.now
-        let admitted = rateWaiters.withLock { waiters in
+        let paced = pacer.withLock { $0.paces(now: start) }
+        let admitted = !paced || rateWaiters.withLock { waiters in
             guard waiters < maxRateWaiters else { return false }
             waiters += 1
             return true
@@ -83,7 +85,7 @@ package final class TenantGateway: Sendable {
             let interval = pacer.withLock { $0.interval } ?? .milliseconds(100)
             throw CaptureBlocked(reason: .rateLimited, retryAt: Date() + interval * max(maxRateWaiters / 2, 1), failedAttempts: 0)
         }
-        defer { rateWaiters.withLock { $0 -= 1 } }
+        defer { if paced { rateWaiters.withLock { $0 -= 1 } } }
         try await whenInLine()
         try await gate.pass { pacer.withLock { $0.admit(now: .now) } }
         admittedCalls.withLock { $0 += 1 }
