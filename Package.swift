@@ -110,7 +110,7 @@ let package = Package(
             dependencies: [
                 "VlensAPI",
                 .product(name: "Logging", package: "swift-log"),
-                "VlensSimulator",
+                "VlensSimulator", "MallocTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -126,6 +126,8 @@ let package = Package(
             ]
         ),
         .target(name: "Base64Syntax"),
+        // glibc malloc settings the worker and the simulator apply at start-up (megabyte-sized images).
+        .target(name: "MallocTuning"),
         // Exponential backoff, with or without jitter: the engine's handler retries, Vlens calls, store migration.
         .target(name: "Backoff"),
         .target(
@@ -238,7 +240,7 @@ let package = Package(
         .executableTarget(
             name: "VlensWorkerCLI",
             dependencies: [
-                "Kafka", "Observability", "Store", "Verification", "Worker", "WorkerSettings",
+                "Kafka", "Observability", "Store", "Verification", "Worker", "WorkerSettings", "MallocTuning",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -324,7 +326,7 @@ let package = Package(
                 "ProcessingTesting",
                 .product(name: "CoreMetrics", package: "swift-metrics"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
                 "Worker", "WorkerSettings", "Workflow", "Observability", "Resilience", "Kafka", "Processing", "Verification", "Store", "VlensAPI", "VlensSimulator", "TestSupport", "ProcessSpawning",
-                "SeededRandom",
+                "SeededRandom", "MallocTuning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -93,7 +93,7 @@ extension SimulatorEngine {
         let idMarker = ImageMarker(image: image)
         let faces = [face1, face2, face3]
         let livenessPassed =
-            Set(faces).count == 3 && !faces.contains { ImageMarker(image: $0).has(.livenessFail) }
+            face1 != face2 && face1 != face3 && face2 != face3 && !faces.contains { ImageMarker(image: $0).has(.livenessFail) }
         let spoofed = idMarker.has(.spoof)
         transaction.amlMatched = transaction.amlMatched || idMarker.has(.aml)
         transaction.srcInvalid = transaction.srcInvalid || idMarker.has(.srcInvalid)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MallocTuning
 import ServiceLifecycle
 import VlensSimulator
 
@@ -35,6 +36,7 @@ struct VlensSimulatorCommand: AsyncParsableCommand {
     @Option(help: "Log level.") var logLevel = "info"
 
     func run() async throws {
+        MallocTuning.apply()
         var logger = Logger(label: "vlens-simulator")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let server = VlensSimulatorServer(configuration: try simulatorConfiguration(), logger: logger)

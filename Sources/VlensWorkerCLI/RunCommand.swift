@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MallocTuning
 import Worker
 import Observability
 import WorkerSettings

@@ -1,5 +1,5 @@
 import Testing
-import WorkerSettings
+import MallocTuning
 
 @Suite("glibc malloc settings")
 struct MallocSettingTests {
@@ -12,12 +12,12 @@ struct MallocSettingTests {
 
     @Test("a variable that is set wins: its setting is left to glibc, the others still apply")
     func variableWins() {
-        for setting in MallocSetting.worker {
+        for setting in MallocSetting.recommended {
             let applied = MallocSetting.toApply(environment: [setting.variable: "1"])
             #expect(!applied.contains(setting), "\(setting.variable) set, yet the worker would override it")
-            #expect(applied.count == MallocSetting.worker.count - 1)
+            #expect(applied.count == MallocSetting.recommended.count - 1)
         }
-        let all = Dictionary(uniqueKeysWithValues: MallocSetting.worker.map { ($0.variable, "0") })
+        let all = Dictionary(uniqueKeysWithValues: MallocSetting.recommended.map { ($0.variable, "0") })
         #expect(MallocSetting.toApply(environment: all).isEmpty)
     }
 

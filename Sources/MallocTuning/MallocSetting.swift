@@ -1,4 +1,4 @@
-/// One glibc malloc setting `vlens-worker run` applies at start-up with `mallopt`, unless the
+/// One glibc malloc setting `vlens-worker run` and `vlens-simulator` apply at start-up with `mallopt`, unless the
 /// operator set its environment variable: a variable that is set wins (glibc reads it itself).
 ///
 /// Why these values: every capture allocates megabyte-sized blocks and frees them a second later.
@@ -19,14 +19,14 @@ package struct MallocSetting: Equatable, Sendable {
 
     /// Two arenas, not eight per core: freed blocks are reused across threads instead of stranded in
     /// per-thread arenas. Blocks below 32 MiB come from the heap; up to 256 MiB of free heap top stay mapped.
-    package static let worker: [MallocSetting] = [
+    package static let recommended: [MallocSetting] = [
         MallocSetting(option: .arenaMax, value: 2, variable: "MALLOC_ARENA_MAX"),
         MallocSetting(option: .mmapThreshold, value: 32 << 20, variable: "MALLOC_MMAP_THRESHOLD_"),
         MallocSetting(option: .trimThreshold, value: 256 << 20, variable: "MALLOC_TRIM_THRESHOLD_"),
     ]
 
-    /// The worker's settings whose variable `environment` does not set.
+    /// The settings whose variable `environment` does not set.
     package static func toApply(environment: [String: String]) -> [MallocSetting] {
-        worker.filter { environment[$0.variable] == nil }
+        recommended.filter { environment[$0.variable] == nil }
     }
 }
