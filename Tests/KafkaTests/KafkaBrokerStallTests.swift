@@ -13,7 +13,7 @@ import Glibc
 struct KafkaBrokerStallTests {
     @Test("a 20 s SIGSTOP of the broker while producing and consuming loses nothing and duplicates nothing", .timeLimit(.minutes(3)))
     func brokerStall() async throws {
-        let broker = try OwnBroker()
+        let broker = try await OwnBroker()
         defer { broker.stop() }  // continues the broker first, even when the test fails
         let servers = broker.bootstrapServers
         let topic = try await KafkaTest.createTopic("stall", partitions: 2, servers: servers)

@@ -11,7 +11,7 @@ import Testing
 struct KafkaGroupTests {
     @Test("two members split the partitions and the survivor takes all of them after the other closes", .timeLimit(.minutes(2)))
     func survivorTakesOverAfterClose() async throws {
-        let broker = try MockBroker()
+        let broker = try await MockBroker()
         defer { broker.stop() }
         let servers = broker.bootstrapServers
         let topic = try await KafkaTest.createTopic("split", partitions: 4, servers: servers)
@@ -36,7 +36,7 @@ struct KafkaGroupTests {
 
     @Test("the survivor takes over all partitions after the other member is SIGKILLed", .timeLimit(.minutes(2)))
     func survivorTakesOverAfterKill() async throws {
-        let broker = try MockBroker()
+        let broker = try await MockBroker()
         defer { broker.stop() }
         let servers = broker.bootstrapServers
         let topic = try await KafkaTest.createTopic("kill", partitions: 4, servers: servers)

@@ -18,7 +18,7 @@ struct KafkaRollingRestartTests {
     @Test("a member leaving while another joins ends with every partition owned once", .timeLimit(.minutes(3)))
     func leaveWhileJoining() async throws {
         let onServices = ProcessInfo.processInfo.environment["KAFKA_ROLLING_ON_SERVICES"] == "1"
-        let mock = onServices ? nil : try MockBroker()
+        let mock = onServices ? nil : try await MockBroker()
         defer { mock?.stop() }
         let servers = try mock?.bootstrapServers ?? TestEnvironment.kafkaBootstrapServers()
         let topic = TestEnvironment.uniqueName("rolling")

@@ -12,8 +12,9 @@ public final class MockBroker: Sendable {
     public let control: String
     private let process: ChildProcess?
 
-    /// Starts a mock cluster of `brokers` brokers.
-    public init(brokers: Int = 1) throws {
+    /// Starts a mock cluster of `brokers` brokers and waits (without holding a thread: tests share two)
+    /// for its addresses.
+    public init(brokers: Int = 1) async throws {
         let addresses = FileManager.default.temporaryDirectory.appendingPathComponent("mock-broker-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: addresses) }
         let child = try ChildProcess(
@@ -29,7 +30,7 @@ public final class MockBroker: Sendable {
                 child.kill()
                 throw OwnBroker.Failure(description: "KafkaMockBroker exited or stayed silent before printing its addresses")
             }
-            usleep(20_000)
+            try await Task.sleep(for: .milliseconds(20))
             let printed = (try? String(contentsOf: addresses, encoding: .utf8)) ?? ""
             for line in printed.split(separator: "\n") {
                 let parts = line.split(separator: "=", maxSplits: 1).map(String.init)

@@ -6,7 +6,8 @@ public final class OwnBroker: Sendable {
     public let bootstrapServers: String
     private let process: ChildProcess
 
-    public init() throws {
+    /// Starts the broker and waits (without holding a thread: tests share two) until it accepts connections.
+    public init() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let tansu = root.appendingPathComponent(".tools/bin/tansu")
         guard FileManager.default.isExecutableFile(atPath: tansu.path) else {
@@ -27,7 +28,7 @@ public final class OwnBroker: Sendable {
                 stop()
                 throw OwnBroker.Failure(description: "tansu did not open port \(port) within 15 s")
             }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
     }
 

@@ -24,7 +24,7 @@ struct GroupOwnershipTests {
 
     @Test("a rebalance that never completes is reported in /health/ready and the metric, and cleared when it completes")
     func stuckRebalanceIsReported() async throws {
-        let broker = try MockBroker()
+        let broker = try await MockBroker()
         defer { broker.stop() }
         try await WorkflowHarness.run(partitions: 6, startWorker: false, bootstrapServers: broker.bootstrapServers) { harness in
             let port = Mutex<Int?>(nil)

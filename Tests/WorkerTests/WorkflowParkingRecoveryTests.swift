@@ -35,7 +35,7 @@ struct WorkflowParkingRecoveryTests {
 
     @Test("two instances: a partition with parked captures moves to the other one, which resumes them")
     func partitionMovesWhileParked() async throws {
-        let broker = try MockBroker()
+        let broker = try await MockBroker()
         defer { broker.stop() }
         try await withTenantOutage { acme, environment in
             try await WorkflowHarness.run(store: .postgres, partitions: 4, environment: environment, startWorker: false, bootstrapServers: broker.bootstrapServers) { harness in

@@ -53,7 +53,7 @@ struct ChaosTests {
     /// The rebalance scenarios run on librdkafka's mock cluster: tansu's group coordinator sometimes
     /// never completes a rebalance in which the leader left (README, "The test broker's limits").
     static func withRebalancingBroker(_ body: (String) async throws -> Void) async throws {
-        let broker = try MockBroker()
+        let broker = try await MockBroker()
         defer { broker.stop() }
         try await body(broker.bootstrapServers)
     }
@@ -165,7 +165,7 @@ struct ChaosTests {
 
     @Test("the broker stalls (SIGSTOP) under load")
     func brokerStall() async throws {
-        let broker = try OwnBroker()
+        let broker = try await OwnBroker()
         defer { broker.stop() }
         let stall = ChaosProfile.current.brokerStall
         try await Self.run("broker stall \(stall)", bootstrapServers: broker.bootstrapServers) { run in
