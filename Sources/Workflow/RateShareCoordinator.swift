@@ -23,6 +23,8 @@ package struct RateShareCoordinator: Service {
     package let holder: String
     package var refreshInterval: Duration = .milliseconds(250)
     package var leaseDuration: Duration = .seconds(5)
+    /// The longest shutdown waits for the leases to be given back.
+    package var releaseLimit: Duration = .seconds(2)
     package let logger: Logger
 
     package init(store: any VerificationStore, gateways: TenantGateways, parking: ParkingLot, instanceID: String, logger: Logger) {
@@ -71,21 +73,36 @@ package struct RateShareCoordinator: Service {
                 try? await Task.sleep(for: refreshInterval)
             }
         }
-        for (gateway, allocation) in tenants {
-            gateway.setShare(0)
-            _ = try? await store.exchangeRateShare(tenant: gateway.name) { leases, now in
-                let mine = leases.first { $0.instance == holder }
-                    ?? RateShareLease(tenant: gateway.name, instance: holder, granted: 0, held: 0, heldUntil: now, demand: 0, expiresAt: now)
-                return RateShareExchange(lease: allocation.released(mine, now: now))
+        for (gateway, _) in tenants { gateway.setShare(0) }
+        // Give the units back, but never hold shutdown for it: once the group is cancelled the
+        // store may be stopping too, and a call to a stopped pool may never answer.
+        let released: Void? = try? await withAbandonment(after: releaseLimit, whenCancelled: false) { [self] in
+            for (gateway, allocation) in tenants {
+                _ = try await store.exchangeRateShare(tenant: gateway.name) { leases, now in
+                    let mine = leases.first { $0.instance == holder }
+                        ?? RateShareLease(tenant: gateway.name, instance: holder, granted: 0, held: 0, heldUntil: now, demand: 0, expiresAt: now)
+                    return RateShareExchange(lease: allocation.released(mine, now: now))
+                }
             }
         }
+        if released == nil, !tenants.isEmpty {
+            logger.notice("rate-limit leases not given back on shutdown; the store frees them when they end")
+        }
+    }
+
+    /// A store call of the loop, given up when the coordinator is cancelled.
+    private func storeCall<T: Sendable>(_ call: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard let value = try await withAbandonment(after: nil, whenCancelled: true, call) else { throw CancellationError() }
+        return value
     }
 
     /// Captures of the tenant that want a call at this instance.
     private func waitingCaptures(_ gateway: TenantGateway) async throws -> Int {
         let partitions = parking.ownedPartitions
-        let parked = partitions.isEmpty ? 0 : try await store.parkedCount(
-            tenant: gateway.name, reason: CaptureBlocked.Reason.rateLimited.rawValue, topic: parking.topic, partitions: partitions)
+        let (store, tenant, topic) = (store, gateway.name, parking.topic)
+        let parked = partitions.isEmpty ? 0 : try await storeCall {
+            try await store.parkedCount(tenant: tenant, reason: CaptureBlocked.Reason.rateLimited.rawValue, topic: topic, partitions: partitions)
+        }
         return gateway.rateWaiting + parked + gateway.takeAdmittedCount()
     }
 
@@ -93,12 +110,15 @@ package struct RateShareCoordinator: Service {
         let units = Double(allocation.units)
         let instance = holder
         let before = gateway.share
-        let exchange = try await store.exchangeRateShare(tenant: gateway.name) { leases, now in
-            let exchange = allocation.exchange(instance: instance, tenant: gateway.name, demand: demand, leases: leases, now: now)
-            // Slow down before others can see the units given back.
-            let share = Double(exchange.lease.granted) / units
-            if share < gateway.share { gateway.setShare(share) }
-            return exchange
+        let store = store
+        let exchange = try await storeCall {
+            try await store.exchangeRateShare(tenant: gateway.name) { leases, now in
+                let exchange = allocation.exchange(instance: instance, tenant: gateway.name, demand: demand, leases: leases, now: now)
+                // Slow down before others can see the units given back.
+                let share = Double(exchange.lease.granted) / units
+                if share < gateway.share { gateway.setShare(share) }
+                return exchange
+            }
         }
         let share = Double(exchange.lease.granted) / units
         if share != before {
