@@ -19,6 +19,11 @@ public final class ParkingLot: Sendable {
     private struct State {
         /// Parked lanes per partition, for partitions loaded since their assignment.
         package var lanes: [Int32: Set<String>] = [:]
+        /// Lanes parked in a partition not loaded yet: a load that read the store before they
+        /// were parked does not see them, so they are added to what it read.
+        package var parkedUnloaded: [Int32: Set<String>] = [:]
+        /// Per partition, bumped at each assignment and revocation: a load from before one is not kept.
+        package var epochs: [Int32: UInt64] = [:]
         /// Partitions assigned to this instance: the only ones it resumes.
         package var owned: Set<Int32> = []
         /// Lanes being resumed, with their partition.
@@ -38,13 +43,33 @@ public final class ParkingLot: Sendable {
     // MARK: Lanes
 
     /// Whether `lane` has parked captures. Loads the partition's parked lanes on first use after an assignment.
+    /// The caller holds `lane`'s lock, so what the store says of `lane` itself is current.
     package func isParked(_ lane: String, partition: Int32) async throws -> Bool {
-        if let lanes = state.withLock({ $0.lanes[partition] }) { return lanes.contains(lane) }
+        let (cached, epoch) = state.withLock { ($0.lanes[partition]?.contains(lane), $0.epochs[partition, default: 0]) }
+        if let cached { return cached }
         let loaded = try await store.parkedLanes(topic: topic, partitions: [partition])
         return state.withLock { state in
-            if state.lanes[partition] == nil { state.lanes[partition] = loaded }
-            return state.lanes[partition]!.contains(lane)
+            if state.lanes[partition] == nil, state.epochs[partition, default: 0] == epoch {
+                state.lanes[partition] = loaded.union(state.parkedUnloaded.removeValue(forKey: partition) ?? [])
+            }
+            return loaded.contains(lane)
         }
+    }
+
+    /// Records that `lane` of `partition` has parked captures now.
+    private func laneParked(_ lane: String, partition: Int32, in state: inout State) {
+        if state.lanes[partition] != nil {
+            state.lanes[partition]!.insert(lane)
+        } else {
+            state.parkedUnloaded[partition, default: []].insert(lane)
+        }
+    }
+
+    /// Forgets what is known of `partition`'s lanes: it is read again at its next use.
+    private func forgetLanes(of partition: Int32, in state: inout State) {
+        state.lanes[partition] = nil
+        state.parkedUnloaded[partition] = nil
+        state.epochs[partition, default: 0] += 1
     }
 
     /// Parks `capture` (the caller holds its lane's lock and checked ``isParked(_:partition:)``).
@@ -54,7 +79,7 @@ public final class ParkingLot: Sendable {
         try await checkBounds(capture)
         let stored = try await store.park(capture)
         state.withLock { state in
-            state.lanes[capture.partition]?.insert(capture.lane)
+            laneParked(capture.lane, partition: capture.partition, in: &state)
             if var cached = state.tenantTotals, var totals = cached.totals[capture.tenant] {
                 totals.count += 1
                 totals.bytes += capture.byteCount
@@ -71,12 +96,15 @@ public final class ParkingLot: Sendable {
 
     /// The lane's last parked capture completed (the caller holds the lane's lock).
     package func laneCleared(_ lane: String, partition: Int32) {
-        state.withLock { _ = $0.lanes[partition]?.remove(lane) }
+        state.withLock { state in
+            _ = state.lanes[partition]?.remove(lane)
+            _ = state.parkedUnloaded[partition]?.remove(lane)
+        }
     }
 
     /// A parked capture moved to `lane` (the caller holds both lanes' locks).
     package func laneMoved(to lane: String, partition: Int32) {
-        state.withLock { _ = $0.lanes[partition]?.insert(lane) }
+        state.withLock { laneParked(lane, partition: partition, in: &$0) }
     }
 
     private func checkBounds(_ capture: ParkedCapture) async throws {
@@ -111,7 +139,7 @@ public final class ParkingLot: Sendable {
     package func assigned(_ partitions: [Int32]) {
         state.withLock { state in
             for partition in partitions {
-                state.lanes[partition] = nil
+                forgetLanes(of: partition, in: &state)
                 state.owned.insert(partition)
             }
         }
@@ -146,7 +174,7 @@ public final class ParkingLot: Sendable {
             group.cancelAll()
         }
         state.withLock { state in
-            for partition in partitions { state.lanes[partition] = nil }
+            for partition in partitions { forgetLanes(of: partition, in: &state) }
         }
     }
 
