@@ -135,7 +135,7 @@ extension SQLiteVerificationStore {
 
     // MARK: - Rows
 
-    private static func parkedCapture(_ row: SQLiteRow) throws -> ParkedCapture {
+    private static func parkedCapture(_ row: SQLiteValues) throws -> ParkedCapture {
         guard let value = row.column("record_value")?.blob, let headers = row.column("record_headers")?.blob else {
             throw StoreError(code: .corrupt, message: "a parked capture has no record value or headers")
         }

@@ -6,12 +6,22 @@ import SerialAccess
 
 /// The embedded store: one SQLite file in WAL mode, for a single worker instance.
 public final class SQLiteVerificationStore: VerificationStore {
-    let connection: SQLiteConnection
+    let handle: SQLiteHandle
     let lock = AsyncSerialLock()
+    private let path: String
     private let logger: Logger
+    /// How long a statement keeps trying while another connection holds the database's lock.
+    private static let busyLimit: Duration = .seconds(5)
 
-    private init(connection: SQLiteConnection, logger: Logger) {
-        self.connection = connection
+    /// How often ``run()`` looks at the WAL's size.
+    private static let checkpointInterval: Duration = .seconds(1)
+    /// The WAL size from which ``run()`` moves its pages into the database file (SQLite's own
+    /// automatic checkpoint is at 1000 pages, about as much).
+    static let checkpointWALBytes = 4 << 20
+
+    private init(handle: SQLiteHandle, path: String, logger: Logger) {
+        self.handle = handle
+        self.path = path
         self.logger = logger
     }
 
@@ -23,46 +33,62 @@ public final class SQLiteVerificationStore: VerificationStore {
         } catch {
             throw StoreError(code: .unavailable, message: "cannot create the directory of the SQLite store \(path): \(error.localizedDescription)")
         }
-        let connection: SQLiteConnection
+        let handle: SQLiteHandle
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            handle = try SQLiteHandle(path: path)
         } catch {
             throw StoreError(code: .unavailable, message: "cannot open the SQLite store \(path): \(error)")
         }
+        let store = SQLiteVerificationStore(handle: handle, path: path, logger: logger)
         do {
-            // The busy timeout first: other connections to the same file may hold a lock right now.
-            _ = try await connection.query("PRAGMA busy_timeout=5000")
-            _ = try await connection.query("PRAGMA journal_mode=WAL")
-            _ = try await connection.query("PRAGMA synchronous=NORMAL")
+            // Other connections to the same file may hold a lock right now: `query` waits for them.
+            try await store.execute("PRAGMA journal_mode=WAL")
+            try await store.execute("PRAGMA synchronous=NORMAL")
             // Deleted rows (retention) are overwritten, not left in free pages of the file.
-            _ = try await connection.query("PRAGMA secure_delete=ON")
+            try await store.execute("PRAGMA secure_delete=ON")
         } catch {
-            try? await connection.close()
+            handle.close()
             throw StoreError(code: .unavailable, message: "cannot prepare the SQLite store \(path): \(error)", isRetryable: true)
         }
-        return SQLiteVerificationStore(connection: connection, logger: logger)
+        return store
     }
 
     /// Closes the database.
     public func close() async throws {
-        try await connection.close()
+        handle.close()
     }
 
+    /// Checkpoints the WAL from a connection of its own, on NIO's thread pool, whenever it has
+    /// grown past ``checkpointWALBytes`` (looked at every second), until cancelled; then closes the
+    /// database. Statements run on the callers' threads, and SQLite's automatic checkpoint (inside
+    /// a commit) syncs the files to disk: it must not run there. The first commit after a
+    /// checkpoint still syncs the WAL's header in place, so checkpoints are kept rare. Without
+    /// `run()` the automatic checkpoint stays on.
     public func run() async throws {
-        // SQLite has no background work; wait until cancelled, then close.
+        let checkpoints = try? SQLiteHandle(path: path)
+        if checkpoints != nil { try? await lock.withLock { try await execute("PRAGMA wal_autocheckpoint=0") } }
         while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(3600))
+            try? await Task.sleep(for: Self.checkpointInterval)
+            guard let checkpoints, !Task.isCancelled, walBytes >= Self.checkpointWALBytes else { continue }
+            do {
+                _ = try await NIOThreadPool.singleton.runIfActive { try checkpoints.run("PRAGMA wal_checkpoint(PASSIVE)", []) }
+            } catch {
+                logger.warning("SQLite checkpoint failed; retrying", metadata: [StoreLoggingKeys.error: "\(error)"])
+            }
         }
-        // Closing runs on SQLite's thread pool, which refuses work from a cancelled task:
-        // close from a fresh (awaited) task instead.
-        let connection = self.connection
-        try await Task { try await connection.close() }.value
+        checkpoints?.close()
+        handle.close()
+    }
+
+    /// The size of the WAL file (0 when there is none).
+    private var walBytes: Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int) ?? 0
     }
 
     public func migrate() async throws {
         try await lock.withLock {
             try await execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, summary TEXT NOT NULL, applied_at REAL NOT NULL)")
-            let rows = try await connection.query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations")
+            let rows = try await query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations", [])
             let current = Int(rows.first?.column("version")?.integer ?? 0)
             guard current <= SchemaMigration.latestVersion else {
                 throw StoreError(code: .migration, message: "the SQLite store has schema version \(current), newer than this build's \(SchemaMigration.latestVersion); upgrade the worker")
@@ -287,27 +313,28 @@ public final class SQLiteVerificationStore: VerificationStore {
         _ = try await query(sql, binds)
     }
 
-    /// Runs one statement. It runs to the end even when the calling task is cancelled: SQLite
-    /// refuses work from a cancelled task, and a `BEGIN` whose `ROLLBACK` was refused would leave the
-    /// one connection inside a transaction for good ("cannot start a transaction within a transaction").
-    func query(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteRow] {
-        let connection = self.connection
+    /// Runs one statement, in place (``SQLiteHandle``). While another connection holds the
+    /// database's lock it sleeps and tries again, for up to five seconds. It runs to the end even
+    /// when the calling task is cancelled: a `BEGIN` whose `ROLLBACK` was refused would leave the
+    /// one connection inside a transaction for good.
+    func query(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteValues] {
+        let deadline = ContinuousClock.now + Self.busyLimit
+        var pause = Duration.milliseconds(1)
         do {
-            // A task spawned per statement costs a thread hand-off: only a cancelled caller needs one.
-            if !Task.isCancelled {
-                do {
-                    return try await connection.query(sql, binds)
-                } catch is CancellationError {
-                    // Cancelled between the check and the thread pool: run it detached after all.
+            while true {
+                if case .rows(let rows) = try handle.run(sql, binds) { return rows }
+                guard ContinuousClock.now < deadline else {
+                    throw StoreError(code: .query, message: "the SQLite store stayed locked by another connection for \(Self.busyLimit)", isRetryable: true)
                 }
+                // Sleeps in a task of its own, so a cancelled caller still waits.
+                let sleep = pause
+                await Task { try? await Task.sleep(for: sleep) }.value
+                pause = min(pause * 2, .milliseconds(50))
             }
-            return try await Task { try await connection.query(sql, binds) }.value
-        } catch let error as StoreError {
-            throw error
-        } catch let error as SQLiteError where error.message == SchemaMigration.completionConflict {
+        } catch let failure as SQLiteFailure where failure.message == SchemaMigration.completionConflict {
             throw CompletionConflict()
-        } catch {
-            throw StoreError(code: .query, message: "SQLite statement failed: \(error)", isRetryable: true)
+        } catch let failure as SQLiteFailure {
+            throw StoreError(code: .query, message: "SQLite statement failed: \(failure)", isRetryable: true)
         }
     }
 }
