@@ -4,9 +4,10 @@ import Synchronization
 /// Lets async work run one holder at a time, in arrival order, without blocking a thread: unlike an
 /// actor, which is re-entrant across `await`, a holder may suspend while it holds the lock and nobody
 /// else gets in. The processing engine runs its pause/resume calls and its commits through one, so
-/// they never overlap or reorder; the SQLite store its multi-statement transactions on a connection;
-/// the transactional outbox its Kafka transactions. Waiting is not cancellable: hold it only for short
-/// calls.
+/// they never overlap or reorder; the transactional outbox its Kafka transactions. Waiting is not
+/// cancellable: hold it only for short calls. Each hand-off waits for the next holder to be
+/// scheduled, which on a saturated executor is a wait of its own: not for work as frequent and as
+/// short as a store's statements.
 public final class AsyncSerialLock: Sendable {
     private struct State {
         var locked = false

@@ -5,9 +5,10 @@ import VaporCSQLite
 /// One SQLite connection, called in place: each statement runs on the calling thread (an insert
 /// into a WAL file takes microseconds), with its prepared form kept for the next call. Going
 /// through a thread pool cost two thread hand-offs per statement, most of a statement's price.
+/// A caller has the connection to itself for a ``Session`` (a few statements, or a transaction).
 ///
 /// A lock held by another connection is never waited for on the calling thread: the statement
-/// reports ``SQLiteHandle/Outcome/busy`` and the caller sleeps before trying again
+/// throws ``SQLiteBusy`` and the caller sleeps before trying again
 /// (``SQLiteVerificationStore`` does, for up to five seconds).
 final class SQLiteHandle: Sendable {
     /// What a statement gave: its rows, or that the database was locked by another connection.
@@ -16,14 +17,16 @@ final class SQLiteHandle: Sendable {
         case busy
     }
 
-    private struct State {
+    /// The database and its prepared statements (by their SQL, reset after each use; at most
+    /// ``preparedLimit``: statements with a list of parameters come in many lengths).
+    fileprivate final class State: @unchecked Sendable {  // touched only under `state`'s lock
         var database: OpaquePointer?
-        /// Prepared statements by their SQL, reset after each use; at most ``preparedLimit``
-        /// (statements with a list of parameters come in many lengths).
         var prepared: [String: OpaquePointer] = [:]
+
+        init(database: OpaquePointer?) { self.database = database }
     }
 
-    private static let preparedLimit = 128
+    fileprivate static let preparedLimit = 128
 
     private let state: Mutex<State>
 
@@ -42,14 +45,19 @@ final class SQLiteHandle: Sendable {
         state = Mutex(State(database: database))
     }
 
-    /// Runs one statement with its parameters, to its end.
-    func run(_ sql: String, _ binds: [SQLiteData]) throws -> Outcome {
-        try state.withLock { state throws -> Outcome in
+    /// The connection while one caller has it: its statements run one after another, nobody
+    /// else's in between (so a transaction is `BEGIN`, statements, `COMMIT` inside one session).
+    struct Session {
+        fileprivate let state: State
+
+        /// Runs one statement with its parameters, to its end; throws ``SQLiteBusy`` when another
+        /// connection holds the lock it needs.
+        func run(_ sql: String, _ binds: [SQLiteData] = []) throws -> [SQLiteValues] {
             guard let database = state.database else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the SQLite store is closed") }
             let kept = state.prepared[sql]
-            let statement = try kept ?? Self.prepare(sql, database)
-            let keep = kept != nil || state.prepared.count < Self.preparedLimit
-            if keep { state.prepared[sql] = statement }
+            let statement = try kept ?? SQLiteHandle.prepare(sql, database)
+            let keep = kept != nil || state.prepared.count < SQLiteHandle.preparedLimit
+            if kept == nil, keep { state.prepared[sql] = statement }
             defer {
                 if keep {
                     sqlite_nio_sqlite3_reset(statement)
@@ -58,17 +66,34 @@ final class SQLiteHandle: Sendable {
                     sqlite_nio_sqlite3_finalize(statement)
                 }
             }
-            try Self.bind(binds, to: statement, database)
+            try SQLiteHandle.bind(binds, to: statement, database)
             var rows: [SQLiteValues] = []
             while true {
                 let code = sqlite_nio_sqlite3_step(statement)
                 switch code & 0xFF {
                 case SQLITE_ROW: rows.append(SQLiteValues(statement))
-                case SQLITE_DONE: return .rows(rows)
-                case SQLITE_BUSY: return .busy
+                case SQLITE_DONE: return rows
+                case SQLITE_BUSY: throw SQLiteBusy()
                 default: throw SQLiteFailure(code: code, database: database)
                 }
             }
+        }
+    }
+
+    /// Runs `body` with the connection to itself, on the calling thread. Keep it to statements:
+    /// other callers wait (blocked, not suspended) until it returns.
+    func withSession<T>(_ body: (Session) throws -> T) throws -> T {
+        try state.withLock { state in
+            try body(Session(state: state))
+        }
+    }
+
+    /// Runs one statement with its parameters, to its end.
+    func run(_ sql: String, _ binds: [SQLiteData]) throws -> Outcome {
+        do {
+            return .rows(try withSession { try $0.run(sql, binds) })
+        } catch is SQLiteBusy {
+            return .busy
         }
     }
 
@@ -84,14 +109,14 @@ final class SQLiteHandle: Sendable {
 
     deinit { close() }
 
-    private static func prepare(_ sql: String, _ database: OpaquePointer) throws -> OpaquePointer {
+    fileprivate static func prepare(_ sql: String, _ database: OpaquePointer) throws -> OpaquePointer {
         var statement: OpaquePointer?
         let code = sqlite_nio_sqlite3_prepare_v3(database, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard code == SQLITE_OK, let statement else { throw SQLiteFailure(code: code, database: database) }
         return statement
     }
 
-    private static func bind(_ binds: [SQLiteData], to statement: OpaquePointer, _ database: OpaquePointer) throws {
+    fileprivate static func bind(_ binds: [SQLiteData], to statement: OpaquePointer, _ database: OpaquePointer) throws {
         for (index, value) in binds.enumerated() {
             let position = Int32(index + 1)
             let code: Int32 = switch value {
@@ -112,3 +137,6 @@ final class SQLiteHandle: Sendable {
     /// SQLite copies the bound value before the call returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }
+
+/// Another connection holds the lock a statement needs (`SQLITE_BUSY`); the statement did nothing.
+struct SQLiteBusy: Error {}

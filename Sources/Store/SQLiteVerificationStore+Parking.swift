@@ -7,9 +7,9 @@ extension SQLiteVerificationStore {
     private static let columns = ParkedCapture.selectedColumns()
 
     public func park(_ capture: ParkedCapture) async throws -> ParkedCapture {
-        try await lock.withLock {
-            try await transaction {
-                try await execute(
+        try await access { db in
+            try db.transaction {
+                try db.execute(
                     """
                     INSERT INTO parked_captures (lane, topic, partition_id, record_offset, tenant, reason, attempts, parked_at,
                         next_attempt_at, record_key, record_value, record_headers, byte_count)
@@ -24,7 +24,7 @@ extension SQLiteVerificationStore {
                         .blob(ByteBuffer(bytes: capture.headers)), .integer(capture.byteCount),
                     ]
                 )
-                let stored = try await query(
+                let stored = try db.query(
                     "SELECT \(Self.columns) FROM parked_captures WHERE topic = ? AND partition_id = ? AND record_offset = ?",
                     [.text(capture.topic), .integer(Int(capture.partition)), .integer(Int(capture.offset))]
                 )
@@ -36,8 +36,8 @@ extension SQLiteVerificationStore {
 
     public func parkedLanes(topic: String, partitions: [Int32]) async throws -> Set<String> {
         guard !partitions.isEmpty else { return [] }
-        return try await lock.withLock {
-            let rows = try await query(
+        return try await access { db in
+            let rows = try db.query(
                 "SELECT DISTINCT lane FROM parked_captures WHERE topic = ? AND partition_id IN (\(Self.placeholders(partitions.count)))",
                 [.text(topic)] + partitions.map { .integer(Int($0)) }
             )
@@ -47,8 +47,8 @@ extension SQLiteVerificationStore {
 
     public func dueParkedCaptures(topic: String, partitions: [Int32], now: Date, limit: Int) async throws -> [ParkedCapture] {
         guard !partitions.isEmpty else { return [] }
-        return try await lock.withLock {
-            try await query(
+        return try await access { db in
+            try db.query(
                 """
                 SELECT \(Self.columns) FROM parked_captures
                 WHERE sequence IN (
@@ -63,15 +63,15 @@ extension SQLiteVerificationStore {
     }
 
     public func firstParkedCapture(lane: String) async throws -> ParkedCapture? {
-        try await lock.withLock {
-            try await query("SELECT \(Self.columns) FROM parked_captures WHERE lane = ? ORDER BY sequence LIMIT 1", [.text(lane)])
+        try await access { db in
+            try db.query("SELECT \(Self.columns) FROM parked_captures WHERE lane = ? ORDER BY sequence LIMIT 1", [.text(lane)])
                 .first.map(Self.parkedCapture)
         }
     }
 
     public func reschedule(sequence: Int64, reason: String, attempts: Int, nextAttemptAt: Date, lane: String?) async throws {
-        try await lock.withLock {
-            try await execute(
+        try await access { db in
+            try db.execute(
                 "UPDATE parked_captures SET reason = ?, attempts = ?, next_attempt_at = ?, lane = COALESCE(?, lane) WHERE sequence = ?",
                 [.text(reason), .integer(attempts), .float(nextAttemptAt.timeIntervalSince1970), Self.text(lane), .integer(Int(sequence))]
             )
@@ -79,14 +79,14 @@ extension SQLiteVerificationStore {
     }
 
     public func unpark(sequence: Int64) async throws {
-        try await lock.withLock {
-            try await execute("DELETE FROM parked_captures WHERE sequence = ?", [.integer(Int(sequence))])
+        try await access { db in
+            try db.execute("DELETE FROM parked_captures WHERE sequence = ?", [.integer(Int(sequence))])
         }
     }
 
     public func releaseParked(tenant: String?, reason: String?, at date: Date) async throws -> Int {
-        try await lock.withLock {
-            try await query(
+        try await access { db in
+            try db.query(
                 "UPDATE parked_captures SET next_attempt_at = ? WHERE next_attempt_at > ? AND (? IS NULL OR tenant = ?) AND (? IS NULL OR reason = ?) RETURNING 1",
                 [.float(date.timeIntervalSince1970), .float(date.timeIntervalSince1970), Self.text(tenant), Self.text(tenant), Self.text(reason), Self.text(reason)]
             ).count
@@ -95,8 +95,8 @@ extension SQLiteVerificationStore {
 
     public func parkedCount(tenant: String, reason: String, topic: String, partitions: [Int32]) async throws -> Int {
         guard !partitions.isEmpty else { return 0 }
-        return try await lock.withLock {
-            try await query(
+        return try await access { db in
+            try db.query(
                 "SELECT COUNT(*) AS count FROM parked_captures WHERE tenant = ? AND reason = ? AND topic = ? AND partition_id IN (\(Self.placeholders(partitions.count)))",
                 [.text(tenant), .text(reason), .text(topic)] + partitions.map { .integer(Int($0)) }
             ).first?.column("count")?.integer ?? 0
@@ -104,8 +104,8 @@ extension SQLiteVerificationStore {
     }
 
     public func parkedSummary() async throws -> [ParkedSummary] {
-        try await lock.withLock {
-            try await query(
+        try await access { db in
+            try db.query(
                 """
                 SELECT tenant, reason, COUNT(*) AS count, SUM(byte_count) AS bytes, MIN(parked_at) AS oldest, COUNT(DISTINCT lane) AS lanes
                 FROM parked_captures GROUP BY tenant, reason ORDER BY tenant, reason
@@ -125,8 +125,8 @@ extension SQLiteVerificationStore {
     }
 
     public func parkedCaptures(tenant: String?, limit: Int) async throws -> [ParkedCapture] {
-        try await lock.withLock {
-            try await query(
+        try await access { db in
+            try db.query(
                 "SELECT \(ParkedCapture.selectedColumns(emptyImages: "X''")) FROM parked_captures WHERE ? IS NULL OR tenant = ? ORDER BY sequence LIMIT ?",
                 [Self.text(tenant), Self.text(tenant), .integer(limit)]
             ).map(Self.parkedCapture)

@@ -5,9 +5,9 @@ extension SQLiteVerificationStore {
     public func exchangeRateShare(
         tenant: String, _ decide: @Sendable ([RateShareLease], Date) throws -> RateShareExchange
     ) async throws -> RateShareExchange {
-        try await lock.withLock {
-            try await transaction {
-                let leases = try await query(
+        try await access { db in
+            try db.transaction {
+                let leases = try db.query(
                     "SELECT instance_id, granted, held, held_until, demand, expires_at FROM rate_shares WHERE tenant = ?",
                     [.text(tenant)]
                 ).map { row in
@@ -23,10 +23,10 @@ extension SQLiteVerificationStore {
                 }
                 let exchange = try decide(leases, Date())
                 for instance in exchange.forget {
-                    try await execute("DELETE FROM rate_shares WHERE tenant = ? AND instance_id = ?", [.text(tenant), .text(instance)])
+                    try db.execute("DELETE FROM rate_shares WHERE tenant = ? AND instance_id = ?", [.text(tenant), .text(instance)])
                 }
                 let lease = exchange.lease
-                try await execute(
+                try db.execute(
                     """
                     INSERT INTO rate_shares (tenant, instance_id, granted, held, held_until, demand, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (tenant, instance_id) DO UPDATE SET granted = excluded.granted, held = excluded.held,

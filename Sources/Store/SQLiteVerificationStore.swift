@@ -2,12 +2,10 @@ import Foundation
 import Logging
 import NIOCore
 import SQLiteNIO
-import SerialAccess
 
 /// The embedded store: one SQLite file in WAL mode, for a single worker instance.
 public final class SQLiteVerificationStore: VerificationStore {
     let handle: SQLiteHandle
-    let lock = AsyncSerialLock()
     private let path: String
     private let logger: Logger
     /// How long a statement keeps trying while another connection holds the database's lock.
@@ -41,11 +39,13 @@ public final class SQLiteVerificationStore: VerificationStore {
         }
         let store = SQLiteVerificationStore(handle: handle, path: path, logger: logger)
         do {
-            // Other connections to the same file may hold a lock right now: `query` waits for them.
-            try await store.execute("PRAGMA journal_mode=WAL")
-            try await store.execute("PRAGMA synchronous=NORMAL")
-            // Deleted rows (retention) are overwritten, not left in free pages of the file.
-            try await store.execute("PRAGMA secure_delete=ON")
+            // Other connections to the same file may hold a lock right now: `access` waits for them.
+            try await store.access { db in
+                try db.execute("PRAGMA journal_mode=WAL")
+                try db.execute("PRAGMA synchronous=NORMAL")
+                // Deleted rows (retention) are overwritten, not left in free pages of the file.
+                try db.execute("PRAGMA secure_delete=ON")
+            }
         } catch {
             handle.close()
             throw StoreError(code: .unavailable, message: "cannot prepare the SQLite store \(path): \(error)", isRetryable: true)
@@ -66,7 +66,7 @@ public final class SQLiteVerificationStore: VerificationStore {
     /// `run()` the automatic checkpoint stays on.
     public func run() async throws {
         let checkpoints = try? SQLiteHandle(path: path)
-        if checkpoints != nil { try? await lock.withLock { try await execute("PRAGMA wal_autocheckpoint=0") } }
+        if checkpoints != nil { try? await access { try $0.execute("PRAGMA wal_autocheckpoint=0") } }
         while !Task.isCancelled {
             try? await Task.sleep(for: Self.checkpointInterval)
             guard let checkpoints, !Task.isCancelled, walBytes >= Self.checkpointWALBytes else { continue }
@@ -86,17 +86,17 @@ public final class SQLiteVerificationStore: VerificationStore {
     }
 
     public func migrate() async throws {
-        try await lock.withLock {
-            try await execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, summary TEXT NOT NULL, applied_at REAL NOT NULL)")
-            let rows = try await query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations", [])
+        try await access { db in
+            try db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, summary TEXT NOT NULL, applied_at REAL NOT NULL)")
+            let rows = try db.query("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations", [])
             let current = Int(rows.first?.column("version")?.integer ?? 0)
             guard current <= SchemaMigration.latestVersion else {
                 throw StoreError(code: .migration, message: "the SQLite store has schema version \(current), newer than this build's \(SchemaMigration.latestVersion); upgrade the worker")
             }
             for migration in SchemaMigration.all where migration.version > current {
-                try await transaction {
-                    for statement in migration.sqlite { try await execute(statement) }
-                    try await execute(
+                try db.transaction {
+                    for statement in migration.sqlite { try db.execute(statement) }
+                    try db.execute(
                         "INSERT INTO schema_migrations (version, summary, applied_at) VALUES (?, ?, ?)",
                         [.integer(migration.version), .text(migration.summary), .float(Date().timeIntervalSince1970)]
                     )
@@ -107,21 +107,21 @@ public final class SQLiteVerificationStore: VerificationStore {
     }
 
     public func result(forCapture captureEventID: String) async throws -> StoredResult? {
-        try await lock.withLock {
-            try await fetchResult(captureEventID)
+        try await access { db in
+            try Self.fetchResult(db, captureEventID)
         }
     }
 
     public func transactionState(_ transactionID: String) async throws -> [UInt8]? {
-        try await lock.withLock {
-            let rows = try await query("SELECT state FROM transaction_states WHERE transaction_id = ?", [.text(transactionID)])
+        try await access { db in
+            let rows = try db.query("SELECT state FROM transaction_states WHERE transaction_id = ?", [.text(transactionID)])
             return rows.first?.column("state")?.blob.map { Array($0.readableBytesView) }
         }
     }
 
     public func lookUp(_ capture: CaptureKey) async throws -> CaptureLookup {
-        try await lock.withLock {
-            let rows = try await query(
+        try await access { db in
+            let rows = try db.query(
                 """
                 SELECT 0 AS kind, transaction_id, step, result AS payload, completed_at FROM capture_results WHERE capture_event_id = ?
                 UNION ALL
@@ -151,9 +151,9 @@ public final class SQLiteVerificationStore: VerificationStore {
     }
 
     public func beginCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> InFlightMarker? {
-        try await lock.withLock {
+        try await access { db in
             // One statement: the upsert keeps the attempt it replaces in previous_*, and returns it.
-            let rows = try await query(
+            let rows = try db.query(
                 """
                 INSERT INTO in_flight_calls (capture_event_id, transaction_id, step, owner, started_at, attempts)
                 VALUES (?, ?, ?, ?, ?, 1)
@@ -175,12 +175,11 @@ public final class SQLiteVerificationStore: VerificationStore {
     }
 
     public func complete(_ capture: CaptureKey, result: [UInt8], transactionState: [UInt8]?, at date: Date) async throws -> StoredResult {
-        try await lock.withLock {
+        try await access { db in
             // One statement (migrations 6 and 7): the state, the result and the cleared marker, or,
-            // when a result is stored already (a replay, another writer), nothing and an error. Each
-            // statement is a trip to the thread pool and back.
+            // when a result is stored already (a replay, another writer), nothing and an error.
             do {
-                try await execute(
+                try db.execute(
                     "INSERT INTO capture_completions (capture_event_id, transaction_id, step, result, completed_at, state) VALUES (?, ?, ?, ?, ?, ?)",
                     [
                         .text(capture.captureEventID), .text(capture.transactionID), .text(capture.step), .blob(ByteBuffer(bytes: result)),
@@ -190,8 +189,8 @@ public final class SQLiteVerificationStore: VerificationStore {
                 return StoredResult(captureEventID: capture.captureEventID, transactionID: capture.transactionID, step: capture.step, result: result, completedAt: date)
             } catch is CompletionConflict {
                 // The stored result is the canonical one; the call it came from is over too.
-                try await execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
-                guard let existing = try await fetchResult(capture.captureEventID) else {
+                try db.execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
+                guard let existing = try Self.fetchResult(db, capture.captureEventID) else {
                     throw StoreError(code: .corrupt, message: "a capture result vanished during completion")
                 }
                 return existing
@@ -200,14 +199,14 @@ public final class SQLiteVerificationStore: VerificationStore {
     }
 
     public func endCall(_ capture: CaptureKey) async throws {
-        try await lock.withLock {
-            try await execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
+        try await access { db in
+            try db.execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
         }
     }
 
     public func inFlightMarkers() async throws -> [InFlightMarker] {
-        try await lock.withLock {
-            try await query("SELECT capture_event_id, transaction_id, step, owner, started_at, attempts FROM in_flight_calls ORDER BY started_at", []).map { row in
+        try await access { db in
+            try db.query("SELECT capture_event_id, transaction_id, step, owner, started_at, attempts FROM in_flight_calls ORDER BY started_at", []).map { row in
                 InFlightMarker(
                     capture: CaptureKey(
                         captureEventID: row.column("capture_event_id")?.string ?? "",
@@ -223,49 +222,49 @@ public final class SQLiteVerificationStore: VerificationStore {
     }
 
     public func purge(before date: Date, limit: Int) async throws -> StorePurge {
-        try await lock.withLock {
-            func delete(_ table: String, _ column: String) async throws -> Int {
-                try await query(
+        try await access { db in
+            func delete(_ table: String, _ column: String) throws -> Int {
+                try db.query(
                     "DELETE FROM \(table) WHERE rowid IN (SELECT rowid FROM \(table) WHERE \(column) < ? LIMIT ?) RETURNING 1",
                     [.float(date.timeIntervalSince1970), .integer(limit)]
                 ).count
             }
             let purge = StorePurge(
-                results: try await delete("capture_results", "completed_at"),
-                transactionStates: try await delete("transaction_states", "updated_at"),
-                inFlightMarkers: try await delete("in_flight_calls", "started_at"),
-                ownershipReports: try await delete("partition_owners", "seen_at")
+                results: try delete("capture_results", "completed_at"),
+                transactionStates: try delete("transaction_states", "updated_at"),
+                inFlightMarkers: try delete("in_flight_calls", "started_at"),
+                ownershipReports: try delete("partition_owners", "seen_at")
             )
             // secure_delete zeroed the freed pages; the checkpoint moves them out of the WAL file too,
             // so no deleted row stays readable in either file.
-            if purge.total > 0 { try await execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+            if purge.total > 0 { try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
             return purge
         }
     }
 
     public func discardResult(forCapture captureEventID: String) async throws -> Bool {
-        try await lock.withLock {
-            let rows = try await query("DELETE FROM capture_results WHERE capture_event_id = ? RETURNING capture_event_id", [.text(captureEventID)])
+        try await access { db in
+            let rows = try db.query("DELETE FROM capture_results WHERE capture_event_id = ? RETURNING capture_event_id", [.text(captureEventID)])
             return !rows.isEmpty
         }
     }
 
     public func reportOwnership(_ ownership: PartitionOwnership, at date: Date, forgetBefore: Date) async throws {
-        try await lock.withLock {
-            try await execute(
+        try await access { db in
+            try db.execute(
                 """
                 INSERT INTO partition_owners (group_id, topic, instance_id, partitions, seen_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (group_id, topic, instance_id) DO UPDATE SET partitions = excluded.partitions, seen_at = excluded.seen_at
                 """,
                 [.text(ownership.group), .text(ownership.topic), .text(ownership.instance), .text(ownership.encodedPartitions), .float(date.timeIntervalSince1970)]
             )
-            try await execute("DELETE FROM partition_owners WHERE seen_at < ?", [.float(forgetBefore.timeIntervalSince1970)])
+            try db.execute("DELETE FROM partition_owners WHERE seen_at < ?", [.float(forgetBefore.timeIntervalSince1970)])
         }
     }
 
     public func partitionOwners(group: String, topic: String, since: Date) async throws -> [PartitionOwnership] {
-        try await lock.withLock {
-            try await query(
+        try await access { db in
+            try db.query(
                 "SELECT instance_id, partitions FROM partition_owners WHERE group_id = ? AND topic = ? AND seen_at >= ? ORDER BY instance_id",
                 [.text(group), .text(topic), .float(since.timeIntervalSince1970)]
             ).map { row in
@@ -277,10 +276,10 @@ public final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
-    // MARK: - Statements (callers hold the lock)
+    // MARK: - Statements
 
-    private func fetchResult(_ captureEventID: String) async throws -> StoredResult? {
-        let rows = try await query(
+    private static func fetchResult(_ db: SQLiteHandle.Session, _ captureEventID: String) throws -> StoredResult? {
+        let rows = try db.query(
             "SELECT transaction_id, step, result, completed_at FROM capture_results WHERE capture_event_id = ?",
             [.text(captureEventID)]
         )
@@ -297,44 +296,56 @@ public final class SQLiteVerificationStore: VerificationStore {
         )
     }
 
-    func transaction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        try await execute("BEGIN IMMEDIATE")
-        do {
-            let value = try await body()
-            try await execute("COMMIT")
-            return value
-        } catch {
-            try? await execute("ROLLBACK")
-            throw error
-        }
-    }
-
-    func execute(_ sql: String, _ binds: [SQLiteData] = []) async throws {
-        _ = try await query(sql, binds)
-    }
-
-    /// Runs one statement, in place (``SQLiteHandle``). While another connection holds the
-    /// database's lock it sleeps and tries again, for up to five seconds. It runs to the end even
-    /// when the calling task is cancelled: a `BEGIN` whose `ROLLBACK` was refused would leave the
-    /// one connection inside a transaction for good.
-    func query(_ sql: String, _ binds: [SQLiteData]) async throws -> [SQLiteValues] {
+    /// Runs `body` on the connection, in place, with nobody else's statements in between: the
+    /// connection is held for the statements' microseconds, never across a suspension, so callers
+    /// never queue behind one another's scheduling. While another connection holds the
+    /// database's lock, `body` is given up (its transaction rolled back) and run again after an
+    /// async sleep, for up to five seconds. The sleep is waited out even by a cancelled caller.
+    func access<T>(_ body: (SQLiteHandle.Session) throws -> T) async throws -> T {
         let deadline = ContinuousClock.now + Self.busyLimit
         var pause = Duration.milliseconds(1)
-        do {
-            while true {
-                if case .rows(let rows) = try handle.run(sql, binds) { return rows }
+        while true {
+            do {
+                return try handle.withSession(body)
+            } catch is SQLiteBusy {
                 guard ContinuousClock.now < deadline else {
                     throw StoreError(code: .query, message: "the SQLite store stayed locked by another connection for \(Self.busyLimit)", isRetryable: true)
                 }
-                // Sleeps in a task of its own, so a cancelled caller still waits.
                 let sleep = pause
                 await Task { try? await Task.sleep(for: sleep) }.value
                 pause = min(pause * 2, .milliseconds(50))
             }
+        }
+    }
+}
+
+extension SQLiteHandle.Session {
+    /// Runs one of the store's statements; a refusal becomes a retryable ``StoreError`` (or
+    /// ``CompletionConflict``), ``SQLiteBusy`` passes through for ``SQLiteVerificationStore/access(_:)``.
+    func query(_ sql: String, _ binds: [SQLiteData] = []) throws -> [SQLiteValues] {
+        do {
+            return try run(sql, binds)
         } catch let failure as SQLiteFailure where failure.message == SchemaMigration.completionConflict {
             throw CompletionConflict()
         } catch let failure as SQLiteFailure {
             throw StoreError(code: .query, message: "SQLite statement failed: \(failure)", isRetryable: true)
+        }
+    }
+
+    func execute(_ sql: String, _ binds: [SQLiteData] = []) throws {
+        _ = try query(sql, binds)
+    }
+
+    /// Runs `body` between `BEGIN IMMEDIATE` and `COMMIT`; rolls back when it throws.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            _ = try? run("ROLLBACK")
+            throw error
         }
     }
 }
