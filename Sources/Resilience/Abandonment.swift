@@ -32,6 +32,14 @@ package func withAbandonment<T: Sendable>(
     }
 }
 
+/// Awaits `operation` until the calling task is cancelled, then gives it up (cancelled, not
+/// awaited) and throws `CancellationError`: for a service's loop whose calls go to a store or
+/// broker that may be stopping at the same moment.
+package func abandonedOnCancel<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    guard let value = try await withAbandonment(after: nil, whenCancelled: true, operation) else { throw CancellationError() }
+    return value
+}
+
 /// The first of several outcomes, delivered once to one continuation, whichever comes first.
 private final class OneOutcome<T: Sendable>: Sendable {
     private struct State {

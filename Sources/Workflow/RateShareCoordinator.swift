@@ -90,17 +90,11 @@ package struct RateShareCoordinator: Service {
         }
     }
 
-    /// A store call of the loop, given up when the coordinator is cancelled.
-    private func storeCall<T: Sendable>(_ call: @escaping @Sendable () async throws -> T) async throws -> T {
-        guard let value = try await withAbandonment(after: nil, whenCancelled: true, call) else { throw CancellationError() }
-        return value
-    }
-
     /// Captures of the tenant that want a call at this instance.
     private func waitingCaptures(_ gateway: TenantGateway) async throws -> Int {
         let partitions = parking.ownedPartitions
         let (store, tenant, topic) = (store, gateway.name, parking.topic)
-        let parked = partitions.isEmpty ? 0 : try await storeCall {
+        let parked = partitions.isEmpty ? 0 : try await abandonedOnCancel {
             try await store.parkedCount(tenant: tenant, reason: CaptureBlocked.Reason.rateLimited.rawValue, topic: topic, partitions: partitions)
         }
         return gateway.rateWaiting + parked + gateway.takeAdmittedCount()
@@ -111,7 +105,7 @@ package struct RateShareCoordinator: Service {
         let instance = holder
         let before = gateway.share
         let store = store
-        let exchange = try await storeCall {
+        let exchange = try await abandonedOnCancel {
             try await store.exchangeRateShare(tenant: gateway.name) { leases, now in
                 let exchange = allocation.exchange(instance: instance, tenant: gateway.name, demand: demand, leases: leases, now: now)
                 // Slow down before others can see the units given back.

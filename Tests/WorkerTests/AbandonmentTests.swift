@@ -84,4 +84,14 @@ struct AbandonmentTests {
         #expect(try await caller.value == 7)
         #expect(!latch.cancelled)
     }
+
+    @Test func abandonedOnCancelThrowsCancellationWhenTheCallerIsCancelled() async throws {
+        let latch = Latch()
+        defer { latch.open() }
+        let caller = Task { try await abandonedOnCancel { await latch.wait(); return 1 } }
+        try await Task.sleep(for: .milliseconds(20))
+        caller.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await caller.value }
+        #expect(try await abandonedOnCancel { 5 } == 5)
+    }
 }

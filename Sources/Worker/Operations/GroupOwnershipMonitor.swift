@@ -1,6 +1,7 @@
 import Foundation
 import Kafka
 import Logging
+import Resilience
 import ServiceLifecycle
 import Store
 import Observability
@@ -57,18 +58,24 @@ struct GroupOwnershipMonitor: Service {
     /// The capture partitions no instance reported, or nil when the store or the broker could not be asked.
     private func unownedPartitions() async -> Set<Int32>? {
         let now = Date()
-        let mine = assignment().filter { $0.topic == captureTopic }.map(\.partition)
+        let (store, admin, groupID, topic, instanceID) = (store, admin, groupID, captureTopic, instanceID)
+        let mine = assignment().filter { $0.topic == topic }.map(\.partition)
+        let (seconds, attoseconds) = interval.components
+        let since = now.addingTimeInterval(-3 * (Double(seconds) + Double(attoseconds) / 1e18) - 1)
         do {
-            try await store.reportOwnership(
-                PartitionOwnership(group: groupID, topic: captureTopic, instance: instanceID, partitions: mine),
-                at: now, forgetBefore: now.addingTimeInterval(-3600)
-            )
-            let (seconds, attoseconds) = interval.components
-            let since = now.addingTimeInterval(-3 * (Double(seconds) + Double(attoseconds) / 1e18) - 1)
-            let owned = try await store.partitionOwners(group: groupID, topic: captureTopic, since: since)
-                .reduce(into: Set<Int32>()) { $0.formUnion($1.partitions) }
-            let count = try await admin.describeTopic(captureTopic).partitionCount
-            return Set(0..<Int32(count)).subtracting(owned)
+            // Given up when the service is cancelled: the store may be stopping at the same moment.
+            return try await abandonedOnCancel {
+                try await store.reportOwnership(
+                    PartitionOwnership(group: groupID, topic: topic, instance: instanceID, partitions: mine),
+                    at: now, forgetBefore: now.addingTimeInterval(-3600)
+                )
+                let owned = try await store.partitionOwners(group: groupID, topic: topic, since: since)
+                    .reduce(into: Set<Int32>()) { $0.formUnion($1.partitions) }
+                let count = try await admin.describeTopic(topic).partitionCount
+                return Set(0..<Int32(count)).subtracting(owned)
+            }
+        } catch is CancellationError {
+            return nil
         } catch {
             logger.debug("cannot check partition ownership", metadata: [WorkerLoggingKeys.error: "\(error)"])
             return nil

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Resilience
 import ServiceLifecycle
 import Store
 import Observability
@@ -34,7 +35,9 @@ struct RetentionService: Service {
         var total = StorePurge()
         do {
             while !Task.isCancelled {
-                let batch = try await store.purge(before: horizon, limit: batchSize)
+                // Given up when the service is cancelled: the store may be stopping at the same moment.
+                let (store, batchSize) = (store, batchSize)
+                let batch = try await abandonedOnCancel { try await store.purge(before: horizon, limit: batchSize) }
                 total.results += batch.results
                 total.transactionStates += batch.transactionStates
                 total.inFlightMarkers += batch.inFlightMarkers
@@ -42,6 +45,8 @@ struct RetentionService: Service {
                 for (table, rows) in batch.byTable where rows > 0 { metrics.recordPurged(table: table, rows: rows) }
                 guard batch.mayHaveMore(limit: batchSize) else { break }
             }
+        } catch is CancellationError {
+            // Shutting down: the rest waits for the next start.
         } catch {
             logger.warning("retention purge failed; it is tried again at the next run", metadata: [WorkerLoggingKeys.error: "\(error)"])
         }
