@@ -15,7 +15,7 @@ public final class KafkaAdmin: Sendable {
         let client = try RDKafkaClient(type: RD_KAFKA_PRODUCER, properties: properties, logger: logger, statisticsHandler: nil)
         self.client = client
         // Serves logs and errors; holds only the client and the flag, so dropping the admin stops it.
-        RDKafkaClient.startThread(name: "kafka-admin-poll") { [running] in
+        RDKafkaClient.startThread(name: "kafka-admin") { [running] in
             while running.isRunning { rd_kafka_poll(client.handle, 100) }
         }
     }

@@ -22,6 +22,27 @@ struct KafkaPlumbingTests {
         withExtendedLifetime(producer) {}
     }
 
+    @Test("the clients' poll threads carry their names where operators look (/proc, top, gdb)", .timeLimit(.minutes(1)))
+    func pollThreadsAreNamed() async throws {
+        // Nothing listens on port 1: the clients start their threads all the same.
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(bootstrapServers: "127.0.0.1:1"), logger: KafkaTest.logger)
+        let consumer = try KafkaConsumer(
+            configuration: KafkaTest.consumerConfiguration(servers: "127.0.0.1:1", group: TestEnvironment.uniqueName("names")), logger: KafkaTest.logger)
+        let admin = try KafkaAdmin(bootstrapServers: "127.0.0.1:1", logger: KafkaTest.logger)
+        let names = try await KafkaTest.within(.seconds(10), "the three poll threads") { () -> Set<String> in
+            while true {
+                let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+                let names = Set(tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+                    .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+                if names.isSuperset(of: ["kafka-producer", "kafka-consumer", "kafka-admin"]) { return names }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        #expect(names.contains("kafka-consumer"))
+        try await consumer.close()
+        withExtendedLifetime((producer, admin)) {}
+    }
+
     @Test("statistics arrive parsed, with partitions, queue depths and broker round-trip times", .timeLimit(.minutes(1)))
     func statisticsArrive() async throws {
         let servers = try TestEnvironment.kafkaBootstrapServers()

@@ -74,7 +74,7 @@ final class ConsumerCore: Sendable {
         client.callbacks.rebalanceHandler.withLock { handler in
             handler = { [unowned self] error, partitions in self.rebalance(error, partitions) }
         }
-        RDKafkaClient.startThread(name: "kafka-consumer-poll") { self.pollLoop() }
+        RDKafkaClient.startThread(name: "kafka-consumer") { self.pollLoop() }
     }
 
     // MARK: Poll thread

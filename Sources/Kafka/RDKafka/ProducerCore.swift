@@ -23,7 +23,7 @@ final class ProducerCore: Sendable {
                 DeliveryContext.complete(opaque, message)
             }
         }
-        RDKafkaClient.startThread(name: "kafka-producer-poll") { self.pollLoop() }
+        RDKafkaClient.startThread(name: "kafka-producer") { self.pollLoop() }
     }
 
     private func pollLoop() {

@@ -75,9 +75,15 @@ final class RDKafkaClient: @unchecked Sendable {  // the handle is thread-safe p
     }
 
     /// Starts a dedicated thread (never a cooperative-pool thread) that runs `body` until it returns.
+    /// Linux keeps at most 15 bytes of a thread's name; a longer one is refused, and the thread
+    /// would show (in `top`, `gdb`, `/proc`) under the name of the thread that started it.
     static func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: body)
-        thread.name = name
+        precondition(name.utf8.count <= 15, "thread name \(name) is longer than Linux keeps")
+        let thread = Thread {
+            // Foundation on Linux gives the name to the OS only when the thread itself sets it.
+            Thread.current.name = name
+            body()
+        }
         thread.start()
     }
 
