@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import SerialAccess
 
 /// The shared store for several worker instances: PostgreSQL through a connection pool.
 public final class PostgresVerificationStore: VerificationStore {
@@ -10,6 +11,9 @@ public final class PostgresVerificationStore: VerificationStore {
 
     let client: PostgresClient
     let logger: Logger
+    /// Opens when ``run()`` starts the pool: ``migrate()``, the first call, waits for it, so the
+    /// pool is never asked for a connection before it runs (PostgresNIO warns of that, and waits).
+    private let poolStarted = OneTimeGate()
 
     /// Creates a store for `url` (a `postgres://` store URL). Call ``run()`` before using it.
     public init(url: StoreURL, maximumConnections: Int = 20, logger: Logger) throws {
@@ -30,10 +34,12 @@ public final class PostgresVerificationStore: VerificationStore {
     }
 
     public func run() async throws {
+        poolStarted.open()
         await client.run()
     }
 
     public func migrate() async throws {
+        try await poolStarted.wait()
         do {
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)

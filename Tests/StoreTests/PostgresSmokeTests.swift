@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Store
 import TestSupport
 import Testing
 
@@ -21,6 +22,23 @@ struct PostgresSmokeTests {
             return answer
         }
         #expect(answer == 42)
+    }
+
+    @Test("the store's first call waits for its pool to run: no PostgresNIO warning at start-up", .timeLimit(.minutes(1)))
+    func firstCallWaitsForThePool() async throws {
+        let logs = CapturedLogs()
+        let logger = Logger(label: "postgres-start") { _ in CapturingLogHandler(store: logs) }
+        try await PostgresTestDatabase.withFresh { databaseURL in
+            let store = try await StoreURL(databaseURL).makeStore(logger: logger)
+            // As the worker starts it: the pool's task is added, then the migration asks at once.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await store.run() }
+                defer { group.cancelAll() }
+                try await store.migrate()
+            }
+        }
+        let early = logs.entries.filter { $0.message.contains("hasn't been called yet") }
+        #expect(early.isEmpty, "\(early.map(\.message))")
     }
 }
 
