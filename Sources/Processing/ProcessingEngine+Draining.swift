@@ -51,7 +51,13 @@ extension ProcessingEngine {
     /// Waits for the shutdown signal, then stops fetching, drains, commits and closes the source.
     func shutDownWhenAsked() async {
         for await _ in shutdownSignal.stream {}
-        guard !Task.isCancelled else { return }
+        guard !Task.isCancelled else {
+            // Cancelled (`run()`'s task): no drain and no commit, what ran is handled again by the
+            // next owner; but the source is closed, so a consumer leaves its group now and its
+            // partitions move on at once instead of after the group's session timeout.
+            try? await source.close()
+            return
+        }
         logger.info("Processing engine shutting down: stop fetching, drain running records, commit")
         let action = state.withLock { $0.onShutdown() }
         await perform(action)

@@ -74,6 +74,9 @@ public final class InMemoryProcessingSource: ProcessingSource, Sendable {
         log.commit(offsets)
     }
 
+    /// Whether ``close()`` was called.
+    public var isClosed: Bool { state.withLock { $0.closed } }
+
     public func close() async throws {
         let waiter = state.withLock { state in
             state.closed = true

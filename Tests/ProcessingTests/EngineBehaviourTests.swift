@@ -28,15 +28,21 @@ struct EngineBehaviourTests {
         return configuration
     }
 
-    @Test("different keys run concurrently up to the in-flight limit and never beyond")
-    func concurrencyUpToLimit() async throws {
+    /// An engine in key mode over `records` records with distinct keys, whose handlers wait at a gate.
+    private func gatedEngine(records: Int, inFlight: Int)
+        -> (HandlingRecorder, HandlerGate, InMemoryProcessingSource, ProcessingEngine<InMemoryProcessingSource, GatedHandler>) {
         let recorder = HandlingRecorder(ordering: .key)
         let gate = HandlerGate()
-        let log = makeLog(count: 40, recorder: recorder)
-        let source = InMemoryProcessingSource(log: log)
+        let source = InMemoryProcessingSource(log: makeLog(count: records, recorder: recorder))
         let engine = ProcessingEngine(
-            source: source, handler: GatedHandler(recorder: recorder, gate: gate), configuration: configuration(inFlight: 8),
+            source: source, handler: GatedHandler(recorder: recorder, gate: gate), configuration: configuration(inFlight: inFlight),
             logger: .quiet)
+        return (recorder, gate, source, engine)
+    }
+
+    @Test("different keys run concurrently up to the in-flight limit and never beyond")
+    func concurrencyUpToLimit() async throws {
+        let (recorder, gate, _, engine) = gatedEngine(records: 40, inFlight: 8)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await engine.run() }
             await waitUntil { recorder.state.withLock { $0.activeCount } == 8 }
@@ -46,6 +52,18 @@ struct EngineBehaviourTests {
             try await group.next()
         }
         #expect(recorder.state.withLock { $0.maxActiveCount } == 8)
+        #expect(recorder.state.withLock { $0.violations }.isEmpty)
+    }
+
+    @Test("a cancelled engine still closes its source (a consumer leaves its group at once), without draining")
+    func cancelledEngineClosesItsSource() async throws {
+        let (recorder, gate, source, engine) = gatedEngine(records: 10, inFlight: 4)
+        let run = Task { try await engine.run() }
+        await waitUntil { recorder.state.withLock { $0.activeCount } == 4 }
+        run.cancel()
+        gate.openAll()  // the handlers need not answer cancellation
+        try? await run.value
+        #expect(source.isClosed)
         #expect(recorder.state.withLock { $0.violations }.isEmpty)
     }
 
