@@ -30,8 +30,10 @@ final class SQLiteHandle: Sendable {
 
     private let state: Mutex<State>
 
-    /// Opens (creating) the database file at `path`.
-    init(path: String) throws {
+    /// Opens (creating) the database file at `path`. With `busyTimeout` a statement that meets
+    /// another connection's lock waits for it on the calling thread (for a connection of a thread
+    /// pool only), up to that long.
+    init(path: String, busyTimeout: Duration? = nil) throws {
         var database: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let code = sqlite_nio_sqlite3_open_v2(path, &database, flags, nil)
@@ -42,6 +44,7 @@ final class SQLiteHandle: Sendable {
         }
         // Extended codes name a trigger's refusal (SQLITE_CONSTRAINT_TRIGGER) and the kind of lock.
         sqlite_nio_sqlite3_extended_result_codes(database, 1)
+        if let busyTimeout { sqlite_nio_sqlite3_busy_timeout(database, Int32(busyTimeout.components.seconds * 1000)) }
         state = Mutex(State(database: database))
     }
 

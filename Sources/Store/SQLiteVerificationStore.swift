@@ -222,23 +222,39 @@ public final class SQLiteVerificationStore: VerificationStore {
     }
 
     public func purge(before date: Date, limit: Int) async throws -> StorePurge {
-        try await access { db in
+        let purge = try await access { db in
             func delete(_ table: String, _ column: String) throws -> Int {
                 try db.query(
                     "DELETE FROM \(table) WHERE rowid IN (SELECT rowid FROM \(table) WHERE \(column) < ? LIMIT ?) RETURNING 1",
                     [.float(date.timeIntervalSince1970), .integer(limit)]
                 ).count
             }
-            let purge = StorePurge(
+            return StorePurge(
                 results: try delete("capture_results", "completed_at"),
                 transactionStates: try delete("transaction_states", "updated_at"),
                 inFlightMarkers: try delete("in_flight_calls", "started_at"),
                 ownershipReports: try delete("partition_owners", "seen_at")
             )
-            // secure_delete zeroed the freed pages; the checkpoint moves them out of the WAL file too,
-            // so no deleted row stays readable in either file.
-            if purge.total > 0 { try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
-            return purge
+        }
+        // secure_delete zeroed the freed pages; the checkpoint moves them out of the WAL file too,
+        // so no deleted row stays readable in either file.
+        if purge.total > 0 { try await truncateWAL() }
+        return purge
+    }
+
+    /// Moves the WAL's pages into the database and empties the WAL, from a connection of its own on
+    /// NIO's thread pool: its syncs take up to hundreds of milliseconds, during which the store's
+    /// connection stays free. A writer of the store's is waited for there, up to five seconds.
+    private func truncateWAL() async throws {
+        let (path, busyLimit) = (path, Self.busyLimit)
+        let completed = try await NIOThreadPool.singleton.runIfActive { () throws -> Bool in
+            let connection = try SQLiteHandle(path: path, busyTimeout: busyLimit)
+            defer { connection.close() }
+            guard case .rows(let rows) = try connection.run("PRAGMA wal_checkpoint(TRUNCATE)", []) else { return false }
+            return rows.first?.column("busy")?.integer == 0
+        }
+        guard completed else {
+            throw StoreError(code: .query, message: "the SQLite WAL could not be emptied after a purge: another connection kept it busy for \(busyLimit)", isRetryable: true)
         }
     }
 
