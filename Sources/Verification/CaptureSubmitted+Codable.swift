@@ -20,7 +20,7 @@ extension CaptureSubmitted: Codable {
         tenant = try c.decodeIfPresent(String.self, forKey: .tenant)
         if let tenant { try FieldRules.tenant(tenant, at: path + [CodingKeys.tenant]) }
         userToken = try c.decodeIfPresent(String.self, forKey: .userToken)
-        if let userToken { try FieldRules.text(userToken, maxLength: 8192, at: path + [CodingKeys.userToken]) }
+        if let userToken { try FieldRules.headerToken(userToken, maxLength: 8192, at: path + [CodingKeys.userToken]) }
         vlensTransactionId = try c.decodeIfPresent(String.self, forKey: .vlensTransactionId)
         if let vlensTransactionId {
             try FieldRules.identifier(vlensTransactionId, at: path + [CodingKeys.vlensTransactionId])

@@ -1,13 +1,18 @@
 import Base64Syntax
 /// The schema's value rules for strings, checked while decoding so that Swift accepts exactly
 /// what the JSON Schemas accept. Failures name the field, never the value.
-enum FieldRules {
+package enum FieldRules {
     /// 1 to 128 printable ASCII characters without spaces.
     static func identifier(_ value: String, at path: [any CodingKey]) throws {
-        let bytes = value.utf8
-        guard (1...128).contains(bytes.count), bytes.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+        guard isIdentifier(value.utf8) else {
             throw ContractError.invalid(path, "must be 1 to 128 printable ASCII characters without spaces")
         }
+    }
+
+    /// Whether `bytes` are an identifier of the schemas (event, transaction and tenant-side ids):
+    /// 1 to 128 printable ASCII characters without spaces.
+    package static func isIdentifier(_ bytes: some Collection<UInt8>) -> Bool {
+        isVisibleASCII(bytes, maxLength: 128)
     }
 
     /// 1 to 64 of `A-Z a-z 0-9 . _ -`.
@@ -18,10 +23,10 @@ enum FieldRules {
         }
     }
 
-    /// Non-empty, at most `maxLength` bytes.
-    static func text(_ value: String, maxLength: Int, at path: [any CodingKey]) throws {
-        guard !value.isEmpty, value.utf8.count <= maxLength else {
-            throw ContractError.invalid(path, "must be 1 to \(maxLength) bytes")
+    /// 1 to `maxLength` printable ASCII characters without spaces: a token sent in an HTTP header.
+    static func headerToken(_ value: String, maxLength: Int, at path: [any CodingKey]) throws {
+        guard isVisibleASCII(value.utf8, maxLength: maxLength) else {
+            throw ContractError.invalid(path, "must be 1 to \(maxLength) printable ASCII characters without spaces")
         }
     }
 
@@ -48,6 +53,11 @@ enum FieldRules {
         let rest = value.drop(while: { $0 != ":" }).dropFirst(3)
         let host = rest.prefix(while: { $0 != "/" && $0 != "?" && $0 != "#" })
         return !host.isEmpty && !value.contains(where: { $0 == " " || $0.isNewline })
+    }
+
+    /// 1 to `maxLength` bytes of printable ASCII without spaces (0x21–0x7E).
+    private static func isVisibleASCII(_ bytes: some Collection<UInt8>, maxLength: Int) -> Bool {
+        (1...maxLength).contains(bytes.count) && bytes.allSatisfy { (0x21...0x7E).contains($0) }
     }
 
     private static func isTenantByte(_ byte: UInt8) -> Bool {

@@ -112,6 +112,13 @@ public struct CaptureHandler: ProcessingHandler {
         var redrive: String?
         let key = capture.storeKey
         let lookup = try await timed("lookup", { try await store.lookUp(key) })
+        if let stored = lookup.result, stored.transactionID != key.transactionID || stored.step != key.step {
+            // Its eventId is another capture's (another transaction or step): answering with that
+            // capture's result would drop this one unseen, so it is dead-lettered, storing nothing.
+            let error = ContractError(code: .invalidValue, field: "eventId", message: "eventId: already the id of another capture (another transaction or step); each capture needs an id of its own")
+            try await deadLetter(record, poison: .init(error: error, reason: "event_id_reused", transactionId: nil, eventId: capture.eventId, step: capture.step), received: received, outputs: outputs, logger: logger)
+            return
+        }
         if let stored = lookup.result {
             let result = try VerificationResult.decode(stored.result)
             if result.outcome == .failed || result.outcome == .invalid, let deadLetter = record.header(DeadLetterRecord.redrivenFromHeader) {

@@ -15,9 +15,11 @@ package struct CaptureIntake: Sendable {
         package var error: ContractError
         /// The dead-letter reason code (see `schemas/dead-letter-record.v1.schema.json`).
         package var reason: String
-        /// The transaction the event belongs to, when it can be read (payload first, then key).
+        /// The transaction the event belongs to, when it can be read and runs in that transaction's
+        /// lane: the payload's `transactionId` when the record's key equals it, else the key when
+        /// the payload names none. Always a valid identifier (1 to 128 printable ASCII characters).
         package var transactionId: String?
-        /// The event's id, when it can be read.
+        /// The event's id, when it can be read and is a valid identifier.
         package var eventId: String?
         package var step: CaptureStep?
     }
@@ -42,29 +44,40 @@ package struct CaptureIntake: Sendable {
     package func accept(_ record: KafkaRecord) -> Result<Accepted, Poison> {
         if record.value.count > maxEventBytes {
             let error = ContractError(code: .invalidValue, field: nil, message: "event of \(record.value.count) bytes exceeds the \(maxEventBytes)-byte limit (MAX_EVENT_BYTES)")
-            return .failure(Poison(error: error, reason: "oversized", transactionId: keyText(record), eventId: nil, step: nil))
+            return .failure(Poison(error: error, reason: "oversized", transactionId: Self.identifier(record.key), eventId: nil, step: nil))
         }
         let headers = record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) }
         do {
             let capture = try CaptureSubmitted.decodeSharingImages(record.value)
             try capture.checkEnvelope(key: record.key, headers: headers)
-            return .success(Accepted(capture: capture, traceHeaders: TraceHeaders(traceparent: headers.text("traceparent"), tracestate: headers.text("tracestate"))))
+            return .success(Accepted(capture: capture, traceHeaders: .received(traceparent: headers.text("traceparent"), tracestate: headers.text("tracestate"))))
         } catch {
             let identity = Self.readIdentity(record.value)
             let contractError = error
             return .failure(Poison(
                 error: contractError,
                 reason: contractError.deadLetterReason,
-                transactionId: identity.transactionId ?? keyText(record),
-                eventId: identity.eventId,
+                transactionId: Self.transaction(named: identity.transactionId, key: record.key),
+                eventId: identity.eventId.flatMap { Self.identifier(Array($0.utf8)) },
                 step: identity.step.flatMap(CaptureStep.init(rawValue:))
             ))
         }
     }
 
-    private func keyText(_ record: KafkaRecord) -> String? {
-        guard let key = record.key, !key.isEmpty, key.count <= 256 else { return nil }
-        return String(validating: key, as: UTF8.self)
+    /// The transaction a poison record may speak for: only one whose lane it runs in (its key), so
+    /// its `invalid` result never races that transaction's own records. A payload naming another
+    /// transaction than the key (a producer's bug) or an id that is not a valid identifier (NUL,
+    /// spaces, over 128 bytes: a store could refuse it and stall the partition) names none.
+    private static func transaction(named payloadID: String?, key: [UInt8]?) -> String? {
+        guard let payloadID else { return identifier(key) }
+        guard let key, key.elementsEqual(payloadID.utf8) else { return nil }
+        return identifier(key)
+    }
+
+    /// `bytes` as text when they are a valid identifier, else `nil`.
+    private static func identifier(_ bytes: [UInt8]?) -> String? {
+        guard let bytes, FieldRules.isIdentifier(bytes) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Reads `eventId`, `transactionId` and `step` from a payload that failed validation, when it
@@ -74,7 +87,7 @@ package struct CaptureIntake: Sendable {
             return (nil, nil, nil)
         }
         func text(_ name: String) -> String? {
-            guard let string = object[name] as? String, !string.isEmpty, string.utf8.count <= 256 else { return nil }
+            guard let string = object[name] as? String, !string.isEmpty else { return nil }
             return string
         }
         return (text("eventId"), text("transactionId"), text("step"))

@@ -92,6 +92,15 @@ struct ContractDecodingTests {
         #expect(failure(object)?.field == "userToken")
     }
 
+    @Test("a user token that no HTTP header can carry (a line break, a space, a NUL, non-ASCII) is named, not sent", arguments: ["tok\n", "tok en", "tok\u{0}", "tokén"])
+    func unsendableToken(token: String) {
+        var object = Self.capture()
+        object["userToken"] = .string(Self.secretToken + token)
+        let error = failure(object)
+        #expect(error?.field == "userToken")
+        #expect(error?.code == .invalidValue)
+    }
+
     @Test("invalid base64, two image forms, bad claim checks and a wrong face count are named")
     func badImages() {
         var object = Self.capture()

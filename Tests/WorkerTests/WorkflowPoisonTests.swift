@@ -52,4 +52,55 @@ struct WorkflowPoisonTests {
             #expect(invalid.first?.error?.code == .invalidEvent)
         }
     }
+
+    /// A bad record that names no transaction whose lane it runs in.
+    struct LanelessPoison: Sendable, CustomTestStringConvertible {
+        var name: String
+        var make: @Sendable (String) -> (key: String, value: String)
+        var testDescription: String { name }
+    }
+
+    static let lanelessPoisons: [LanelessPoison] = [
+        LanelessPoison(name: "keyed by another transaction") { tx in (key: "tx-other-\(tx)", value: #"{"eventId": "e1", "transactionId": "\#(tx)", "step": "selfie"}"#) },
+        LanelessPoison(name: "NUL in both ids") { tx in (key: "\(tx)\u{0}", value: #"{"eventId": "e\u0000", "transactionId": "\#(tx)\u0000", "step": "selfie"}"#) },
+    ]
+
+    @Test("a bad record keyed by another transaction than it names, or with ids a store may refuse, gets a dead letter and no result", arguments: lanelessPoisons, WorkflowStore.allCases)
+    func poisonNamingNoLaneTransaction(poison lanelessPoison: LanelessPoison, store: WorkflowStore) async throws {
+        let make = lanelessPoison.make
+        try await InProcessHarness.run(store: store) { harness in
+            let transactionID = "tx-poison-\(UUID().uuidString.prefix(8))"
+            let poison = make(transactionID)
+            try await harness.submitRaw(key: poison.key, value: Array(poison.value.utf8))
+            try await harness.deadLetters.waitFor(count: 1, timeout: .seconds(30))
+            let letter = try #require(harness.deadLetters.records.first)
+            #expect(letter.key == Array(poison.key.utf8))
+            #expect(letter.value == Array(poison.value.utf8))
+
+            // The dead letter and a result would be delivered together; a healthy capture after it shows the worker went on.
+            let healthy = CaptureFactory().front()
+            try await harness.submit(healthy)
+            #expect(try await harness.result(of: healthy.eventId).outcome == .succeeded)
+            #expect(harness.decodedResults().map(\.outcome) == [.succeeded])
+        }
+    }
+
+    @Test("an eventId reused by a capture of another transaction is dead-lettered; the first capture's result is not re-published for it")
+    func reusedEventID() async throws {
+        try await InProcessHarness.run { harness in
+            let first = CaptureFactory().front()
+            try await harness.submit(first)
+            #expect(try await harness.result(of: first.eventId).outcome == .succeeded)
+
+            let reuse = CaptureFactory().front(eventId: first.eventId)
+            try await harness.submit(reuse)
+            try await harness.deadLetters.waitFor(count: 1, timeout: .seconds(30))
+            let letter = try #require(harness.deadLetters.records.first)
+            #expect(letter.key == Array(reuse.transactionId.utf8))
+            let headers = Dictionary(letter.headers.map { ($0.key, String(decoding: $0.value ?? [], as: UTF8.self)) }) { $1 }
+            #expect(headers["dlq_reason"] == "event_id_reused")
+            #expect(headers["dlq_field"] == "eventId")
+            #expect(harness.decodedResults().map(\.transactionId) == [first.transactionId])
+        }
+    }
 }
