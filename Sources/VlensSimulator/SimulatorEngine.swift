@@ -6,6 +6,8 @@ struct SimulatorEngine: Sendable {
     enum Fault: Sendable, Equatable {
         case reset
         case hang(seconds: Int)
+        /// The answer's head and first half are sent, the rest after `seconds`.
+        case stall(seconds: Int)
         case status(Int, retryAfterSeconds: Int?)
         /// A 200 whose body is unusable.
         case malformed(MalformedBody)
@@ -83,7 +85,10 @@ struct SimulatorEngine: Sendable {
     mutating func drawReplyLoss(for step: SimulatorStep) -> Fault? {
         if let steps = faults.steps, !steps.contains(step.rawValue) { return nil }
         if let budget = faults.budget, budget <= 0 { return nil }
-        let candidates: [(Double, Fault)] = [(faults.replyLostResetRate, .reset), (faults.replyLostHangRate, .hang(seconds: faults.hangSeconds))]
+        let candidates: [(Double, Fault)] = [
+            (faults.replyLostResetRate, .reset), (faults.replyLostHangRate, .hang(seconds: faults.hangSeconds)),
+            (faults.replyStalledRate, .stall(seconds: faults.hangSeconds)),
+        ]
         for (rate, fault) in candidates where rate > 0 && (rate >= 1 || Double.random(in: 0..<1) < rate) {
             if let budget = faults.budget { faults.budget = budget - 1 }
             return fault
@@ -96,7 +101,7 @@ struct SimulatorEngine: Sendable {
         let reply: SimulatorReply
         switch fault {
         case .reset: reply = SimulatorReply(status: 0, body: .null, outcome: "reset")
-        case .hang: reply = SimulatorReply(status: 0, body: .null, outcome: "hung")
+        case .hang, .stall: reply = SimulatorReply(status: 0, body: .null, outcome: "hung")
         case .malformed(let body): reply = SimulatorReply(status: 200, body: .null, outcome: "fault_\(body.rawValue)")
         case .status(let status, let retryAfter):
             let message = status == 429 ? "Too many requests" : "Internal server error"

@@ -4,7 +4,7 @@ import VlensAPI
 ///
 /// Rates are probabilities in `0...1`, drawn independently per call in the order reset, hang, 500,
 /// 503, 429, 429-without-Retry-After, huge, truncated, not JSON; a call none of those hit may then
-/// lose its reply after it was processed (reset, hang). `steps` limits injection to some steps; `budget` stops
+/// lose its reply after it was processed (reset, hang, stalled half-way). `steps` limits injection to some steps; `budget` stops
 /// injecting after that many faults (so "fail the next two calls" is `rate 1, budget 2`).
 public struct SimulatorFaults: Sendable, Hashable, Codable {
     public var latency: LatencyDistribution
@@ -30,6 +30,9 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
     /// with `reply_lost`: a client that tries again makes a real second call.
     public var replyLostResetRate: Double
     public var replyLostHangRate: Double
+    /// Calls Vlens processes whose answer then stalls: the head and the first half of the body are
+    /// sent, the rest only after `hangSeconds`.
+    public var replyStalledRate: Double
     /// Step names to inject into (`id_front`, `id_back`, `liveness`, `link`, `user_images`, `step_image`); `nil`: all.
     public var steps: [String]?
     /// Faults left to inject; `nil`: no limit. Decremented by each injected error, hang or reset.
@@ -55,6 +58,7 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         nonJSONResponseRate: Double = 0,
         replyLostResetRate: Double = 0,
         replyLostHangRate: Double = 0,
+        replyStalledRate: Double = 0,
         steps: [String]? = nil,
         budget: Int? = nil,
         rateLimit: RateLimit = .vlensDefault,
@@ -74,6 +78,7 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         self.nonJSONResponseRate = nonJSONResponseRate
         self.replyLostResetRate = replyLostResetRate
         self.replyLostHangRate = replyLostHangRate
+        self.replyStalledRate = replyStalledRate
         self.steps = steps
         self.budget = budget
         self.rateLimit = rateLimit
@@ -89,6 +94,7 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         case hugeResponseRate = "huge_response_rate", truncatedResponseRate = "truncated_response_rate"
         case nonJSONResponseRate = "non_json_response_rate"
         case replyLostResetRate = "reply_lost_reset_rate", replyLostHangRate = "reply_lost_hang_rate"
+        case replyStalledRate = "reply_stalled_rate"
     }
 
     /// Decodes leniently: absent keys take their defaults, so `{"error_503_rate":1}` is a complete document.
@@ -109,6 +115,7 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         self.nonJSONResponseRate = try c.decodeIfPresent(Double.self, forKey: .nonJSONResponseRate) ?? 0
         self.replyLostResetRate = try c.decodeIfPresent(Double.self, forKey: .replyLostResetRate) ?? 0
         self.replyLostHangRate = try c.decodeIfPresent(Double.self, forKey: .replyLostHangRate) ?? 0
+        self.replyStalledRate = try c.decodeIfPresent(Double.self, forKey: .replyStalledRate) ?? 0
         self.steps = try c.decodeIfPresent([String].self, forKey: .steps)
         self.budget = try c.decodeIfPresent(Int.self, forKey: .budget)
         self.rateLimit = try c.decodeIfPresent(RateLimit.self, forKey: .rateLimit) ?? defaults.rateLimit
@@ -134,6 +141,7 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         try c.encode(nonJSONResponseRate, forKey: .nonJSONResponseRate)
         try c.encode(replyLostResetRate, forKey: .replyLostResetRate)
         try c.encode(replyLostHangRate, forKey: .replyLostHangRate)
+        try c.encode(replyStalledRate, forKey: .replyStalledRate)
         try c.encodeIfPresent(steps, forKey: .steps)
         try c.encodeIfPresent(budget, forKey: .budget)
         try rateLimit.encode(to: c.superEncoder(forKey: .rateLimit))

@@ -58,7 +58,7 @@ extension VlensSimulatorServer {
             case .reset:
                 await resetConnection(context.channel)
                 return Response(status: .internalServerError)
-            case .hang(let seconds):
+            case .hang(let seconds), .stall(let seconds):
                 try await Task.sleep(for: .seconds(seconds))
                 return Response(status: .gatewayTimeout)
             case .status(503, _):
@@ -83,9 +83,25 @@ extension VlensSimulatorServer {
         case .hang(let seconds)?:
             try await Task.sleep(for: .seconds(seconds))
             return Response(status: .gatewayTimeout)
+        case .stall(let seconds)?:
+            return try Self.stalledResponse(reply, seconds: seconds)
         default:
             return try Self.response(reply)
         }
+    }
+
+    /// `reply` whose head and first half go out at once and the rest after `seconds`.
+    static func stalledResponse(_ reply: SimulatorReply, seconds: Int) throws -> Response {
+        var response = try response(reply)
+        var rest = ByteBuffer(data: try JSONEncoder().encode(reply.body))
+        let half = rest.readSlice(length: rest.readableBytes / 2) ?? ByteBuffer()
+        response.body = ResponseBody(contentLength: half.readableBytes + rest.readableBytes) { [rest] writer in
+            try await writer.write(half)
+            try await Task.sleep(for: .seconds(seconds))
+            try await writer.write(rest)
+            try await writer.finish(nil)
+        }
+        return response
     }
 
     static func response(_ reply: SimulatorReply) throws -> Response {

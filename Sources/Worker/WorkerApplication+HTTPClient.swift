@@ -13,8 +13,13 @@ extension WorkerApplication {
     /// Redirects are not followed: the claim-check allow-list and the private-address rule check
     /// the URL the event names, and a redirect from an allowed host must not lead the worker to a
     /// metadata or loopback address. Vlens's API does not redirect.
+    ///
+    /// A request's deadline (`VLENS_REQUEST_TIMEOUT_MS`) ends when the response's head arrives;
+    /// reading the body is bounded by the read time-out, set to the same span: a host that sends
+    /// the head and then stops fails the call (a retryable time-out) instead of holding it forever.
     static func httpClientConfiguration(vlens: WorkerConfiguration.Vlens) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
+        configuration.timeout.read = TimeAmount(vlens.requestTimeout)
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: vlens.maxConnections)
         configuration.redirectConfiguration = .disallow

@@ -65,7 +65,7 @@ extension ConfigurationKey {
             .init("VLENS_USER_TOKEN_FALLBACK", default: "none", secret: false,
                   #"what a capture step whose user token Vlens refuses (HTTP 401) gets: `none`: `rejected`, `user_token_rejected`; `api-key-only`: it is sent again without the token and links no user (the transaction waits for a link, `user_not_linked`). Never for a `link`. Per tenant `VLENS_TENANT_<NAME>_USER_TOKEN_FALLBACK`, default this one; see "Links and early liveness""#),
             .init("VLENS_REQUEST_TIMEOUT_MS", default: ms(WorkerConfiguration.Vlens.defaultRequestTimeout), secret: false,
-                  #"per-request deadline"#),
+                  #"per-request deadline until the answer's head; reading its body then has a read time-out of the same span (no byte for that long fails the call, retryably)"#),
             .init("VLENS_MAX_CONNECTIONS", default: "MAX_IN_FLIGHT", secret: false,
                   #"connection pool per host; the default lets every capture in flight call Vlens at once (it was 64, which capped a default worker at 64 concurrent calls)"#),
             .init("VLENS_RETRY_MAX_ATTEMPTS", default: "\(retry.maxAttempts)", secret: false,

@@ -43,7 +43,7 @@ package struct ImageResolver: Sendable {
     }
 
     private func fetch(_ claim: ImageReference.ClaimCheck, field: String) async throws(Failure) -> ArraySlice<UInt8> {
-        func unusable(_ message: String, reason: String = "image_unavailable") -> Failure {
+        @Sendable func unusable(_ message: String, reason: String = "image_unavailable") -> Failure {
             .unusable(ContractError(code: .invalidValue, field: "\(field).url", message: "\(field).url: \(message)"), reason: reason)
         }
         guard let url = URL(string: claim.url) else { throw unusable("is not a URL", reason: "schema_invalid") }
@@ -67,7 +67,7 @@ package struct ImageResolver: Sendable {
         // A pinned fetch gets a client of its own whose only DNS answer is the checked address (TLS
         // still verifies the certificate against the host name); literal addresses use the shared one.
         let client = pinned.map { Self.pinnedClient(host: $0.host, address: $0.address) } ?? httpClient
-        let downloaded = await download(claim, using: client, unusable: unusable)
+        let downloaded = await downloadWithinTimeout(claim, using: client, unusable: unusable)
         if pinned != nil { try? await client.shutdown() }
         let body = try downloaded.get()
         guard body.readableBytes == claim.sizeBytes else { throw unusable("the image's size differs from sizeBytes") }
@@ -77,9 +77,28 @@ package struct ImageResolver: Sendable {
         return ArraySlice(Data(body.readableBytesView).base64EncodedData())
     }
 
+    /// ``download(_:using:unusable:)`` within `fetchTimeout`, from the request to the last byte.
+    /// AsyncHTTPClient's own deadline ends when the response's head arrives: a host that then sends
+    /// slowly, or stops, would otherwise hold the capture (and its partition's commit point) for good.
+    private func downloadWithinTimeout(
+        _ claim: ImageReference.ClaimCheck, using client: HTTPClient, unusable: @escaping @Sendable (String, String) -> Failure
+    ) async -> Result<ByteBuffer, Failure> {
+        let timeout = fetchTimeout
+        return await withTaskGroup(of: Result<ByteBuffer, Failure>?.self) { group in
+            group.addTask { await download(claim, using: client, unusable: unusable) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .failure(.transient("claim-check fetch took longer than \(timeout)"))
+        }
+    }
+
     /// GETs the image, within its size and the image limit.
     private func download(
-        _ claim: ImageReference.ClaimCheck, using client: HTTPClient, unusable: (String, String) -> Failure
+        _ claim: ImageReference.ClaimCheck, using client: HTTPClient, unusable: @Sendable (String, String) -> Failure
     ) async -> Result<ByteBuffer, Failure> {
         var request = HTTPClientRequest(url: claim.url)
         request.method = .GET

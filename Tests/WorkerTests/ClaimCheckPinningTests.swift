@@ -16,18 +16,9 @@ struct ClaimCheckPinningTests {
     @Test("a name only the checked answer knows is fetched from that address; the resolver's later answers are never used")
     func pinnedToCheckedAddress() async throws {
         let image = Array("pinned image bytes".utf8)
-        let port = Mutex<Int?>(nil)
         let router = Router()
         router.get("/front.jpg") { _, _ -> ByteBuffer in ByteBuffer(bytes: image) }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } })
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            defer { group.cancelAll() }
-            let deadline = ContinuousClock.now + .seconds(30)
-            while port.withLock({ $0 }) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-            let serverPort = try #require(port.withLock { $0 }, "the image server did not start within 30 s")
-
+        try await LocalHTTPServer.withRunning(router) { serverPort in
             // `.invalid` never resolves in real DNS: only the checked answer can reach the server.
             let host = "images.pinning-test.invalid"
             let answers = Mutex(["127.0.0.1", "10.66.66.66"])
