@@ -55,7 +55,10 @@ package struct VlensStepRunner: Sendable {
             requestId: capture.eventId,
             userToken: capture.userToken,
             traceparent: trace.traceparent, tracestate: trace.tracestate,
-            getExtractedData: capture.getExtractedData
+            // The ID sides always ask for it: Vlens's transaction id comes in the extracted data
+            // (`data.idFrontData.transaction_id`), and so do the fields the sides are checked against
+            // each other with. Only a capture that asked gets it in its result.
+            getExtractedData: call.step == .idFront || call.step == .idBack || capture.getExtractedData
         )
         var generator = SystemRandomNumberGenerator()
         var counted = 0
@@ -81,6 +84,10 @@ package struct VlensStepRunner: Sendable {
                 vlensTime += elapsed
                 metrics.recordVlensRequest(step: call.step.rawValue, statusClass: "2xx", duration: elapsed)
                 gateway.recordAnswered(httpStatus: response.httpStatus)
+                if let missing = Self.missingTransactionID(call, response: response) {
+                    // Vlens processed the side: calling again would open another transaction.
+                    return Report(outcome: missing, response: response, attempts: attempts, vlensTime: vlensTime, errorCode: "no_transaction_id")
+                }
                 let linked = context.userToken != nil
                 return Report(outcome: Self.success(response, userLinked: linked), response: response, attempts: attempts, vlensTime: vlensTime)
             } catch let error as VlensError {
@@ -145,6 +152,19 @@ package struct VlensStepRunner: Sendable {
         default:
             return try await client.linkUserWithExistingTransaction(transactionId: call.vlensTransactionId ?? "", context: context)
         }
+    }
+
+    /// The failure of a first ID side that Vlens accepted without a transaction id anywhere in its
+    /// answer: the transaction's other steps could not join it. `nil` when the id is known.
+    private static func missingTransactionID(_ call: VlensCall, response: VlensStepResponse) -> StepOutcome? {
+        guard call.step == .idFront || call.step == .idBack, call.vlensTransactionId == nil, response.transactionId == nil else { return nil }
+        let error = ResultError(
+            code: .vlensError,
+            message: "Vlens accepted \(call.step) but its answer carries no transaction id (data.idFrontData.transaction_id); the other steps could not join the transaction",
+            retryable: VerdictReason.vlensError.isRetryable,
+            httpStatus: response.httpStatus
+        )
+        return .failed(error, reason: .vlensError)
     }
 
     private static func success(_ response: VlensStepResponse, userLinked: Bool) -> StepOutcome {
