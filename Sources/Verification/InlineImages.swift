@@ -15,8 +15,10 @@ import Foundation
 final class InlineImages: Sendable {
     /// The `JSONDecoder.userInfo` key under which ``ImageReference`` finds the lifted images.
     static let userInfoKey = CodingUserInfoKey(rawValue: "vlens-worker.inline-images")!
-    /// The placeholder's prefix: `#` is not in the base64 alphabet, so no image is mistaken for one.
-    private static let prefix = Array("#inline-image-".utf8)
+    /// The placeholder's prefix: `#` is not in the base64 alphabet, so no image is mistaken for one,
+    /// and a random tag drawn at start-up, so no event can name a placeholder itself (an escaped
+    /// `"\u0023inline-image-0"` is not lifted, and decodes to a string that is not the prefix).
+    private static let prefix = Array("#inline-image-\(UInt64.random(in: .min ... .max))-".utf8)
 
     /// The event with each lifted image replaced by its placeholder.
     let skeleton: [UInt8]

@@ -34,7 +34,7 @@ extension VlensError {
         switch status {
         case 200..<300:
             guard let response else { return error(.decoding, .invalidResponse) }
-            if vlensCode != nil { return error(.vlensOther, .rejected) }
+            if response.setsErrorCode { return error(.vlensOther, .rejected) }
             if response.services.isFake == true { return error(.spoof, .rejected) }
             if step == .liveness, response.services.liveness == false { return error(.livenessFailed, .rejected) }
             return nil
@@ -55,10 +55,11 @@ extension VlensError {
         }
     }
 
-    /// `Retry-After` as delay-seconds or an HTTP date.
+    /// `Retry-After` as delay-seconds (whole, or with a fraction as some gateways send) or an HTTP date.
     static func parseRetryAfter(_ header: String?, now: Date = Date()) -> Duration? {
         guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
         if let seconds = Int(header) { return .seconds(max(0, seconds)) }
+        if let seconds = Double(header), seconds.isFinite { return .milliseconds(Int64(max(0, min(seconds, 86_400)) * 1000)) }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")

@@ -4,6 +4,9 @@ public struct VlensStepResponse: Sendable, Hashable, Decodable {
     public var services: VlensServices
     /// `error_code` of the envelope (always `nil` in a response the client returns; errors are thrown).
     public var errorCode: Int?
+    /// Whether the envelope sets `error_code` at all: an integer, or any other value that is not
+    /// `null` or an empty string (`"E1050"`). A 2xx answer that sets it is an error.
+    public var setsErrorCode: Bool
     /// HTTP status of the response.
     public var httpStatus: Int = 200
 
@@ -16,6 +19,7 @@ public struct VlensStepResponse: Sendable, Hashable, Decodable {
         self.data = data
         self.services = services
         self.errorCode = errorCode
+        self.setsErrorCode = errorCode != nil
     }
 
     public init(from decoder: any Decoder) throws {
@@ -23,5 +27,13 @@ public struct VlensStepResponse: Sendable, Hashable, Decodable {
         data = c.decoded(VlensStepData.self, "data") ?? VlensStepData()
         services = c.decoded(VlensServices.self, "services") ?? VlensServices()
         errorCode = c.int("error_code")
+        let key = AnyKey("error_code")
+        if errorCode != nil {
+            setsErrorCode = true
+        } else if let text = try? c.decodeIfPresent(String.self, forKey: key) {
+            setsErrorCode = !text.trimmingCharacters(in: .whitespaces).isEmpty
+        } else {
+            setsErrorCode = c.contains(key) && (try? c.decodeNil(forKey: key)) == false
+        }
     }
 }

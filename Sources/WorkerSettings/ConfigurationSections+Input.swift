@@ -8,7 +8,9 @@ extension WorkerConfiguration.Input {
     /// `MAX_EVENT_BYTES`, `DEAD_LETTER_MAX_VALUE_BYTES`, `CLAIM_CHECK_*`, `MAX_IMAGE_BYTES`, `INCLUDE_EXTRACTED_DATA`.
     init(reading source: inout ConfigSource) {
         self.init()
-        self.maxEventBytes = source.int("MAX_EVENT_BYTES", default: self.maxEventBytes, range: 1024...1 << 30)
+        // The producer's `message.max.bytes` is this plus 1 MiB (dead letters carry the event), and
+        // librdkafka takes at most 1,000,000,000 there.
+        self.maxEventBytes = source.int("MAX_EVENT_BYTES", default: self.maxEventBytes, range: 1024...(1_000_000_000 - (1 << 20)))
         self.maxDeadLetterValueBytes = source.int("DEAD_LETTER_MAX_VALUE_BYTES", default: self.maxDeadLetterValueBytes, range: 0...1 << 30)
         let schemes = source.list("CLAIM_CHECK_ALLOWED_SCHEMES").map { $0.lowercased() }
         if let unknown = schemes.first(where: { $0 != "https" && $0 != "http" }) {
@@ -17,11 +19,26 @@ extension WorkerConfiguration.Input {
         let defaults = ClaimCheckPolicy()
         self.claimCheck = ClaimCheckPolicy(
             allowedSchemes: schemes.isEmpty ? defaults.allowedSchemes : Set(schemes),
-            allowedHosts: source.list("CLAIM_CHECK_ALLOWED_HOSTS"),
+            allowedHosts: Self.allowedHosts(reading: &source),
             allowPrivateAddresses: source.bool("CLAIM_CHECK_ALLOW_PRIVATE_ADDRESSES", default: defaults.allowPrivateAddresses),
             maxImageBytes: source.int("MAX_IMAGE_BYTES", default: defaults.maxImageBytes, range: 1024...1 << 30)
         )
         self.includeExtractedData = source.bool("INCLUDE_EXTRACTED_DATA", default: includeExtractedData)
+    }
+
+    /// `CLAIM_CHECK_ALLOWED_HOSTS`: host names or `.suffix` entries; a URL, a port, a path or a
+    /// space in an entry would match no image's host, so it is reported instead of never matching.
+    private static func allowedHosts(reading source: inout ConfigSource) -> [String] {
+        let hosts = source.list("CLAIM_CHECK_ALLOWED_HOSTS")
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-[]:".utf8)
+        // One colon is a port; IPv6 literals have two or more.
+        for host in hosts where host.contains("/") || !host.utf8.allSatisfy(allowed.contains) || host.filter({ $0 == ":" }).count == 1 {
+            source.report(
+                "CLAIM_CHECK_ALLOWED_HOSTS", "has an entry that is not a host name (\(host.contains("://") ? "a URL" : "a port, path or other character"))",
+                fix: "list bare host names, e.g. images.example.com or .cdn.example.com (IPv6 in brackets)")
+            break
+        }
+        return hosts
     }
 }
 

@@ -18,10 +18,14 @@ extension WorkerConfiguration.Kafka {
         let v1Topic = source.string("RESULT_V1_TOPIC", default: "")
         self.resultV1Topic = v1Topic.isEmpty ? nil : v1Topic
         self.deadLetterTopic = source.string("DEAD_LETTER_TOPIC", default: self.deadLetterTopic)
-        let topics = [self.captureTopic, self.resultTopic, self.statusTopic, self.deadLetterTopic] + (self.resultV1Topic.map { [$0] } ?? [])
-        if Set(topics).count < topics.count {
+        let topics = [
+            ("CAPTURE_TOPIC", self.captureTopic), ("RESULT_TOPIC", self.resultTopic), ("STATUS_TOPIC", self.statusTopic),
+            ("DEAD_LETTER_TOPIC", self.deadLetterTopic),
+        ] + (self.resultV1Topic.map { [("RESULT_V1_TOPIC", $0)] } ?? [])
+        for (index, (key, topic)) in topics.enumerated() {
+            guard let earlier = topics[..<index].first(where: { $0.1 == topic }) else { continue }
             source.report(
-                "CAPTURE_TOPIC", "equals RESULT_TOPIC, STATUS_TOPIC, RESULT_V1_TOPIC or DEAD_LETTER_TOPIC",
+                key, "names the same topic as \(earlier.0)",
                 fix: "give the capture, result, status, v1 result and dead-letter topics distinct names")
         }
         self.exactlyOnce = source.bool("KAFKA_EXACTLY_ONCE", default: self.exactlyOnce)

@@ -46,6 +46,8 @@ struct InlineImagesTests {
         #"{"eventId":"e-1","transactionId":"tx-1","step":"id_front","submittedAt":"2026-11-30T09:00:00Z","getExtractedData":false,"images":{"idFront":{"base64":"QUJD"#,
         #"{"base64":"QUJD","eventId":"e-1"}"#,
         #"not json "base64": "QUJD""#,
+        // An escaped placeholder is not lifted: it must not stand for another image of the event.
+        #"{"eventId":"e-1","transactionId":"tx-1","step":"liveness","submittedAt":"2026-11-30T09:00:00Z","getExtractedData":false,"images":{"idFront":{"base64":"QUJD"},"faces":[{"image":{"base64":"\u0023inline-image-0"}},{"image":{"base64":"QUJD"}},{"image":{"base64":"QUJD"}}]}}"#,
     ])
     func sameRefusals(text: String) {
         let bytes = Array(text.utf8)

@@ -19,6 +19,14 @@ struct VlensErrorClassificationTests {
         let unknown = try response(#"{"data":{},"error_code":9999}"#)
         #expect(VlensError.classify(step: .idBack, status: 200, retryAfterHeader: nil, response: unknown)?.code == .vlensOther)
         #expect(VlensError.classify(step: .idBack, status: 503, retryAfterHeader: nil, response: unknown)?.code == .http503)
+        for value in [#""E1050""#, "true", #"{"code":1}"#] {
+            let unreadable = try response(#"{"data":{"idFrontData":{"transaction_id":"t"}},"error_code":\#(value)}"#)
+            #expect(VlensError.classify(step: .idFront, status: 200, retryAfterHeader: nil, response: unreadable)?.code == .vlensOther, "error_code \(value) is set")
+        }
+        for value in ["null", #""""#] {
+            let unset = try response(#"{"data":{"idFrontData":{"transaction_id":"t"}},"error_code":\#(value)}"#)
+            #expect(VlensError.classify(step: .idFront, status: 200, retryAfterHeader: nil, response: unset) == nil, "error_code \(value) is not set")
+        }
         for (code, expected) in [(3001, VlensError.Code.validation), (3008, .dateFormat), (3013, .invalidMRZ), (3102, .nameMismatch)] {
             let r = try response(#"{"error_code":\#(code)}"#)
             #expect(VlensError.classify(step: .idBack, status: 422, retryAfterHeader: nil, response: r)?.code == expected)
@@ -44,6 +52,7 @@ struct VlensErrorClassificationTests {
     @Test("Retry-After is read as seconds or as an HTTP date")
     func retryAfter() {
         #expect(VlensError.parseRetryAfter("5") == .seconds(5))
+        #expect(VlensError.parseRetryAfter("1.5") == .milliseconds(1500))
         #expect(VlensError.parseRetryAfter(nil) == nil && VlensError.parseRetryAfter("soon") == nil)
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         let later = VlensError.parseRetryAfter("Tue, 14 Nov 2023 22:13:40 GMT", now: now)

@@ -95,6 +95,14 @@ struct WorkerConfigurationTests {
         #expect(error.problems.allSatisfy { !$0.problem.isEmpty && !$0.fix.isEmpty })
     }
 
+    @Test("claim-check hosts take names, suffixes and IPv6 literals")
+    func claimCheckHosts() async throws {
+        var environment = minimal
+        environment["CLAIM_CHECK_ALLOWED_HOSTS"] = "images.example.com, .cdn.example.com, ::1, [fd00::1]"
+        let configuration = try await WorkerConfiguration.load(environment: environment)
+        #expect(configuration.input.claimCheck.allowedHosts == ["images.example.com", ".cdn.example.com", "::1", "[fd00::1]"])
+    }
+
     @Test("malformed values are reported by key, not replaced by defaults", arguments: [
         ("HTTP_PORT", "eighty", "not a whole number"),
         ("MAX_IN_FLIGHT", "0", "outside"),
@@ -106,6 +114,10 @@ struct WorkerConfigurationTests {
         ("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318", "absolute"),
         ("STORE_URL", "mysql://db", "sqlite"),
         ("LOG_LEVEL", "loud", "log level"),
+        ("MAX_EVENT_BYTES", "999000000", "outside"),
+        ("DEAD_LETTER_TOPIC", "identity.verification-result.v2", "same topic as RESULT_TOPIC"),
+        ("CLAIM_CHECK_ALLOWED_HOSTS", "images.example.com,https://cdn.example.com", "a URL"),
+        ("CLAIM_CHECK_ALLOWED_HOSTS", "images.example.com:443", "not a host name"),
     ])
     func malformed(key: String, value: String, expected: String) async throws {
         var environment = minimal
