@@ -59,9 +59,16 @@ extension WorkerConfiguration.Tenant {
         } else {
             baseURL = source.url(baseKey, schemes: ["https", "http"])
         }
-        let apiKey = source.secret(keyKey)
+        var apiKey = source.secret(keyKey)
         if apiKey == nil, source.raw(keyKey + "_FILE") == nil {
             source.report(keyKey, "is not set", fix: "set \(keyKey), or \(keyKey)_FILE to a mounted secret file")
+        }
+        if let key = apiKey, !key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) {
+            // An HTTP header cannot carry it: every call would fail before it left, looking like an outage.
+            source.report(
+                keyKey, "holds a space, a line break or a character outside printable ASCII (its value is not shown)",
+                fix: "remove it (a trailing newline from a secret file?), or use \(keyKey)_FILE, whose value is trimmed")
+            apiKey = nil
         }
         let defaultLimit = RateLimit()
         let limit = RateLimit(

@@ -115,6 +115,7 @@ struct WorkerConfigurationTests {
         ("STORE_URL", "mysql://db", "sqlite"),
         ("LOG_LEVEL", "loud", "log level"),
         ("MAX_EVENT_BYTES", "999000000", "outside"),
+        ("VLENS_API_KEY", "key-123-secret\n", "line break"),
         ("DEAD_LETTER_TOPIC", "identity.verification-result.v2", "same topic as RESULT_TOPIC"),
         ("CLAIM_CHECK_ALLOWED_HOSTS", "images.example.com,https://cdn.example.com", "a URL"),
         ("CLAIM_CHECK_ALLOWED_HOSTS", "images.example.com:443", "not a host name"),
