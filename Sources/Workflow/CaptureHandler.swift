@@ -153,7 +153,7 @@ public struct CaptureHandler: ProcessingHandler {
         case .callVlens(let call):
             guard let gateway = gateways.gateway(for: capture.tenant) else {
                 let error = ContractError(code: .invalidValue, field: "tenant", message: "tenant: is not configured in this worker (VLENS_TENANTS)")
-                try await deadLetter(record, poison: .init(error: error, reason: "unknown_tenant", transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, outputs: outputs, logger: logger)
+                try await deadLetter(record, poison: .init(error: error, reason: "unknown_tenant", transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, redrive: redrive, outputs: outputs, logger: logger)
                 return
             }
             let report: VlensStepRunner.Report
@@ -168,7 +168,7 @@ public struct CaptureHandler: ProcessingHandler {
                 }
                 report = try await callVlens(call, capture: capture, images: resolved, gateway: gateway, accepted: accepted, priorAttempts: parked?.attempts ?? 0, logger: logger)
             } catch ImageResolver.Failure.unusable(let error, let reason) {
-                try await deadLetter(record, poison: .init(error: error, reason: reason, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, outputs: outputs, logger: logger)
+                try await deadLetter(record, poison: .init(error: error, reason: reason, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, redrive: redrive, outputs: outputs, logger: logger)
                 return
             } catch var blocked as CaptureBlocked {
                 blocked.tenant = gateway.name
@@ -323,7 +323,9 @@ public struct CaptureHandler: ProcessingHandler {
 
     // MARK: - Dead letters
 
-    private func deadLetter(_ record: KafkaRecord, poison: CaptureIntake.Poison, received: Timestamp, outputs: PendingOutputs, logger: Logger) async throws {
+    /// `redrive` names the dead letter a re-attempted capture came from: its new `invalid` result
+    /// takes the redrive's result id, not the one of the result it replaces.
+    private func deadLetter(_ record: KafkaRecord, poison: CaptureIntake.Poison, received: Timestamp, redrive: String? = nil, outputs: PendingOutputs, logger: Logger) async throws {
         let reason = DeadLetterRecord.Reason(code: poison.reason, message: poison.error.message, field: poison.error.field)
         guard let transactionID = poison.transactionId else {
             // Nothing names a transaction: no result, and nothing to store the dead letter's time with.
@@ -341,9 +343,10 @@ public struct CaptureHandler: ProcessingHandler {
         } else {
             var machine = try await loadMachine(transactionID)
             let resolution = machine.onInvalidCapture(ResultError(invalidEvent: poison.error))
-            let result = VerificationResult.invalid(
+            var result = VerificationResult.invalid(
                 captureEventId: eventID, transactionId: transactionID, step: poison.step, resolution: resolution, timings: timings(received)
             )
+            if let redrive { result.eventId = VerificationResult.eventID(forCapture: eventID, redrivenFrom: redrive) }
             let bytes = try result.encodedJSON()
             let state = Array(try JSONEncoder().encode(machine))
             stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })

@@ -103,4 +103,25 @@ struct WorkflowPoisonTests {
             #expect(harness.decodedResults().map(\.transactionId) == [first.transactionId])
         }
     }
+
+    @Test("a redriven capture that is refused again gets an invalid result under the redrive's result id, not the replaced one's")
+    func redrivenAndRefusedAgain() async throws {
+        try await InProcessHarness.run { harness in
+            var capture = CaptureFactory().front()
+            capture.tenant = "ghost"  // no such tenant: refused before any call
+            try await harness.submit(capture)
+            let first = try await harness.result(of: capture.eventId)
+            #expect(first.outcome == .invalid)
+
+            let deadLetter = "\(harness.captureTopic).dlq/0/0"
+            var headers = capture.cloudEventHeaders(source: "/in-process").messageHeaders.map { KafkaHeader(key: $0.name, value: $0.value) }
+            headers.append(KafkaHeader(key: DeadLetterRecord.redrivenFromHeader, value: Array(deadLetter.utf8)))
+            try await harness.submitRaw(key: capture.transactionId, value: try capture.encodedJSON(), headers: headers)
+            try await harness.results.waitFor(count: 2, timeout: .seconds(30))
+            let results = harness.decodedResults()
+            #expect(results.map(\.outcome) == [.invalid, .invalid])
+            #expect(results.last?.eventId == VerificationResult.eventID(forCapture: capture.eventId, redrivenFrom: deadLetter))
+            #expect(results.last?.eventId != first.eventId)
+        }
+    }
 }
