@@ -87,12 +87,61 @@ public final class KafkaAdmin: Sendable {
         }
     }
 
+    /// The topic's configuration as the broker reports it: its overrides and the defaults in
+    /// effect (e.g. `max.message.bytes`). Throws when the topic does not exist or the broker does
+    /// not answer DescribeConfigs.
+    public func describeTopicConfiguration(_ name: String, timeout: Duration = .seconds(10)) async throws -> [String: String] {
+        try await client.runBlocking { handle throws(KafkaError) in
+            guard let resource = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, name) else {
+                throw KafkaError(code: .invalidArgument, message: "topic \(name): no configuration resource")
+            }
+            defer { rd_kafka_ConfigResource_destroy(resource) }
+            var resources: [OpaquePointer?] = [resource]
+            let operation = "describe the configuration of topic \(name)"
+            return try Self.exchange(handle, timeout: timeout, operation: operation) { queue, options in
+                rd_kafka_DescribeConfigs(handle, &resources, 1, options, queue)
+            } read: { event throws(KafkaError) in
+                var count = 0
+                guard let result = rd_kafka_event_DescribeConfigs_result(event),
+                    let described = rd_kafka_DescribeConfigs_result_resources(result, &count), count > 0, let topic = described[0]
+                else { throw KafkaError(code: .state, message: "\(operation): no result") }
+                let error = rd_kafka_ConfigResource_error(topic)
+                guard error == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                    throw KafkaError(error, context: operation, detail: rd_kafka_ConfigResource_error_string(topic).map { String(cString: $0) })
+                }
+                var entryCount = 0
+                guard let entries = rd_kafka_ConfigResource_configs(topic, &entryCount) else { return [:] }
+                var configuration: [String: String] = [:]
+                for index in 0..<entryCount {
+                    guard let entry = entries[index], let entryName = rd_kafka_ConfigEntry_name(entry) else { continue }
+                    configuration[String(cString: entryName)] = rd_kafka_ConfigEntry_value(entry).map { String(cString: $0) }
+                }
+                return configuration
+            }
+        }
+    }
+
     /// Sends one admin request and checks its per-topic results.
     private static func request(
         _ handle: OpaquePointer, timeout: Duration, operation: String,
         send: (OpaquePointer, OpaquePointer?) -> Void,
         results: (OpaquePointer) -> [OpaquePointer]
     ) throws(KafkaError) {
+        try exchange(handle, timeout: timeout, operation: operation, send: send) { event throws(KafkaError) in
+            for result in results(event) {
+                let error = rd_kafka_topic_result_error(result)
+                let detail = rd_kafka_topic_result_error_string(result).map { String(cString: $0) }
+                guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(error, context: operation, detail: detail) }
+            }
+        }
+    }
+
+    /// Sends one admin request on a queue of its own and reads its result event.
+    private static func exchange<Answer>(
+        _ handle: OpaquePointer, timeout: Duration, operation: String,
+        send: (OpaquePointer, OpaquePointer?) -> Void,
+        read: (OpaquePointer) throws(KafkaError) -> Answer
+    ) throws(KafkaError) -> Answer {
         guard let queue = rd_kafka_queue_new(handle) else { throw KafkaError(code: .state, message: "\(operation): no queue") }
         defer { rd_kafka_queue_destroy(queue) }
         let options = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_ANY)
@@ -106,10 +155,6 @@ public final class KafkaAdmin: Sendable {
         }
         defer { rd_kafka_event_destroy(event) }
         try KafkaError.check(rd_kafka_event_error(event), operation)
-        for result in results(event) {
-            let error = rd_kafka_topic_result_error(result)
-            let detail = rd_kafka_topic_result_error_string(result).map { String(cString: $0) }
-            guard error == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError(error, context: operation, detail: detail) }
-        }
+        return try read(event)
     }
 }

@@ -48,7 +48,7 @@ public struct WorkerApplication: Sendable {
         do {
             let kafka = try await KafkaParts(configuration: configuration, metrics: core.metrics, logger: logger)
             let delivery: CaptureDelivery = kafka.outbox.map { .transactional($0) } ?? .immediate(kafka.producer)
-            let parts = core.makeCaptureHandling(delivery: delivery)
+            let parts = core.makeCaptureHandling(delivery: delivery, deadLetterValueBytes: kafka.deadLetterValueBytes)
             let source = CaptureTopicSource(
                 base: KafkaProcessingSource(consumer: kafka.consumer), delivery: delivery, parking: parts.parking,
                 resumeDrainTimeout: configuration.processing.drainTimeout, crashPoint: configuration.testCrashPoint)

@@ -48,9 +48,12 @@ struct WorkerCore {
             sampling: configuration.tracing.sampling, scheduleDelay: configuration.tracing.scheduleDelay, logger: application.logger)
     }
 
-    func makeCaptureHandling(delivery: CaptureDelivery) -> CaptureHandling {
+    /// - Parameter deadLetterValueBytes: the largest value a dead letter carries; `nil`:
+    ///   `DEAD_LETTER_MAX_VALUE_BYTES`, else ``DeadLetterLimit/fallbackValueBytes``.
+    func makeCaptureHandling(delivery: CaptureDelivery, deadLetterValueBytes: Int? = nil) -> CaptureHandling {
         let (handler, parking, gateways) = application.makeCaptureHandler(
-            store: store, httpClient: httpClient, metrics: metrics, delivery: delivery, tracer: tracer)
+            store: store, httpClient: httpClient, metrics: metrics, delivery: delivery, tracer: tracer,
+            deadLetterValueBytes: deadLetterValueBytes ?? application.configuration.input.maxDeadLetterValueBytes ?? DeadLetterLimit.fallbackValueBytes)
         return CaptureHandling(handler: handler, parking: parking, gateways: gateways)
     }
 

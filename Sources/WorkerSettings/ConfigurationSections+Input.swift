@@ -11,7 +11,9 @@ extension WorkerConfiguration.Input {
         // The producer's `message.max.bytes` is this plus 1 MiB (dead letters carry the event), and
         // librdkafka takes at most 1,000,000,000 there.
         self.maxEventBytes = source.int("MAX_EVENT_BYTES", default: self.maxEventBytes, range: 1024...(1_000_000_000 - (1 << 20)))
-        self.maxDeadLetterValueBytes = source.int("DEAD_LETTER_MAX_VALUE_BYTES", default: self.maxDeadLetterValueBytes, range: 0...1 << 30)
+        self.maxDeadLetterValueBytes = source.raw("DEAD_LETTER_MAX_VALUE_BYTES").map { _ in
+            source.int("DEAD_LETTER_MAX_VALUE_BYTES", default: DeadLetterLimit.fallbackValueBytes, range: 0...1 << 30)
+        }
         let schemes = source.list("CLAIM_CHECK_ALLOWED_SCHEMES").map { $0.lowercased() }
         if let unknown = schemes.first(where: { $0 != "https" && $0 != "http" }) {
             source.report("CLAIM_CHECK_ALLOWED_SCHEMES", "contains the unsupported scheme \"\(unknown)\"", fix: "list only https and/or http")

@@ -117,8 +117,9 @@ public struct WorkerConfiguration: Sendable {
         /// `MAX_EVENT_BYTES`: larger capture events are dead-lettered. Default 16 MiB.
         public var maxEventBytes: Int = 16 << 20
         /// `DEAD_LETTER_MAX_VALUE_BYTES`: dead letters of larger events carry no value (the dead-letter
-        /// topic would refuse them) but `dlq_value_omitted_bytes`. Default 1,000,000 (fits Kafka's default `max.message.bytes`).
-        public var maxDeadLetterValueBytes: Int = 1_000_000
+        /// topic would refuse them) but `dlq_value_omitted_bytes`. `nil` (the default): what the
+        /// dead-letter topic takes (``DeadLetterLimit``).
+        public var maxDeadLetterValueBytes: Int?
         /// `CLAIM_CHECK_ALLOWED_HOSTS`, `CLAIM_CHECK_ALLOWED_SCHEMES`, `CLAIM_CHECK_ALLOW_PRIVATE_ADDRESSES`, `MAX_IMAGE_BYTES`.
         public var claimCheck = ClaimCheckPolicy()
         /// `INCLUDE_EXTRACTED_DATA`: put OCR data in results when the capture asks. Default false.

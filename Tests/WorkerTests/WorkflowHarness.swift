@@ -42,13 +42,14 @@ struct WorkflowHarness: WorkflowWorld {
         environment extra: [String: String] = [:],
         startWorker: Bool = true,
         bootstrapServers: String? = nil,
+        deadLetterTopicConfig: [String: String] = [:],
         _ body: @Sendable (WorkflowHarness) async throws -> T
     ) async throws -> T {
         let servers = try bootstrapServers ?? TestEnvironment.kafkaBootstrapServers()
         let prefix = TestEnvironment.uniqueName("e2e")
         let logger = Logger(label: "e2e")
         for suffix in ["captures", "results", "status", "dlq"] {
-            try await TestTopics.create("\(prefix).\(suffix)", partitions: partitions, servers: servers)
+            try await TestTopics.create("\(prefix).\(suffix)", partitions: partitions, servers: servers, config: suffix == "dlq" ? deadLetterTopicConfig : [:])
         }
         return try await VlensSimulatorServer.withRunning(configuration: simulatorConfiguration(faults)) { simulator, baseURL in
             try await withStoreURL(store) { storeURL in
