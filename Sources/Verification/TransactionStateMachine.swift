@@ -124,7 +124,9 @@ public struct TransactionStateMachine: Hashable, Sendable {
         var progress = self.progress
         defer { if pendingCall == nil { state = .idle(progress) } }
         state = .idle(progress)
-        if progress.status.isFinal, step != .link {
+        // A link is still sent to a final transaction whose liveness completed (linking it is what a
+        // link is for); one settled before (a spoofed or expired side) has nothing to link.
+        if progress.status.isFinal, step != .link || !progress.completed.contains(.liveness) {
             return .resolve(
                 progress.resolution(
                     .rejected,

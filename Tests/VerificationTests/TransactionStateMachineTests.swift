@@ -210,6 +210,8 @@ struct TransactionStateMachineTests {
             let rejected = machine.onStepOutcome(.rejected(Self.quality, reason: reason))
             #expect(rejected.isFinal && rejected.verdict.status == .notVerified && rejected.verdict.reason == reason)
             #expect(expectResolved(machine.onCapture(step: .idBack, vlensTransactionId: nil))?.error?.code == .transactionFinal)
+            let link = expectResolved(machine.onCapture(step: .link, vlensTransactionId: nil))
+            #expect(link?.error?.code == .transactionFinal, "a transaction settled before its liveness has nothing to link")
         }
     }
 
