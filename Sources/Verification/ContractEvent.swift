@@ -14,11 +14,10 @@ extension ContractEvent {
         }
     }
 
-    /// The event's JSON bytes: compact, keys sorted, optional fields left out when absent.
+    /// The event's JSON bytes: compact, keys sorted, optional fields left out when absent
+    /// (``CompactJSONEncoder``: `JSONEncoder`'s bytes at a fraction of its cost).
     public func encodedJSON() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(self))
+        try CompactJSONEncoder().encode(self)
     }
 }
 

@@ -114,7 +114,7 @@ extension ConfigurationKey {
                   #"how long a link before its transaction completed waits aside (parked, `awaiting_steps`) before it is `rejected` (`transaction_incomplete`); `0` rejects at once (0–2592000000)"#),
             .init("MAX_EVENT_BYTES", default: "\(input.maxEventBytes)", secret: false,
                   #"larger capture events are dead-lettered (`oversized`)"#),
-            .init("DEAD_LETTER_MAX_VALUE_BYTES", default: "the dead-letter topic's", secret: false,
+            .init("DEAD_LETTER_MAX_VALUE_BYTES", default: nil, secret: false,
                   #"a dead letter of a larger event carries no value, only `dlq_value_omitted_bytes` (the dead-letter topic would refuse it); the original stays at its source offset. Unset: the dead-letter topic's `max.message.bytes` as the broker reports it at start-up, less 64 KiB for the key and headers, within the producer's `message.max.bytes` (`MAX_EVENT_BYTES` + 1 MiB); 1000000 when the topic's setting cannot be read (`Sources/WorkerSettings/DeadLetterLimit.swift`)"#),
             .init("CLAIM_CHECK_ALLOWED_HOSTS", default: nil, secret: false,
                   #"hosts images may be fetched from (`images.example.com`, `.cdn.example.com`)"#),

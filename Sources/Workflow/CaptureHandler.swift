@@ -270,7 +270,7 @@ public struct CaptureHandler: ProcessingHandler {
         var result = result
         if let redrive { result.eventId = VerificationResult.eventID(forCapture: capture.eventId, redrivenFrom: redrive) }
         let bytes = try result.encodedJSON()
-        let state = try machine.map { Array(try JSONEncoder().encode($0)) }
+        let state = try machine.map { try CompactJSONEncoder().encode($0) }
         let key = capture.storeKey
         let stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
         let published = stored.result == bytes ? result : try VerificationResult.decode(stored.result)
@@ -348,7 +348,7 @@ public struct CaptureHandler: ProcessingHandler {
             )
             if let redrive { result.eventId = VerificationResult.eventID(forCapture: eventID, redrivenFrom: redrive) }
             let bytes = try result.encodedJSON()
-            let state = Array(try JSONEncoder().encode(machine))
+            let state = try CompactJSONEncoder().encode(machine)
             stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
         }
         let result = try VerificationResult.decode(stored.result)

@@ -88,6 +88,9 @@ struct WorkflowParkingRecoveryTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }
+            // The workers may not have created the schema yet on a loaded machine; migrating is
+            // what every instance does at start-up, and safe beside them (an advisory lock).
+            try await store.migrate()
             let deadline = ContinuousClock.now + .seconds(60)
             var parked = 0
             while ContinuousClock.now < deadline {
