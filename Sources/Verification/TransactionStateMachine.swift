@@ -38,6 +38,9 @@ public struct TransactionStateMachine: Hashable, Sendable {
         /// Applies `reason` (from a rejection or a failure), unless the verdict is already final.
         mutating func apply(_ reason: VerdictReason, vlensErrorCode: String?) {
             guard !status.isFinal else { return }
+            // `failed` ends only with a step that succeeds (or one that settles the transaction):
+            // a capture refused on the way (sides missing, image quality) leaves the failure showing.
+            if status == .failed, reason.effect == .keepsOpen { return }
             switch reason.effect {
             case .keepsOpen: status = .pending
             case .settlesNotVerified: status = .notVerified
@@ -157,7 +160,8 @@ public struct TransactionStateMachine: Hashable, Sendable {
             }
             vlensTransactionId = progress.vlensTransactionId ?? given
         case .link:
-            let known = progress.vlensTransactionId != nil || !progress.completed.isEmpty
+            // Any result of it before (even one that got no Vlens id) makes the transaction ours.
+            let known = progress.vlensTransactionId != nil || !progress.completed.isEmpty || progress.sequence > 0
             if progress.completed.contains(.liveness) || progress.status.isFinal {
                 vlensTransactionId = progress.vlensTransactionId ?? given
             } else if !known, let given {
@@ -195,7 +199,13 @@ public struct TransactionStateMachine: Hashable, Sendable {
     /// unchanged, except that an open transaction's reason becomes `invalid_capture`.
     public mutating func onInvalidCapture(_ error: ResultError) -> StepResolution {
         var progress = self.progress
-        if !progress.status.isFinal { progress.apply(.invalidCapture, vlensErrorCode: nil) }
+        var error = error
+        if progress.status.isFinal {
+            error.retryable = false  // nothing a new capture sends can change a final verdict
+        } else if progress.reason != .userNotLinked {
+            // An open transaction names the bad capture; one that waits for its link keeps saying so.
+            progress.apply(.invalidCapture, vlensErrorCode: nil)
+        }
         let resolution = progress.resolution(.invalid, error: error)
         state = .idle(progress)
         return resolution

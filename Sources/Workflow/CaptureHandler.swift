@@ -119,10 +119,15 @@ public struct CaptureHandler: ProcessingHandler {
             try await deadLetter(record, poison: .init(error: error, reason: "event_id_reused", transactionId: nil, eventId: capture.eventId, step: capture.step), received: received, outputs: outputs, logger: logger)
             return
         }
+        let redrivenFrom = record.header(DeadLetterRecord.redrivenFromHeader)
         if let stored = lookup.result {
             let result = try VerificationResult.decode(stored.result)
-            if result.outcome == .failed || result.outcome == .invalid, let deadLetter = record.header(DeadLetterRecord.redrivenFromHeader) {
-                // A redriven failed or invalid capture is attempted again, under a new result id.
+            if result.outcome == .failed || result.outcome == .invalid, let deadLetter = redrivenFrom,
+                result.eventId != VerificationResult.eventID(forCapture: capture.eventId, redrivenFrom: deadLetter)
+            {
+                // A redriven failed or invalid capture is attempted again, under the redrive's result
+                // id. Once that result is stored, a redelivery or replay of the redriven record
+                // re-publishes it (the branch below) instead of attempting the capture once more.
                 _ = try await timed("discard", { try await store.discardResult(forCapture: capture.eventId) })
                 redrive = deadLetter
                 logger.info("redriven failed capture: attempting it again")
@@ -134,6 +139,10 @@ public struct CaptureHandler: ProcessingHandler {
                 logger.info("capture already resolved: stored result re-published, Vlens not called", metadata: [WorkerLoggingKeys.outcome: "\(result.outcome)"])
                 return
             }
+        } else if let deadLetter = redrivenFrom {
+            // Nothing stored: the failure was discarded and the worker stopped before the attempt's
+            // result was stored. The attempt keeps the redrive's id, never the failure's.
+            redrive = deadLetter
         }
 
         var machine = try Self.machine(from: lookup.transactionState)

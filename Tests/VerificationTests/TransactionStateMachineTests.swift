@@ -275,6 +275,39 @@ struct TransactionStateMachineTests {
         _ = succeed(&machine, .liveness, flags: Self.verified)
         let late = machine.onInvalidCapture(ResultError(code: .invalidEvent, message: "step: unknown", retryable: true))
         #expect(late.isFinal && late.verdict == Verdict(status: .verified) && late.sequence == 5)
+        #expect(late.error?.retryable == false, "nothing a new capture sends changes a final verdict")
+    }
+
+    @Test("failed stays until a step succeeds: an invalid capture or a keep-open rejection on the way leaves it showing")
+    func failedOutlastsRefusals() {
+        var machine = TransactionStateMachine()
+        _ = expectCall(machine.onCapture(step: .idFront, vlensTransactionId: nil))
+        _ = machine.onStepOutcome(.failed(Self.exhausted, reason: .vlensUnavailable))
+        let invalid = machine.onInvalidCapture(ResultError(code: .invalidEvent, message: "step: unknown", retryable: true))
+        #expect(invalid.verdict == Verdict(status: .failed, reason: .vlensUnavailable))
+        let early = expectAwait(machine.onCapture(step: .liveness, vlensTransactionId: nil))
+        #expect(early?.verdict == Verdict(status: .failed, reason: .vlensUnavailable))
+        #expect(succeed(&machine, .idFront)?.verdict == Verdict(status: .pending))
+    }
+
+    @Test("a transaction waiting for its link keeps user_not_linked through an invalid capture")
+    func invalidKeepsLinkWait() {
+        var machine = TransactionStateMachine()
+        _ = succeed(&machine, .idFront, linked: false)
+        _ = succeed(&machine, .idBack, linked: false)
+        let verified = succeed(&machine, .liveness, flags: Self.verified, linked: false)
+        #expect(verified?.verdict == Verdict(status: .pending, reason: .userNotLinked))
+        let invalid = machine.onInvalidCapture(ResultError(code: .invalidEvent, message: "step: unknown", retryable: true))
+        #expect(invalid.verdict == Verdict(status: .pending, reason: .userNotLinked))
+    }
+
+    @Test("a link is not taken for one captured elsewhere once the transaction has any result here")
+    func linkAfterAnyResultIsOurs() {
+        var machine = TransactionStateMachine()
+        _ = expectCall(machine.onCapture(step: .idFront, vlensTransactionId: nil))
+        _ = machine.onStepOutcome(.failed(Self.exhausted, reason: .vlensUnavailable))
+        let link = expectAwait(machine.onCapture(step: .link, vlensTransactionId: "vl-elsewhere"))
+        #expect(link?.error?.code == .transactionIncomplete)
     }
 
     @Test("a capture redelivered while its call was outstanding supersedes the pending call")

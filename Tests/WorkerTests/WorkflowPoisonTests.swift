@@ -104,7 +104,7 @@ struct WorkflowPoisonTests {
         }
     }
 
-    @Test("a redriven capture that is refused again gets an invalid result under the redrive's result id, not the replaced one's")
+    @Test("a redriven capture that is refused again gets an invalid result under the redrive's result id, not the replaced one's; delivered again, it is re-published")
     func redrivenAndRefusedAgain() async throws {
         try await InProcessHarness.run { harness in
             var capture = CaptureFactory().front()
@@ -122,6 +122,13 @@ struct WorkflowPoisonTests {
             #expect(results.map(\.outcome) == [.invalid, .invalid])
             #expect(results.last?.eventId == VerificationResult.eventID(forCapture: capture.eventId, redrivenFrom: deadLetter))
             #expect(results.last?.eventId != first.eventId)
+
+            // The redriven record delivered again (a restart before its commit, a replay): the
+            // redrive's stored result is re-published, byte for byte, not attempted once more.
+            try await harness.submitRaw(key: capture.transactionId, value: try capture.encodedJSON(), headers: headers)
+            try await harness.results.waitFor(count: 3, timeout: .seconds(30))
+            let records = harness.results.records
+            #expect(records[2].value == records[1].value)
         }
     }
 }
