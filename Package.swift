@@ -203,7 +203,7 @@ let package = Package(
         .target(
             name: "Workflow",
             dependencies: [
-                "Kafka", "VlensAPI", "Verification", "Processing", "Store", "Observability", "Resilience", "SerialAccess",
+                "Backoff", "Kafka", "VlensAPI", "Verification", "Processing", "Store", "Observability", "Resilience", "SerialAccess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import Backoff
 import Foundation
 import Kafka
 import Logging
@@ -281,7 +282,7 @@ public struct CaptureHandler: ProcessingHandler {
         let bytes = try result.encodedJSON()
         let state = try machine.map { try CompactJSONEncoder().encode($0) }
         let key = capture.storeKey
-        let stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
+        let stored = try await timed("complete", { try await keepingAnswer(logger: logger) { try await store.complete(key, result: bytes, transactionState: state, at: Date()) } })
         let published = stored.result == bytes ? result : try VerificationResult.decode(stored.result)
         try outputs.result(published, bytes: stored.result, trace: accepted.traceHeaders)
         accepted.span?.addEvent(SpanEvent(name: "result published", attributes: published.spanAttributes))
@@ -296,6 +297,28 @@ public struct CaptureHandler: ProcessingHandler {
             ]
         )
         return published
+    }
+
+    /// Runs the store write that keeps a capture's result, trying it again for up to 30 s while the
+    /// store fails (a dropped connection, a failover, another connection's lock held past its wait):
+    /// the answer is in hand, and letting the engine run the capture again would call Vlens again.
+    private func keepingAnswer<T>(logger: Logger, _ write: () async throws -> T) async throws -> T {
+        let backoff = ExponentialBackoff(initial: .milliseconds(200), maximum: .seconds(5))
+        let deadline = ContinuousClock.now + .seconds(30)
+        var failures = 0
+        while true {
+            do {
+                return try await write()
+            } catch {
+                failures += 1
+                let delay = backoff.ceiling(afterFailures: failures)
+                guard !(error is CancellationError), !Task.isCancelled, ContinuousClock.now + delay < deadline else { throw error }
+                logger.warning(
+                    "storing the capture's result failed; trying again with the answer in hand",
+                    metadata: [WorkerLoggingKeys.attempts: "\(failures)", WorkerLoggingKeys.errorType: "\(type(of: error))"])
+                try await Task.sleep(for: delay)
+            }
+        }
     }
 
     /// Whether a result was dead-lettered with its capture: a failure Vlens was called for

@@ -22,6 +22,8 @@ import WorkerSettings
 /// two by changing the harness it runs in.
 struct InProcessHarness: WorkflowWorld {
     let captureTopic: String
+    /// The worker's `STORE_URL`.
+    var storeURL = ""
     let simulator: VlensSimulatorServer
     let log: InMemoryLog
     let results: ReceivedRecords
@@ -45,11 +47,12 @@ struct InProcessHarness: WorkflowWorld {
                 let environment = WorkflowHarness.workerEnvironment(servers: "in-process:9092", prefix: "in-process", vlensURL: baseURL, storeURL: storeURL)
                 let configuration = try await WorkerConfiguration.load(environment: environment.merging(extra) { $1 })
                 let kafka = configuration.kafka
-                let harness = InProcessHarness(
+                var harness = InProcessHarness(
                     captureTopic: kafka.captureTopic, simulator: simulator, log: InMemoryLog(topic: kafka.captureTopic, partitionCount: partitions),
                     results: ReceivedRecords(topic: kafka.resultTopic), statuses: ReceivedRecords(topic: kafka.statusTopic),
                     resultsV1: ReceivedRecords(topic: kafka.resultV1Topic ?? "-"),
                     deadLetters: ReceivedRecords(topic: kafka.deadLetterTopic))
+                harness.storeURL = storeURL
                 let value = try await harness.running(configuration) { try await body(harness) }
                 try await harness.expectValid([
                     ("verification-result", harness.results.records), ("verification-status", harness.statuses.records),
