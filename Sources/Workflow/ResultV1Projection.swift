@@ -7,7 +7,9 @@ import Verification
 /// It is a pure function of the stored v2 bytes, so a re-published result re-publishes the same v1
 /// bytes. v1 knows no `sequence`, `verdict`, `userLinked`, `stepsCompleted`, AML count, SRC code
 /// or `extractedData.user`; its `final` is also true for a failed transaction, as v1 documented
-/// (and, as in v1, a redriven failed transaction may later say false again).
+/// (and, as in v1, a redriven failed transaction may later say false again). v1 consumers act on
+/// `final` and `verification.identityVerified`, so a transaction v2 calls `not_verified` although
+/// Vlens said verified (an AML match, a failed registry check) says `identityVerified: false`.
 package enum ResultV1Projection {
     /// `ce_type` of v1 results.
     package static let type = "identity.verification-result.v1"
@@ -18,6 +20,10 @@ package enum ResultV1Projection {
         }
         let verdict = object["verdict"] as? [String: Any]
         if verdict?["status"] as? String == VerdictStatus.failed.rawValue { object["final"] = true }
+        if verdict?["status"] as? String == VerdictStatus.notVerified.rawValue, var verification = object["verification"] as? [String: Any] {
+            verification["identityVerified"] = false
+            object["verification"] = verification
+        }
         for key in ["sequence", "verdict", "userLinked", "stepsCompleted"] { object[key] = nil }
         if var services = object["services"] as? [String: Any] {
             services["amlMatchCount"] = nil
