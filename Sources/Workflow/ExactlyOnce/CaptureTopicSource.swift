@@ -74,7 +74,7 @@ package struct CaptureTopicSource: ProcessingSource {
         package let resumeDrainTimeout: Duration
 
         package func makeAsyncIterator() -> Iterator {
-            Iterator(base: base.makeAsyncIterator(), outbox: outbox, parking: parking, resumeDrainTimeout: resumeDrainTimeout)
+            Iterator(base: base.makeAsyncIterator(), outbox: outbox, parking: parking, resumeDrainTimeout: resumeDrainTimeout, epochs: AssignmentEpochs())
         }
 
         package struct Iterator: AsyncIteratorProtocol {
@@ -82,6 +82,7 @@ package struct CaptureTopicSource: ProcessingSource {
             package let outbox: TransactionalOutbox?
             package let parking: ParkingLot?
             package let resumeDrainTimeout: Duration
+            let epochs: AssignmentEpochs
 
             package mutating func next() async throws -> ProcessingEvent<KafkaRecord>? {
                 let event = try await base.next()
@@ -89,10 +90,14 @@ package struct CaptureTopicSource: ProcessingSource {
                 if let outbox {
                     switch event.kind {
                     case .assigned(let partitions):
+                        epochs.assigned(partitions)
                         outbox.discard(partitions)
                     case .revoked(let revocation):
+                        let snapshot = epochs.snapshot(revocation.partitions)
+                        let epochs = epochs
                         event = .revoked(ProcessingRevocation(partitions: revocation.partitions) {
-                            outbox.discard(revocation.partitions)
+                            // Outputs of a partition assigned again meanwhile are the newer assignment's.
+                            outbox.discard(epochs.unchanged(since: snapshot))
                             await revocation.acknowledge()
                         })
                     case .record:

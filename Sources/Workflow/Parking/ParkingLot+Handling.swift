@@ -119,8 +119,9 @@ extension ParkingLot {
             return event
         case .revoked(let revocation):
             let mine = revocation.partitions.filter { $0.topic == topic }.map(\.partition)
+            let epochs = epochs(of: mine)
             return .revoked(ProcessingRevocation(partitions: revocation.partitions) {
-                await self.revoked(mine, timeout: timeout)
+                await self.revoked(mine, timeout: timeout, epochsAtRevocation: epochs)
                 await revocation.acknowledge()
             })
         }

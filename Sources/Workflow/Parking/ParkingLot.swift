@@ -145,9 +145,22 @@ public final class ParkingLot: Sendable {
         }
     }
 
+    /// Each partition's assignment epoch now: pass it to ``revoked(_:timeout:epochsAtRevocation:)``
+    /// when the revocation arrives, since its acknowledgement may come after a newer assignment.
+    package func epochs(of partitions: [Int32]) -> [Int32: UInt64] {
+        state.withLock { state in Dictionary(uniqueKeysWithValues: partitions.map { ($0, state.epochs[$0, default: 0]) }) }
+    }
+
     /// Partitions are being revoked: stop resuming them, and wait (up to `timeout`) for resumes
     /// in progress, so the next owner never resumes a capture this one is still calling Vlens for.
-    package func revoked(_ partitions: [Int32], timeout: Duration) async {
+    ///
+    /// A partition assigned again since the revocation arrived (`epochsAtRevocation` differs from
+    /// its epoch now: a lost partition is often given back at once) is left alone: the late end of
+    /// the earlier assignment must not end the newer one, or no one would resume its parked captures.
+    package func revoked(_ partitions: [Int32], timeout: Duration, epochsAtRevocation: [Int32: UInt64]? = nil) async {
+        let partitions = state.withLock { state in
+            partitions.filter { partition in epochsAtRevocation.map { $0[partition] == state.epochs[partition, default: 0] } ?? true }
+        }
         let revoked = Set(partitions)
         state.withLock { state in
             for partition in partitions { state.owned.remove(partition) }
