@@ -53,14 +53,17 @@ struct SlowHostTests {
 
     @Test("a Vlens answer that stalls half-way fails by the read time-out, and the capture succeeds when called again")
     func stalledVlensAnswer() async throws {
-        // Without a read time-out the answer would complete after 8 s, from the first call.
-        let faults = SimulatorFaults(hangSeconds: 8, replyStalledRate: 1, steps: ["id_front"], budget: 1, rateLimit: .unlimited)
-        try await InProcessHarness.run(faults: faults, environment: ["VLENS_REQUEST_TIMEOUT_MS": "1000"]) { harness in
+        // Without a read time-out the stalled answer would complete after 20 s, and be the only call.
+        let faults = SimulatorFaults(hangSeconds: 20, replyStalledRate: 1, steps: ["id_front"], budget: 1, rateLimit: .unlimited)
+        try await InProcessHarness.run(faults: faults, environment: ["VLENS_REQUEST_TIMEOUT_MS": "3000"]) { harness in
             let capture = CaptureFactory().front()
             try await harness.submit(capture)
             #expect(try await harness.result(of: capture.eventId).outcome == .succeeded)
             let calls = harness.simulator.ledger().calls.filter { $0.requestId == capture.eventId }
-            #expect(calls.count == 2, "the stalled call and the one after it")
+            // (A call after it may itself pass its 3 s deadline on a machine saturated by the whole
+            // test pass, and be made a third time: how many follow is the machine's, not the fault's.)
+            #expect(calls.first?.replyLost == true, "the first call is the stalled one")
+            #expect(calls.count >= 2, "the stalled call was ended and the capture called again")
         }
     }
 }

@@ -36,6 +36,9 @@ public final class TransactionalOutbox: Service, Sendable {
     private struct State {
         /// Outputs per partition, per input offset, in the order the handler produced them.
         package var pending: [KafkaTopicPartition: [Int64: [KafkaOutgoingRecord]]] = [:]
+        /// The offsets of a transaction whose commit did not finish in time: librdkafka goes on
+        /// with it, and the next commit resumes it (aborting it would conflict).
+        package var interruptedCommit: [KafkaTopicPartition: Int64]?
     }
 
     /// - Parameters:
@@ -69,28 +72,25 @@ public final class TransactionalOutbox: Service, Sendable {
     }
 
     /// Publishes the outputs of every record below `offsets` and commits `offsets`, in one
-    /// transaction. On failure the transaction is aborted and the outputs stay, for the next try.
+    /// transaction. On failure the transaction is aborted and the outputs stay, for the next try;
+    /// a commit that only ran out of time is resumed by the next call instead.
     package func commit(_ offsets: [KafkaTopicPartition: Int64]) async throws {
-        let outputs = state.withLock { state in
-            offsets.flatMap { partition, next in
-                (state.pending[partition] ?? [:]).filter { $0.key < next }.sorted { $0.key < $1.key }.flatMap(\.value)
-            }
-        }
         try await transactions.withLock {
+            try await resumeInterruptedCommit()
+            let outputs = state.withLock { state in
+                offsets.flatMap { partition, next in
+                    (state.pending[partition] ?? [:]).filter { $0.key < next }.sorted { $0.key < $1.key }.flatMap(\.value)
+                }
+            }
             do {
                 try producer.beginTransaction()
                 if !outputs.isEmpty { _ = try await producer.send(outputs) }
                 try await producer.sendOffsetsToTransaction(offsets, groupMetadata: try groupMetadata())
-                try await producer.commitTransaction()
             } catch let error as KafkaError {
                 await recover(from: error)
                 throw error
             }
-        }
-        state.withLock { state in
-            for (partition, next) in offsets {
-                state.pending[partition] = state.pending[partition]?.filter { $0.key >= next }
-            }
+            try await finishCommit(of: offsets)
         }
     }
 
@@ -99,13 +99,45 @@ public final class TransactionalOutbox: Service, Sendable {
     /// capture stays parked and is resumed again (its stored result re-published).
     package func publishAlone(_ outputs: [KafkaOutgoingRecord]) async throws {
         try await transactions.withLock {
+            try await resumeInterruptedCommit()
             do {
                 try producer.beginTransaction()
                 _ = try await producer.send(outputs)
-                try await producer.commitTransaction()
             } catch let error as KafkaError {
                 await recover(from: error)
                 throw error
+            }
+            try await finishCommit(of: [:])
+        }
+    }
+
+    /// Resumes the commit that ran out of time last, if any; throws if it still does not finish.
+    private func resumeInterruptedCommit() async throws {
+        guard let offsets = state.withLock({ $0.interruptedCommit }) else { return }
+        logger.info("resuming the commit of a transaction that did not finish in time")
+        try await finishCommit(of: offsets)
+    }
+
+    /// Commits the open transaction (which commits `offsets`) and lets go of the outputs it
+    /// published. A commit that runs out of time (retriable) goes on in librdkafka: it is kept to
+    /// be resumed, not aborted, since an abort would conflict with it and so would every later
+    /// transaction. Other failures abort the transaction.
+    private func finishCommit(of offsets: [KafkaTopicPartition: Int64]) async throws {
+        do {
+            try await producer.commitTransaction()
+        } catch let error as KafkaError where error.isRetryable && !error.requiresTransactionAbort && !error.isFatal {
+            state.withLock { $0.interruptedCommit = offsets }
+            logger.warning("transaction commit did not finish in time; it is resumed at the next commit", metadata: [WorkerLoggingKeys.error: "\(error.code)"])
+            throw error
+        } catch let error as KafkaError {
+            state.withLock { $0.interruptedCommit = nil }
+            await recover(from: error)
+            throw error
+        }
+        state.withLock { state in
+            state.interruptedCommit = nil
+            for (partition, next) in offsets {
+                state.pending[partition] = state.pending[partition]?.filter { $0.key >= next }
             }
         }
     }
