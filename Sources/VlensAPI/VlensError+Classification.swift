@@ -16,8 +16,9 @@ extension VlensError {
         }
     }
 
-    /// Classifies a response. The envelope decides first: a known `error_code` is a rejection whatever
-    /// the status; then the status; then, on success, the `services` verdicts (spoof, failed liveness).
+    /// Classifies a response. A 429 is the rate limit whatever its body says (the call was not
+    /// judged); then the envelope decides: a known `error_code` is a rejection whatever the status;
+    /// then the status; then, on success, the `services` verdicts (spoof, failed liveness).
     /// Returns `nil` for a response that is a success.
     static func classify(
         step: VlensStep, status: Int, retryAfterHeader: String?, response: VlensStepResponse?
@@ -27,6 +28,9 @@ extension VlensError {
             VlensError(
                 code: code, category: category, step: step, httpStatus: status, vlensErrorCode: vlensCode,
                 retryAfter: retryAfter, response: response)
+        }
+        if status == 429 {
+            return error(.rateLimited, .retryable, retryAfter: parseRetryAfter(retryAfterHeader))
         }
         if let vlensCode, let code = businessCode(for: vlensCode) {
             return error(code, .rejected)
@@ -40,7 +44,6 @@ extension VlensError {
             return nil
         case 401: return error(.unauthorized, .credentials)
         case 403: return error(.forbidden, .credentials)
-        case 429: return error(.rateLimited, .retryable, retryAfter: parseRetryAfter(retryAfterHeader))
         case 400: return error(.badRequest, .invalidRequest)
         case 404: return error(.notFound, .invalidRequest)
         case 415: return error(.unsupportedMediaType, .invalidRequest)

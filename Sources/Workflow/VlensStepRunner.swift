@@ -116,7 +116,8 @@ package struct VlensStepRunner: Sendable {
                         attempts: attempts, vlensTime: vlensTime, errorCode: error.code.rawValue)
                 }
                 gateway.recordOutage()
-                if error.httpStatus == nil { uncertain = true }
+                // No answer, or a 2xx that could not be read (Vlens processed it): calling again repeats it.
+                if error.httpStatus.map({ (200..<300).contains($0) }) ?? true { uncertain = true }
                 if !isProbe { counted += 1 }
                 guard retry.allowsAttempt(after: priorAttempts + counted) else {
                     let exhausted = ResultError(

@@ -19,6 +19,8 @@ struct VlensErrorClassificationTests {
         let unknown = try response(#"{"data":{},"error_code":9999}"#)
         #expect(VlensError.classify(step: .idBack, status: 200, retryAfterHeader: nil, response: unknown)?.code == .vlensOther)
         #expect(VlensError.classify(step: .idBack, status: 503, retryAfterHeader: nil, response: unknown)?.code == .http503)
+        let limited = VlensError.classify(step: .idFront, status: 429, retryAfterHeader: "2", response: quality)
+        #expect(limited?.code == .rateLimited && limited?.category == .retryable, "a 429 is the rate limit, whatever code its body carries")
         for value in [#""E1050""#, "true", #"{"code":1}"#] {
             let unreadable = try response(#"{"data":{"idFrontData":{"transaction_id":"t"}},"error_code":\#(value)}"#)
             #expect(VlensError.classify(step: .idFront, status: 200, retryAfterHeader: nil, response: unreadable)?.code == .vlensOther, "error_code \(value) is set")
