@@ -7,6 +7,7 @@ public enum WorkerMetric: String, CaseIterable, Sendable, Encodable {
     case verdicts = "vlens_worker_verdicts_total"
     case resultsRepublished = "vlens_worker_results_republished_total"
     case deadLetters = "vlens_worker_dead_letters_total"
+    case deadLetterValueLimit = "vlens_worker_dead_letter_value_limit_bytes"
     case vlensRequestDuration = "vlens_worker_vlens_request_duration_seconds"
     case vlensRetries = "vlens_worker_vlens_retries_total"
     case uncertainRepeatCalls = "vlens_worker_uncertain_repeat_calls_total"
@@ -44,7 +45,7 @@ public enum WorkerMetric: String, CaseIterable, Sendable, Encodable {
         switch self {
         case .breakerOpen, .rateShare, .unownedPartitions, .assignedPartitions, .consumerLag, .parkedCaptures,
              .parkedBytes, .parkedOldestAge, .inFlightRecords, .inFlightBytes, .peakInFlightBytes, .commitLag,
-             .queuedRecords:
+             .queuedRecords, .deadLetterValueLimit:
             .gauge
         case .vlensRequestDuration, .rateLimiterWait, .storeDuration, .parkedDuration, .handlerDuration:
             .histogram
@@ -82,6 +83,7 @@ public enum WorkerMetric: String, CaseIterable, Sendable, Encodable {
         case .parkingFull: "captures held in their partition because the tenant's parking bound was reached, by tenant"
         case .parkedCaptures: "captures parked now, by tenant and reason"
         case .parkedBytes: "bytes of captures parked now, by tenant and reason"
+        case .deadLetterValueLimit: "the largest value a dead letter carries now: DEAD_LETTER_MAX_VALUE_BYTES, or the dead-letter topic's max.message.bytes less 64 KiB once the broker said it, else 1000000; larger events are dead-lettered without their value"
         case .parkedOldestAge: "age of the oldest parked capture in seconds, 0 when none is parked"
         case .parkExpired: "parked captures failed for good (age or attempts ran out), by tenant"
         case .inFlightRecords: "records the engine holds (queued or running)"

@@ -118,6 +118,11 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
         counter(.parkingFull, [("tenant", tenant)]).increment()
     }
 
+    /// The largest value a dead letter carries now (``WorkerMetric/deadLetterValueLimit``).
+    package func recordDeadLetterValueLimit(bytes: Int) {
+        gauge(.deadLetterValueLimit).record(bytes)
+    }
+
     /// The parking lot's current contents for one tenant and reason.
     package func recordParkedNow(tenant: String, reason: String, count: Int, bytes: Int) {
         gauge(.parkedCaptures, [("tenant", tenant), ("reason", reason)]).record(count)

@@ -12,9 +12,8 @@ struct KafkaParts {
     let admin: KafkaAdmin
     let consumer: KafkaConsumer
     let outbox: TransactionalOutbox?
-    /// The largest value a dead letter carries (``DeadLetterLimit``), from the dead-letter topic's
-    /// `max.message.bytes` unless `DEAD_LETTER_MAX_VALUE_BYTES` is set.
-    let deadLetterValueBytes: Int
+    /// The producer's `message.max.bytes`: no dead letter may be larger.
+    let producerMaxMessageBytes: Int
 
     init(configuration: WorkerConfiguration, metrics: WorkerMetrics, logger: Logger) async throws {
         let kafka = configuration.kafka
@@ -27,8 +26,7 @@ struct KafkaParts {
         }
         producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
         admin = try KafkaAdmin(bootstrapServers: kafka.bootstrapServers, additionalProperties: kafka.properties, logger: logger)
-        deadLetterValueBytes = await Self.deadLetterValueBytes(
-            configuration: configuration, admin: admin, producerMaxMessageBytes: producerConfiguration.messageMaxBytes, logger: logger)
+        producerMaxMessageBytes = producerConfiguration.messageMaxBytes
 
         var consumerConfiguration = KafkaConsumerConfiguration(bootstrapServers: kafka.bootstrapServers, groupID: kafka.groupID)
         consumerConfiguration.clientID = "vlens-worker-\(configuration.instanceID)"
@@ -58,27 +56,5 @@ struct KafkaParts {
         } else {
             outbox = nil
         }
-    }
-
-    /// ``DeadLetterLimit/valueBytes(configured:topicMaxMessageBytes:producerMaxMessageBytes:)`` with
-    /// the dead-letter topic's `max.message.bytes` as the broker reports it now.
-    private static func deadLetterValueBytes(
-        configuration: WorkerConfiguration, admin: KafkaAdmin, producerMaxMessageBytes: Int, logger: Logger
-    ) async -> Int {
-        let configured = configuration.input.maxDeadLetterValueBytes
-        var topicLimit: Int?
-        if configured == nil {
-            do {
-                let topic = try await admin.describeTopicConfiguration(configuration.kafka.deadLetterTopic, timeout: .seconds(5))
-                topicLimit = topic["max.message.bytes"].flatMap { Int($0) }
-            } catch {
-                logger.warning(
-                    "cannot read the dead-letter topic's max.message.bytes; dead letters carry values up to the fallback (set DEAD_LETTER_MAX_VALUE_BYTES to choose)",
-                    metadata: ["error": "\(error)", "bytes": "\(DeadLetterLimit.fallbackValueBytes)"])
-            }
-        }
-        let bytes = DeadLetterLimit.valueBytes(configured: configured, topicMaxMessageBytes: topicLimit, producerMaxMessageBytes: producerMaxMessageBytes)
-        logger.info("dead letters carry values up to this many bytes", metadata: ["bytes": "\(bytes)", "from": "\(configured != nil ? "DEAD_LETTER_MAX_VALUE_BYTES" : topicLimit != nil ? "the dead-letter topic's max.message.bytes" : "the fallback")"])
-        return bytes
     }
 }

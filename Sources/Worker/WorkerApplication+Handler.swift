@@ -12,7 +12,7 @@ extension WorkerApplication {
     /// image resolver, step runner and the parking lot. Outputs of resumed captures go to `delivery`.
     func makeCaptureHandler(
         store: any VerificationStore, httpClient: HTTPClient, metrics: WorkerMetrics, delivery: CaptureDelivery, tracer: WorkerTracer,
-        deadLetterValueBytes: Int
+        deadLetterValueLimit: DeadLetterValueLimit
     ) -> (handler: CaptureHandler, parking: ParkingLot, gateways: TenantGateways) {
         let gateways = makeGateways(httpClient: httpClient, metrics: metrics)
         let parking = ParkingLot(store: store, policy: configuration.parking, topic: configuration.kafka.captureTopic, metrics: metrics, logger: logger)
@@ -23,7 +23,7 @@ extension WorkerApplication {
                 resultTopic: configuration.kafka.resultTopic, statusTopic: configuration.kafka.statusTopic,
                 resultV1Topic: configuration.kafka.resultV1Topic,
                 deadLetterTopic: configuration.kafka.deadLetterTopic,
-                maxDeadLetterValueBytes: deadLetterValueBytes),
+                deadLetterValueLimit: deadLetterValueLimit),
             delivery: delivery,
             images: ImageResolver(policy: configuration.input.claimCheck, httpClient: httpClient),
             faceCheck: FacePreCheck(),

@@ -48,7 +48,11 @@ public struct WorkerApplication: Sendable {
         do {
             let kafka = try await KafkaParts(configuration: configuration, metrics: core.metrics, logger: logger)
             let delivery: CaptureDelivery = kafka.outbox.map { .transactional($0) } ?? .immediate(kafka.producer)
-            let parts = core.makeCaptureHandling(delivery: delivery, deadLetterValueBytes: kafka.deadLetterValueBytes)
+            let deadLetterLimit = DeadLetterValueLimit(bytes: configuration.input.maxDeadLetterValueBytes ?? DeadLetterLimit.fallbackValueBytes)
+            let parts = core.makeCaptureHandling(delivery: delivery, deadLetterValueLimit: deadLetterLimit)
+            let deadLetterProbe = DeadLetterLimitProbe(
+                admin: kafka.admin, topic: configuration.kafka.deadLetterTopic, configured: configuration.input.maxDeadLetterValueBytes,
+                producerMaxMessageBytes: kafka.producerMaxMessageBytes, limit: deadLetterLimit, metrics: core.metrics, logger: logger)
             let source = CaptureTopicSource(
                 base: KafkaProcessingSource(consumer: kafka.consumer), delivery: delivery, parking: parts.parking,
                 resumeDrainTimeout: configuration.processing.drainTimeout, crashPoint: configuration.testCrashPoint)
@@ -68,7 +72,7 @@ public struct WorkerApplication: Sendable {
             // Graceful shutdown runs in reverse order: the engine drains and commits first, then the
             // outbox, the watchers stop, the producer flushes, the operations server, the store go last.
             return core.serviceGroup(
-                immediate: [operations, ProducerFlushService(producer: kafka.producer), watcher],
+                immediate: [operations, ProducerFlushService(producer: kafka.producer), watcher, deadLetterProbe],
                 usingStore: [ownership] + (kafka.outbox.map { [$0] } ?? []),
                 engine: core.engine(source: source, handler: parts.handler), parts: parts, handleSignals: handleSignals)
         } catch {

@@ -48,12 +48,13 @@ struct WorkerCore {
             sampling: configuration.tracing.sampling, scheduleDelay: configuration.tracing.scheduleDelay, logger: application.logger)
     }
 
-    /// - Parameter deadLetterValueBytes: the largest value a dead letter carries; `nil`:
-    ///   `DEAD_LETTER_MAX_VALUE_BYTES`, else ``DeadLetterLimit/fallbackValueBytes``.
-    func makeCaptureHandling(delivery: CaptureDelivery, deadLetterValueBytes: Int? = nil) -> CaptureHandling {
+    /// - Parameter deadLetterValueLimit: the largest value a dead letter carries (a probe of the
+    ///   dead-letter topic may raise it later); starts at `DEAD_LETTER_MAX_VALUE_BYTES`, else
+    ///   ``DeadLetterLimit/fallbackValueBytes``.
+    func makeCaptureHandling(delivery: CaptureDelivery, deadLetterValueLimit: DeadLetterValueLimit? = nil) -> CaptureHandling {
+        let limit = deadLetterValueLimit ?? DeadLetterValueLimit(bytes: application.configuration.input.maxDeadLetterValueBytes ?? DeadLetterLimit.fallbackValueBytes)
         let (handler, parking, gateways) = application.makeCaptureHandler(
-            store: store, httpClient: httpClient, metrics: metrics, delivery: delivery, tracer: tracer,
-            deadLetterValueBytes: deadLetterValueBytes ?? application.configuration.input.maxDeadLetterValueBytes ?? DeadLetterLimit.fallbackValueBytes)
+            store: store, httpClient: httpClient, metrics: metrics, delivery: delivery, tracer: tracer, deadLetterValueLimit: limit)
         return CaptureHandling(handler: handler, parking: parking, gateways: gateways)
     }
 

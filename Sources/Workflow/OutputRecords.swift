@@ -14,17 +14,17 @@ public struct OutputRecords: Sendable {
     /// The CloudEvents `ce_source` of results.
     package let source: String
     /// Dead letters with a larger original value carry no value (see ``deadLetter(_:)``).
-    package let maxDeadLetterValueBytes: Int
+    package let deadLetterValueLimit: DeadLetterValueLimit
 
     public init(
-        resultTopic: String, statusTopic: String?, resultV1Topic: String? = nil, deadLetterTopic: String, maxDeadLetterValueBytes: Int = 1_000_000,
+        resultTopic: String, statusTopic: String?, resultV1Topic: String? = nil, deadLetterTopic: String, deadLetterValueLimit: DeadLetterValueLimit = DeadLetterValueLimit(bytes: 1_000_000),
         source: String = "/vlens-worker"
     ) {
         self.resultTopic = resultTopic
         self.statusTopic = statusTopic
         self.resultV1Topic = resultV1Topic
         self.deadLetterTopic = deadLetterTopic
-        self.maxDeadLetterValueBytes = maxDeadLetterValueBytes
+        self.deadLetterValueLimit = deadLetterValueLimit
         self.source = source
     }
 
@@ -68,12 +68,12 @@ public struct OutputRecords: Sendable {
     }
 
     /// A dead-letter record: the original key, value and headers, plus `dlq_*` headers with the
-    /// reason. A value larger than `maxDeadLetterValueBytes` (which the dead-letter topic would
+    /// reason. A value larger than `deadLetterValueLimit` (which the dead-letter topic would
     /// refuse) is left out and its size given in `dlq_value_omitted_bytes`; the original stays at
     /// its source offset.
     package func deadLetter(_ record: DeadLetterRecord) -> KafkaOutgoingRecord {
         var headers = record.kafkaHeaders.map { KafkaHeader(key: $0.name, value: $0.value) }
-        let omitted = record.value.count > maxDeadLetterValueBytes
+        let omitted = record.value.count > deadLetterValueLimit.bytes
         if omitted {
             headers.append(KafkaHeader(key: DeadLetterRecord.HeaderName.valueOmittedBytes, value: Array(String(record.value.count).utf8)))
         }

@@ -110,6 +110,7 @@ struct ConfigurationKeyTests {
         metrics.recordVerdict(status: "pending", reason: "in_progress")
         metrics.recordRepublished(step: "id_front")
         metrics.recordDeadLetter(reason: "invalid")
+        metrics.recordDeadLetterValueLimit(bytes: 1_000_000)
         metrics.recordVlensRequest(step: "id_front", statusClass: "2xx", duration: .milliseconds(5))
         metrics.recordRetry(step: "id_front", code: "timeout")
         metrics.recordUncertainRepeat(step: "id_front")
