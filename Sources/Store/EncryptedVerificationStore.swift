@@ -29,15 +29,15 @@ public struct EncryptedVerificationStore: VerificationStore {
         return lookup
     }
 
-    public func beginCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> InFlightMarker? {
-        try await base.beginCall(capture, owner: owner, at: date)
+    public func beginCall(_ capture: CaptureKey, owner: String, at date: Date, takingOverBefore cutoff: Date) async throws -> CallStart {
+        try await base.beginCall(capture, owner: owner, at: date, takingOverBefore: cutoff)
     }
 
     public func complete(_ capture: CaptureKey, result: [UInt8], transactionState: [UInt8]?, at date: Date) async throws -> StoredResult {
         try open(await base.complete(capture, result: try cipher.seal(result), transactionState: transactionState, at: date))
     }
 
-    public func endCall(_ capture: CaptureKey) async throws { try await base.endCall(capture) }
+    public func endCall(_ capture: CaptureKey, owner: String) async throws { try await base.endCall(capture, owner: owner) }
 
     public func inFlightMarkers() async throws -> [InFlightMarker] { try await base.inFlightMarkers() }
 

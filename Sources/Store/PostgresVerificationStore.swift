@@ -120,25 +120,38 @@ public final class PostgresVerificationStore: VerificationStore {
         }
     }
 
-    public func beginCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> InFlightMarker? {
+    public func beginCall(_ capture: CaptureKey, owner: String, at date: Date, takingOverBefore cutoff: Date) async throws -> CallStart {
         try await mapErrors {
-            // One statement: the upsert keeps the attempt it replaces in previous_*, and returns it.
-            let rows = try await client.query(
-                """
-                INSERT INTO in_flight_calls (capture_event_id, transaction_id, step, owner, started_at, attempts)
-                VALUES (\(capture.captureEventID), \(capture.transactionID), \(capture.step), \(owner), \(date), 1)
-                ON CONFLICT (capture_event_id) DO UPDATE SET
-                    previous_owner = in_flight_calls.owner, previous_started_at = in_flight_calls.started_at,
-                    owner = excluded.owner, started_at = excluded.started_at, attempts = in_flight_calls.attempts + 1
-                RETURNING attempts, previous_owner, previous_started_at
-                """,
-                logger: logger
-            )
-            var previous: InFlightMarker?
-            for try await (attempts, previousOwner, previousStartedAt) in rows.decode((Int, String?, Date?).self) where attempts > 1 {
-                previous = InFlightMarker(capture: capture, owner: previousOwner ?? "", startedAt: previousStartedAt ?? Date(timeIntervalSince1970: 0), attempts: attempts - 1)
+            // Another worker may end or replace the live marker between the two statements: try again.
+            for _ in 0..<3 {
+                // One statement: the upsert keeps the attempt it replaces in previous_*, and returns it,
+                // unless the marker is another owner's and started at or after the cutoff (no row then).
+                let rows = try await client.query(
+                    """
+                    INSERT INTO in_flight_calls (capture_event_id, transaction_id, step, owner, started_at, attempts)
+                    VALUES (\(capture.captureEventID), \(capture.transactionID), \(capture.step), \(owner), \(date), 1)
+                    ON CONFLICT (capture_event_id) DO UPDATE SET
+                        previous_owner = in_flight_calls.owner, previous_started_at = in_flight_calls.started_at,
+                        owner = excluded.owner, started_at = excluded.started_at, attempts = in_flight_calls.attempts + 1
+                    WHERE in_flight_calls.owner = excluded.owner OR in_flight_calls.started_at < \(cutoff)
+                    RETURNING attempts, previous_owner, previous_started_at
+                    """,
+                    logger: logger
+                )
+                var start: CallStart?
+                for try await (attempts, previousOwner, previousStartedAt) in rows.decode((Int, String?, Date?).self) {
+                    start = .started(previous: attempts > 1
+                        ? InFlightMarker(capture: capture, owner: previousOwner ?? "", startedAt: previousStartedAt ?? Date(timeIntervalSince1970: 0), attempts: attempts - 1)
+                        : nil)
+                }
+                if let start { return start }
+                let live = try await client.query(
+                    "SELECT owner, started_at, attempts FROM in_flight_calls WHERE capture_event_id = \(capture.captureEventID)", logger: logger)
+                for try await (liveOwner, startedAt, attempts) in live.decode((String, Date, Int).self) {
+                    return .heldElsewhere(InFlightMarker(capture: capture, owner: liveOwner, startedAt: startedAt, attempts: attempts))
+                }
             }
-            return previous
+            throw StoreError(code: .query, message: "the in-flight marker kept changing while a call was being marked", isRetryable: true)
         }
     }
 
@@ -179,9 +192,9 @@ public final class PostgresVerificationStore: VerificationStore {
         }
     }
 
-    public func endCall(_ capture: CaptureKey) async throws {
+    public func endCall(_ capture: CaptureKey, owner: String) async throws {
         try await mapErrors {
-            try await client.query("DELETE FROM in_flight_calls WHERE capture_event_id = \(capture.captureEventID)", logger: logger)
+            try await client.query("DELETE FROM in_flight_calls WHERE capture_event_id = \(capture.captureEventID) AND owner = \(owner)", logger: logger)
         }
     }
 

@@ -150,27 +150,47 @@ public final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
-    public func beginCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> InFlightMarker? {
+    public func beginCall(_ capture: CaptureKey, owner: String, at date: Date, takingOverBefore cutoff: Date) async throws -> CallStart {
         try await access { db in
-            // One statement: the upsert keeps the attempt it replaces in previous_*, and returns it.
-            let rows = try db.query(
-                """
-                INSERT INTO in_flight_calls (capture_event_id, transaction_id, step, owner, started_at, attempts)
-                VALUES (?, ?, ?, ?, ?, 1)
-                ON CONFLICT (capture_event_id) DO UPDATE SET
-                    previous_owner = in_flight_calls.owner, previous_started_at = in_flight_calls.started_at,
-                    owner = excluded.owner, started_at = excluded.started_at, attempts = in_flight_calls.attempts + 1
-                RETURNING attempts, previous_owner, previous_started_at
-                """,
-                [.text(capture.captureEventID), .text(capture.transactionID), .text(capture.step), .text(owner), .float(date.timeIntervalSince1970)]
-            )
-            guard let row = rows.first, let attempts = row.column("attempts")?.integer, attempts > 1 else { return nil }
-            return InFlightMarker(
-                capture: capture,
-                owner: row.column("previous_owner")?.string ?? "",
-                startedAt: Date(timeIntervalSince1970: row.column("previous_started_at")?.double ?? 0),
-                attempts: attempts - 1
-            )
+            // Another process may end or replace the live marker between the two statements: try again.
+            for _ in 0..<3 {
+                // One statement: the upsert keeps the attempt it replaces in previous_*, and returns it,
+                // unless the marker is another owner's and started at or after the cutoff (no row then).
+                let rows = try db.query(
+                    """
+                    INSERT INTO in_flight_calls (capture_event_id, transaction_id, step, owner, started_at, attempts)
+                    VALUES (?, ?, ?, ?, ?, 1)
+                    ON CONFLICT (capture_event_id) DO UPDATE SET
+                        previous_owner = in_flight_calls.owner, previous_started_at = in_flight_calls.started_at,
+                        owner = excluded.owner, started_at = excluded.started_at, attempts = in_flight_calls.attempts + 1
+                    WHERE in_flight_calls.owner = excluded.owner OR in_flight_calls.started_at < ?
+                    RETURNING attempts, previous_owner, previous_started_at
+                    """,
+                    [
+                        .text(capture.captureEventID), .text(capture.transactionID), .text(capture.step), .text(owner),
+                        .float(date.timeIntervalSince1970), .float(cutoff.timeIntervalSince1970),
+                    ]
+                )
+                if let row = rows.first, let attempts = row.column("attempts")?.integer {
+                    guard attempts > 1 else { return .started(previous: nil) }
+                    return .started(previous: InFlightMarker(
+                        capture: capture,
+                        owner: row.column("previous_owner")?.string ?? "",
+                        startedAt: Date(timeIntervalSince1970: row.column("previous_started_at")?.double ?? 0),
+                        attempts: attempts - 1
+                    ))
+                }
+                let live = try db.query(
+                    "SELECT owner, started_at, attempts FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
+                if let row = live.first {
+                    return .heldElsewhere(InFlightMarker(
+                        capture: capture, owner: row.column("owner")?.string ?? "",
+                        startedAt: Date(timeIntervalSince1970: row.column("started_at")?.double ?? 0),
+                        attempts: Int(row.column("attempts")?.integer ?? 0)
+                    ))
+                }
+            }
+            throw StoreError(code: .query, message: "the in-flight marker kept changing while a call was being marked", isRetryable: true)
         }
     }
 
@@ -198,9 +218,9 @@ public final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
-    public func endCall(_ capture: CaptureKey) async throws {
+    public func endCall(_ capture: CaptureKey, owner: String) async throws {
         try await access { db in
-            try db.execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
+            try db.execute("DELETE FROM in_flight_calls WHERE capture_event_id = ? AND owner = ?", [.text(capture.captureEventID), .text(owner)])
         }
     }
 

@@ -22,11 +22,15 @@ public protocol VerificationStore: ParkingStore, RateShareStore {
     /// The capture's stored result and its transaction's state, read together.
     func lookUp(_ capture: CaptureKey) async throws -> CaptureLookup
 
-    /// Records that a Vlens call for `capture` is about to be made.
+    /// Records that a Vlens call for `capture` is about to be made by `owner`, in one atomic step.
     ///
-    /// - Returns: the marker left by an earlier attempt that never completed (a crash mid-call),
-    ///   or `nil` when this is the first attempt.
-    func beginCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> InFlightMarker?
+    /// A marker another owner set at or after `takingOverBefore` is left alone: that call may still
+    /// be running (a worker that lost the partition mid-call), and calling again would make Vlens
+    /// process the capture twice. The caller waits and tries again. `.distantFuture` always takes over.
+    ///
+    /// - Returns: ``CallStart/started(previous:)`` with the marker of an earlier attempt that never
+    ///   completed (a crash mid-call), or ``CallStart/heldElsewhere(_:)`` with the live marker.
+    func beginCall(_ capture: CaptureKey, owner: String, at date: Date, takingOverBefore cutoff: Date) async throws -> CallStart
 
     /// Atomically stores the capture's result and the transaction's new state, and clears the
     /// capture's in-flight marker.
@@ -37,8 +41,9 @@ public protocol VerificationStore: ParkingStore, RateShareStore {
 
     /// Clears the in-flight marker of a call that is known not to have been processed (Vlens
     /// answered with an error status, or nothing was sent), so trying the capture again later is
-    /// not counted as an uncertain repeat.
-    func endCall(_ capture: CaptureKey) async throws
+    /// not counted as an uncertain repeat. Only `owner`'s marker is cleared: another worker may have
+    /// taken the capture over since.
+    func endCall(_ capture: CaptureKey, owner: String) async throws
 
     /// Every in-flight marker: calls that started and have not completed.
     func inFlightMarkers() async throws -> [InFlightMarker]
@@ -90,6 +95,14 @@ public struct StoredResult: Sendable, Equatable {
         self.result = result
         self.completedAt = completedAt
     }
+}
+
+/// What ``VerificationStore/beginCall(_:owner:at:takingOverBefore:)`` did.
+public enum CallStart: Sendable, Equatable {
+    /// The marker is this owner's now; `previous` is the attempt it replaced, if any.
+    case started(previous: InFlightMarker?)
+    /// Another owner's call started recently and may still be running; nothing was written.
+    case heldElsewhere(InFlightMarker)
 }
 
 /// A Vlens call that started and has not completed.

@@ -32,7 +32,9 @@ extension WorkerApplication {
             parking: parking,
             includeExtractedData: configuration.input.includeExtractedData,
             flow: configuration.flow,
-            instanceID: configuration.instanceID,
+            calls: VlensCallClaims(
+                owner: configuration.instanceID,
+                lease: VlensCallClaims.lease(requestTimeout: configuration.vlens.requestTimeout, parkAfter: configuration.parking.parkAfter)),
             metrics: metrics,
             tracer: tracer,
             logger: logger

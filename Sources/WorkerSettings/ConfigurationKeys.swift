@@ -161,7 +161,7 @@ extension ConfigurationKey {
             .init("OTEL_TRACES_SAMPLER_ARG", default: "1", secret: false,
                   #"the ratio (0–1) of the two `traceidratio` samplers. Set it in the environment: `CONFIG_FILE` cannot nest it beside `OTEL_TRACES_SAMPLER`"#),
             .init("WORKER_INSTANCE_ID", default: nil, secret: false,
-                  #"names this instance in in-flight markers"#),
+                  #"names this instance in in-flight markers (default: host name and process id); unique per instance. Another instance's marker is left alone for `VLENS_REQUEST_TIMEOUT_MS` + 2 × `PARKING_AFTER_MS` + 5 s (its call may still run); an instance takes over its own at once, so a name that survives restarts lets a restarted worker resume its mid-call captures without waiting"#),
         ]
     }()
 }

@@ -43,12 +43,13 @@ public struct CaptureHandler: ProcessingHandler {
     package let includeExtractedData: Bool
     /// Early liveness and link waits.
     package let flow: FlowPolicy
-    package let instanceID: String
+    /// The in-flight markers: who may call Vlens for a capture now.
+    package let calls: VlensCallClaims
     package let metrics: WorkerMetrics
     package let tracer: WorkerTracer
     package let logger: Logger
 
-    package init(intake: CaptureIntake, store: any VerificationStore, outputRecords: OutputRecords, delivery: CaptureDelivery, images: ImageResolver, faceCheck: FacePreCheck, runner: VlensStepRunner, gateways: TenantGateways, parking: ParkingLot, includeExtractedData: Bool, flow: FlowPolicy, instanceID: String, metrics: WorkerMetrics, tracer: WorkerTracer, logger: Logger) {
+    package init(intake: CaptureIntake, store: any VerificationStore, outputRecords: OutputRecords, delivery: CaptureDelivery, images: ImageResolver, faceCheck: FacePreCheck, runner: VlensStepRunner, gateways: TenantGateways, parking: ParkingLot, includeExtractedData: Bool, flow: FlowPolicy, calls: VlensCallClaims, metrics: WorkerMetrics, tracer: WorkerTracer, logger: Logger) {
         self.intake = intake
         self.store = store
         self.outputRecords = outputRecords
@@ -60,7 +61,7 @@ public struct CaptureHandler: ProcessingHandler {
         self.parking = parking
         self.includeExtractedData = includeExtractedData
         self.flow = flow
-        self.instanceID = instanceID
+        self.calls = calls
         self.metrics = metrics
         self.tracer = tracer
         self.logger = logger
@@ -247,9 +248,9 @@ public struct CaptureHandler: ProcessingHandler {
         accepted: CaptureIntake.Accepted, priorAttempts: Int, logger: Logger
     ) async throws -> VlensStepRunner.Report {
         let key = capture.storeKey
-        let markCall: @Sendable () async throws -> Void = { [store, instanceID, metrics] in
+        let markCall: @Sendable () async throws -> Void = { [store, calls, metrics] in
             let started = ContinuousClock.now
-            let previous = try await store.beginCall(key, owner: instanceID, at: Date())
+            let previous = try await calls.claim(key, in: store)
             metrics.recordStore(operation: "begin_call", duration: ContinuousClock.now - started)
             if previous != nil {
                 metrics.recordUncertainRepeat(step: capture.step.rawValue)
@@ -257,7 +258,7 @@ public struct CaptureHandler: ProcessingHandler {
             }
         }
         do {
-            return try await tracer.withSpan("vlens \(call.step)", context: accepted.trace, ofKind: .client) { span in
+            return try await calls.locally(key) { try await tracer.withSpan("vlens \(call.step)", context: accepted.trace, ofKind: .client) { span in
                 span.attributes["vlens_worker.step"] = capture.step.rawValue
                 let report = try await runner.run(
                     call, capture: capture, images: images, gateway: gateway, trace: tracer.headers(for: span.context, orElse: accepted.traceHeaders),
@@ -265,10 +266,10 @@ public struct CaptureHandler: ProcessingHandler {
                 )
                 span.attributes["vlens_worker.attempts"] = report.attempts
                 return report
-            }
-        } catch let blocked as CaptureBlocked where !blocked.callUncertain {
+            } }
+        } catch let blocked as CaptureBlocked where !blocked.callUncertain && blocked.reason != .callInFlightElsewhere {
             // Every call of this try failed with an answer (or none was sent): trying again later is no uncertain repeat.
-            try await timed("end_call", { try await store.endCall(key) })
+            try await timed("end_call", { try await store.endCall(key, owner: calls.owner) })
             throw blocked
         }
     }

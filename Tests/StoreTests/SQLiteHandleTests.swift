@@ -75,7 +75,7 @@ struct SQLiteHandleTests {
                 _ = try other.run("COMMIT", [])
             }
             let capture = CaptureKey(captureEventID: "e-1", transactionID: "t-1", step: "id_front")
-            #expect(try await store.beginCall(capture, owner: "me", at: Date()) == nil)
+            #expect(try await store.beginCall(capture, owner: "me", at: Date(), takingOverBefore: .distantFuture) == .started(previous: nil))
             try await release.value
             #expect(try await store.inFlightMarkers().map(\.capture.captureEventID) == ["e-1"])
             other.close()

@@ -55,7 +55,7 @@ struct VerificationStoreTests {
         try await withFreshStore(engine) { store, _ in
             _ = try await store.complete(capture, result: Array("first".utf8), transactionState: Array("s1".utf8), at: now)
             // A replay calls again (a marker) and completes with another result and state.
-            _ = try await store.beginCall(capture, owner: "worker-b", at: now.addingTimeInterval(4))
+            _ = try await store.beginCall(capture, owner: "worker-b", at: now.addingTimeInterval(4), takingOverBefore: .distantFuture)
             let second = try await store.complete(capture, result: Array("second".utf8), transactionState: Array("s2".utf8), at: now.addingTimeInterval(5))
             #expect(second.result == Array("first".utf8))
             #expect(abs(second.completedAt.timeIntervalSince(now)) < 0.001)
@@ -73,20 +73,45 @@ struct VerificationStoreTests {
     @Test("a call that never completed is reported by the next attempt and counted", arguments: StoreEngine.allCases)
     func inFlightMarkerSurvivesACrash(engine: StoreEngine) async throws {
         try await withFreshStore(engine) { store, _ in
-            #expect(try await store.beginCall(capture, owner: "worker-a", at: now) == nil)
+            #expect(try await store.beginCall(capture, owner: "worker-a", at: now, takingOverBefore: .distantFuture) == .started(previous: nil))
             #expect(try await store.inFlightMarkers().map(\.capture) == [capture])
 
-            // worker-a dies here; worker-b picks the capture up again.
-            let previous = try #require(try await store.beginCall(capture, owner: "worker-b", at: now.addingTimeInterval(10)))
+            // worker-a dies here, or only loses the partition; worker-b picks the capture up again.
+            // worker-b may not take over a call that may still be running...
+            let live = try await store.beginCall(capture, owner: "worker-b", at: now.addingTimeInterval(10), takingOverBefore: now)
+            guard case .heldElsewhere(let held) = live else {
+                Issue.record("a marker another worker set at or after the cutoff is left alone, got \(live)")
+                return
+            }
+            #expect(held.owner == "worker-a" && held.attempts == 1 && abs(held.startedAt.timeIntervalSince(now)) < 0.001)
+            #expect(try await store.inFlightMarkers().first?.owner == "worker-a", "nothing was written")
+            // ...but takes over one that started before the cutoff.
+            guard case .started(let started) = try await store.beginCall(capture, owner: "worker-b", at: now.addingTimeInterval(10), takingOverBefore: now.addingTimeInterval(1)) else {
+                Issue.record("worker-b should have taken over worker-a's expired marker")
+                return
+            }
+            let previous = try #require(started)
             #expect(previous.owner == "worker-a")
             #expect(previous.attempts == 1)
             #expect(abs(previous.startedAt.timeIntervalSince(now)) < 0.001)
             #expect(try await store.inFlightMarkers().first?.attempts == 2)
-            let third = try #require(try await store.beginCall(capture, owner: "worker-c", at: now.addingTimeInterval(20)))
+            guard case .started(let replaced) = try await store.beginCall(capture, owner: "worker-c", at: now.addingTimeInterval(20), takingOverBefore: .distantFuture) else {
+                Issue.record("worker-c should have taken over")
+                return
+            }
+            let third = try #require(replaced)
             #expect(third.owner == "worker-b" && third.attempts == 2, "each attempt reports the one just before it")
             #expect(abs(third.startedAt.timeIntervalSince(now.addingTimeInterval(10))) < 0.001)
-            try await store.endCall(capture)
-            #expect(try await store.beginCall(capture, owner: "worker-d", at: now.addingTimeInterval(30)) == nil, "an ended call leaves no marker")
+            try await store.endCall(capture, owner: "worker-b")
+            #expect(try await store.inFlightMarkers().first?.owner == "worker-c", "only its owner ends a call")
+            // worker-c's own marker is its to replace at once (a restart under the same name).
+            guard case .started(let own) = try await store.beginCall(capture, owner: "worker-c", at: now.addingTimeInterval(21), takingOverBefore: now) else {
+                Issue.record("a worker takes over its own marker")
+                return
+            }
+            #expect(own?.owner == "worker-c")
+            try await store.endCall(capture, owner: "worker-c")
+            #expect(try await store.beginCall(capture, owner: "worker-d", at: now.addingTimeInterval(30), takingOverBefore: .distantFuture) == .started(previous: nil), "an ended call leaves no marker")
 
             _ = try await store.complete(capture, result: Array("r".utf8), transactionState: nil, at: now.addingTimeInterval(11))
             #expect(try await store.inFlightMarkers().isEmpty)
@@ -109,10 +134,10 @@ struct VerificationStoreTests {
             let old = now.addingTimeInterval(-40 * 86_400)
             for index in 0..<5 {
                 let key = CaptureKey(captureEventID: "evt-old-\(index)", transactionID: "txn-old-\(index)", step: "id_front")
-                _ = try await store.beginCall(key, owner: "w", at: old)
+                _ = try await store.beginCall(key, owner: "w", at: old, takingOverBefore: .distantFuture)
                 _ = try await store.complete(key, result: Array("old \(index)".utf8), transactionState: [1], at: old)
             }
-            _ = try await store.beginCall(CaptureKey(captureEventID: "evt-stuck", transactionID: "txn-stuck", step: "id_back"), owner: "w", at: old)
+            _ = try await store.beginCall(CaptureKey(captureEventID: "evt-stuck", transactionID: "txn-stuck", step: "id_back"), owner: "w", at: old, takingOverBefore: .distantFuture)
             try await store.reportOwnership(PartitionOwnership(group: "g", topic: "t", instance: "gone", partitions: [0]), at: old, forgetBefore: .distantPast)
             let recent = CaptureKey(captureEventID: "evt-recent", transactionID: "txn-recent", step: "id_back")
             _ = try await store.complete(recent, result: [2], transactionState: [3], at: now)
@@ -245,7 +270,7 @@ struct VerificationStoreTests {
                 for index in 0..<50 {
                     group.addTask {
                         let key = CaptureKey(captureEventID: "evt-\(index)", transactionID: "txn-\(index % 7)", step: "id_front")
-                        _ = try await store.beginCall(key, owner: "w", at: now)
+                        _ = try await store.beginCall(key, owner: "w", at: now, takingOverBefore: .distantFuture)
                         _ = try await store.complete(key, result: [UInt8(index)], transactionState: [UInt8(index)], at: now)
                     }
                 }

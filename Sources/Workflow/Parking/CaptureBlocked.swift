@@ -20,6 +20,9 @@ package struct CaptureBlocked: Error, Sendable {
         /// both sides, a link before liveness). It waits aside: later captures of its transaction
         /// pass it.
         case awaitingSteps = "awaiting_steps"
+        /// A Vlens call for this capture that another worker (or another task of this one) started
+        /// may still be running: calling again would make Vlens process the capture twice.
+        case callInFlightElsewhere = "call_in_flight_elsewhere"
     }
 
     package var reason: Reason

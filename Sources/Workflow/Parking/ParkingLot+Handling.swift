@@ -90,7 +90,7 @@ extension ParkingLot {
             }
             try await store.unpark(sequence: current.sequence)
             metrics.recordResumed(tenant: current.tenant, reason: current.reason, parkedFor: Date().timeIntervalSince(current.parkedAt))
-            if ![CaptureBlocked.Reason.behindParked, .rateLimited, .awaitingSteps].map(\.rawValue).contains(current.reason) {
+            if ![CaptureBlocked.Reason.behindParked, .rateLimited, .awaitingSteps, .callInFlightElsewhere].map(\.rawValue).contains(current.reason) {
                 // Its cause cleared (the host answers, Vlens answers): what waits for the same cause need not wait out its
                 // backoff. Not for the rate limit: those captures each hold a slot of the pace, and come back at it.
                 _ = try? await store.releaseParked(tenant: current.tenant, reason: current.reason, at: Date())
