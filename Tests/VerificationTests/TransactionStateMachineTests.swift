@@ -146,7 +146,12 @@ struct TransactionStateMachineTests {
         let failed = machine.onStepOutcome(
             .rejected(ResultError(code: .vlensRejected, message: "liveness failed", retryable: true), reason: .livenessFailed))
         #expect(failed.isFinal == false && failed.verdict.status == .pending && failed.verdict.reason == .livenessFailed)
-        #expect(succeed(&machine, .liveness, flags: VerificationFlags(processCompleted: false, identityVerified: false))?.isFinal == false)
+        let incomplete = succeed(&machine, .liveness, flags: VerificationFlags(processCompleted: false, identityVerified: false))
+        #expect(incomplete?.isFinal == false)
+        #expect(incomplete?.verdict == Verdict(status: .pending, reason: .transactionIncomplete), "a liveness Vlens did not complete says why it is still pending")
+        #expect(incomplete?.verdict.retryable == true)
+        let unflagged = succeed(&machine, .liveness, flags: nil)
+        #expect(unflagged?.verdict == Verdict(status: .pending, reason: .transactionIncomplete), "so does one without the flags")
         let last = succeed(&machine, .liveness, flags: Self.notVerified)
         #expect(last?.isFinal == true && last?.verification == Self.notVerified)
         #expect(last?.verdict == Verdict(status: .notVerified, reason: .authorityCheckFailed))

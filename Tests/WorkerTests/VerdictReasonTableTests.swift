@@ -329,6 +329,14 @@ struct VerdictReasonTableTests {
             name: "identity verified with a user link", userLinked: true,
             body: #"{"data":{"isVerificationProcessCompleted":true,"isDigitalIdentityVerified":true},"services":{"liveness":true,"SRC":{"isValid":true},"AML":{"AML_matched":false}}}"#,
             status: .verified, reason: nil),
+        Success(
+            name: "process not completed", userLinked: true,
+            body: #"{"data":{"isVerificationProcessCompleted":false,"isDigitalIdentityVerified":false},"services":{"liveness":true,"spoofing":{"fake":false}}}"#,
+            status: .pending, reason: .transactionIncomplete),
+        Success(
+            name: "no verification flags", userLinked: true,
+            body: #"{"data":{},"services":{"liveness":true}}"#,
+            status: .pending, reason: .transactionIncomplete),
     ]
 
     @Test("services flags on a successful liveness give the table's reason", arguments: successes)
