@@ -67,7 +67,7 @@ public struct VerificationResult: Hashable, Sendable {
         public var receivedAt: Timestamp
         /// Equals the `ce_time` header.
         public var completedAt: Timestamp
-        /// Milliseconds from receipt to result, retries and back-off included.
+        /// Milliseconds from receipt to result, retries, back-off and time parked included.
         public var totalMs: Int
         /// Milliseconds spent in Vlens calls, all attempts.
         public var vlensMs: Int?

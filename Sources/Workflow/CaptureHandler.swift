@@ -74,7 +74,8 @@ public struct CaptureHandler: ProcessingHandler {
         var logger = self.logger
         logger[metadataKey: WorkerLoggingKeys.partition] = "\(record.partition)"
         logger[metadataKey: WorkerLoggingKeys.offset] = "\(record.offset)"
-        let received = Timestamp(Date())
+        // A resumed capture was received when it was first parked: its timings count the parked time.
+        let received = Timestamp(parked?.parkedAt ?? Date())
         let outputs = PendingOutputs(records: outputRecords)
 
         // The capture's trace continues here; the result carries this span's context.

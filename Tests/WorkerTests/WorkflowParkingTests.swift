@@ -40,9 +40,14 @@ struct WorkflowParkingTests {
 
                 let fetchesWhileDown = host.fetchCount
                 #expect(fetchesWhileDown >= 1)
+                let recoveredAt = Date()
                 host.recover()
                 let result = try await harness.result(of: stuck.eventId, timeout: .seconds(30))
                 #expect(result.outcome == .succeeded)
+                // Its timings count from its first receipt, parked time included, not from its last resume.
+                #expect(result.timings.receivedAt.date < recoveredAt, "receivedAt is before the capture was parked")
+                #expect(Double(result.timings.totalMs) >= result.timings.completedAt.date.timeIntervalSince(recoveredAt) * 1000)
+                #expect(result.timings.totalMs >= Int(recoveredAt.timeIntervalSince(result.timings.receivedAt.date) * 1000))
                 #expect(harness.vlensCalls(forCapture: stuck.eventId) == 1)
                 let metrics = harness.registry.emitToString()
                 #expect(metrics.contains(#"vlens_worker_parked_total{tenant="default",reason="image_host_unavailable"}"#))
