@@ -5,17 +5,29 @@ import Verification
 import VlensSimulator
 
 /// The documented examples are produced, not written: each scenario runs through the worker
-/// in-process (real capture handler, simulator over sockets, SQLite), and the results and status
-/// records it publishes are validated against their schemas and compared with the files under
-/// `schemas/examples/verification-result/` and `schemas/examples/verification-status/`, ignoring
-/// only ids and timestamps. `GOLDEN_UPDATE=1` rewrites the files from the run.
+/// in-process (real capture handler, simulator over sockets, SQLite), and the results, status
+/// records and deprecated v1 results it publishes are validated against their schemas and compared
+/// with the files under `schemas/examples/verification-result/`, `verification-status/` and
+/// `verification-result.v1/`, ignoring only ids and timestamps. `GOLDEN_UPDATE=1` rewrites the
+/// files from the run.
 @Suite("Golden examples: the documented results are what the worker produces", .serialized, .timeLimit(.minutes(3)))
 struct GoldenExamplesTests {
-    /// A produced result and the status record published with it, under the example's name.
+    /// A produced result and the status record and v1 result published with it, under the example's name.
     struct Produced: Sendable {
         var name: String
         var result: [UInt8]
         var status: [UInt8]
+        var resultV1: [UInt8]
+
+        /// The records the worker published for `result`.
+        init(_ name: String, of result: VerificationResult, in harness: InProcessHarness) throws {
+            self.name = name
+            self.result = try #require(harness.results.records.first { (try? VerificationResult.decode($0.value))?.eventId == result.eventId }).value
+            self.status = try #require(harness.statuses.records.first { (try? TransactionStatus.decode($0.value))?.lastResultId == result.eventId }).value
+            self.resultV1 = try #require(harness.resultsV1.records.first { record in
+                ((try? JSONSerialization.jsonObject(with: Data(record.value))) as? [String: Any])?["eventId"] as? String == result.eventId
+            }).value
+        }
     }
 
     /// One example: the capture whose result (and the status record published with it) is the example.
@@ -26,7 +38,7 @@ struct GoldenExamplesTests {
 
     static let environment = [
         "INCLUDE_EXTRACTED_DATA": "true", "VLENS_RETRY_MAX_ATTEMPTS": "2", "VLENS_RETRY_BASE_DELAY_MS": "10",
-        "LINK_MAX_WAIT_MS": "20000",
+        "LINK_MAX_WAIT_MS": "20000", "RESULT_V1_TOPIC": "in-process.results.v1",
     ]
 
     @Test("every documented scenario produces its example result and status record")
@@ -56,17 +68,13 @@ struct GoldenExamplesTests {
             for example in examples { try await harness.submit(example.capture) }
             for example in examples where !example.name.isEmpty {
                 let result = try await harness.result(of: example.capture.eventId)
-                let resultRecord = try #require(harness.results.records.first { record in (try? VerificationResult.decode(record.value))?.eventId == result.eventId })
-                let statusRecord = try #require(harness.statuses.records.first { record in (try? TransactionStatus.decode(record.value))?.lastResultId == result.eventId })
-                produced.append(Produced(name: example.name, result: resultRecord.value, status: statusRecord.value))
+                produced.append(try Produced(example.name, of: result, in: harness))
             }
             // Once Vlens has accepted the ApiKey, a 401 is about the capture's user token.
             let expired = CaptureFactory(userToken: "expired-token").front()
             try await harness.submit(expired)
             let result = try await harness.result(of: expired.eventId)
-            let resultRecord = try #require(harness.results.records.first { (try? VerificationResult.decode($0.value))?.eventId == result.eventId })
-            let statusRecord = try #require(harness.statuses.records.first { (try? TransactionStatus.decode($0.value))?.lastResultId == result.eventId })
-            produced.append(Produced(name: "id-front-rejected-user-token", result: resultRecord.value, status: statusRecord.value))
+            produced.append(try Produced("id-front-rejected-user-token", of: result, in: harness))
             return produced
         }
         try await Self.check(produced)
@@ -83,9 +91,7 @@ struct GoldenExamplesTests {
             let broken = #"{"eventId":"\#(eventId)","transactionId":"\#(alice.transactionId)","step":"selfie","submittedAt":"2026-11-30T09:00:00Z","getExtractedData":false}"#
             try await harness.submitRaw(key: alice.transactionId, value: Array(broken.utf8))
             let result = try await harness.result(of: eventId)
-            let resultRecord = try #require(harness.results.records.first { (try? VerificationResult.decode($0.value))?.eventId == result.eventId })
-            let statusRecord = try #require(harness.statuses.records.first { (try? TransactionStatus.decode($0.value))?.lastResultId == result.eventId })
-            return [Produced(name: "invalid", result: resultRecord.value, status: statusRecord.value)]
+            return [try Produced("invalid", of: result, in: harness)]
         }
         try await Self.check(produced)
     }
@@ -100,11 +106,15 @@ struct GoldenExamplesTests {
             try await harness.submit(front)
             try await harness.submit(back)
             let result = try await harness.result(of: back.eventId)
-            let resultRecord = try #require(harness.results.records.first { (try? VerificationResult.decode($0.value))?.eventId == result.eventId })
-            let statusRecord = try #require(harness.statuses.records.first { (try? TransactionStatus.decode($0.value))?.lastResultId == result.eventId })
-            return [Produced(name: "id-back-failed", result: resultRecord.value, status: statusRecord.value)]
+            return [try Produced("id-back-failed", of: result, in: harness)]
         }
         try await Self.check(produced)
+    }
+
+    @Test("the v1 examples are the v1 forms of the v2 examples, one for one")
+    func v1ExamplesMatchV2() throws {
+        let names = { (kind: String) in Set(try ContractFiles.examples(kind).map(\.lastPathComponent)) }
+        #expect(try names("verification-result.v1") == names("verification-result"))
     }
 
     @Test("the README's result and status blocks are produced examples (ids and timestamps aside)")
@@ -128,7 +138,7 @@ struct GoldenExamplesTests {
     /// (or writes the file with `GOLDEN_UPDATE=1`).
     static func check(_ produced: [Produced]) async throws {
         let update = ProcessInfo.processInfo.environment["GOLDEN_UPDATE"] == "1"
-        for (kind, key) in [("verification-result", \Produced.result), ("verification-status", \Produced.status)] {
+        for (kind, key) in [("verification-result", \Produced.result), ("verification-status", \Produced.status), ("verification-result.v1", \Produced.resultV1)] {
             let paths = try ContractFiles.temporaryFiles(produced.map { ("\($0.name).json", $0[keyPath: key]) })
             let run = try await ContractFiles.validate(["--kind", kind] + paths)
             #expect(run.status == 0, "\(kind) records the worker produced break the schema: \(run.output)")
