@@ -87,8 +87,9 @@ public struct CaptureHandler: ProcessingHandler {
         span.attributes["messaging.kafka.offset"] = Int(record.offset)
 
         switch intake.accept(record) {
-        case .failure(let poison):
+        case .failure(var poison):
             span.attributes["vlens_worker.dead_letter_reason"] = poison.reason
+            poison.traceHeaders = tracer.headers(for: span.context, orElse: poison.traceHeaders)
             try await deadLetter(record, poison: poison, received: received, outputs: outputs, logger: logger)
         case .success(var accepted):
             span.attributes["vlens_worker.step"] = accepted.capture.step.rawValue
@@ -119,7 +120,7 @@ public struct CaptureHandler: ProcessingHandler {
             // Its eventId is another capture's (another transaction or step): answering with that
             // capture's result would drop this one unseen, so it is dead-lettered, storing nothing.
             let error = ContractError(code: .invalidValue, field: "eventId", message: "eventId: already the id of another capture (another transaction or step); each capture needs an id of its own")
-            try await deadLetter(record, poison: .init(error: error, reason: "event_id_reused", transactionId: nil, eventId: capture.eventId, step: capture.step), received: received, outputs: outputs, logger: logger)
+            try await deadLetter(record, poison: .init(error: error, reason: "event_id_reused", transactionId: nil, eventId: capture.eventId, step: capture.step, traceHeaders: accepted.traceHeaders), received: received, outputs: outputs, logger: logger)
             return
         }
         let redrivenFrom = record.header(DeadLetterRecord.redrivenFromHeader)
@@ -165,7 +166,7 @@ public struct CaptureHandler: ProcessingHandler {
         case .callVlens(let call):
             guard let gateway = gateways.gateway(for: capture.tenant) else {
                 let error = ContractError(code: .invalidValue, field: "tenant", message: "tenant: is not configured in this worker (VLENS_TENANTS)")
-                try await deadLetter(record, poison: .init(error: error, reason: "unknown_tenant", transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, redrive: redrive, outputs: outputs, logger: logger)
+                try await deadLetter(record, poison: .init(error: error, reason: "unknown_tenant", transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step, traceHeaders: accepted.traceHeaders), received: received, redrive: redrive, outputs: outputs, logger: logger)
                 return
             }
             let report: VlensStepRunner.Report
@@ -180,7 +181,7 @@ public struct CaptureHandler: ProcessingHandler {
                 }
                 report = try await callVlens(call, capture: capture, images: resolved, gateway: gateway, accepted: accepted, priorAttempts: parked?.attempts ?? 0, logger: logger)
             } catch ImageResolver.Failure.unusable(let error, let reason) {
-                try await deadLetter(record, poison: .init(error: error, reason: reason, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step), received: received, redrive: redrive, outputs: outputs, logger: logger)
+                try await deadLetter(record, poison: .init(error: error, reason: reason, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step, traceHeaders: accepted.traceHeaders), received: received, redrive: redrive, outputs: outputs, logger: logger)
                 return
             } catch var blocked as CaptureBlocked {
                 blocked.tenant = gateway.name
@@ -388,7 +389,7 @@ public struct CaptureHandler: ProcessingHandler {
         let result = try VerificationResult.decode(stored.result)
         outputs.deadLetter(Self.letter(record, reason: reason, attempts: 0, failedAt: result.timings.completedAt, transactionID: transactionID, eventID: poison.eventId))
         recordPoison(poison, logger: logger)
-        try outputs.result(result, bytes: stored.result, trace: TraceHeaders())
+        try outputs.result(result, bytes: stored.result, trace: poison.traceHeaders)
         metrics.recordResult(step: poison.step?.rawValue ?? "unknown", outcome: "invalid")
     }
 

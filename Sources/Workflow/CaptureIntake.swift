@@ -22,6 +22,8 @@ package struct CaptureIntake: Sendable {
         /// The event's id, when it can be read and is a valid identifier.
         package var eventId: String?
         package var step: CaptureStep?
+        /// The well-formed W3C trace headers the record came with: its `invalid` result continues the trace.
+        package var traceHeaders = TraceHeaders()
     }
 
     /// A usable capture and the trace context it came with.
@@ -42,15 +44,16 @@ package struct CaptureIntake: Sendable {
     }
 
     package func accept(_ record: KafkaRecord) -> Result<Accepted, Poison> {
+        let headers = record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) }
+        let trace = TraceHeaders.received(traceparent: headers.text("traceparent"), tracestate: headers.text("tracestate"))
         if record.value.count > maxEventBytes {
             let error = ContractError(code: .invalidValue, field: nil, message: "event of \(record.value.count) bytes exceeds the \(maxEventBytes)-byte limit (MAX_EVENT_BYTES)")
-            return .failure(Poison(error: error, reason: "oversized", transactionId: Self.identifier(record.key), eventId: nil, step: nil))
+            return .failure(Poison(error: error, reason: "oversized", transactionId: Self.identifier(record.key), eventId: nil, step: nil, traceHeaders: trace))
         }
-        let headers = record.headers.map { MessageHeader(name: $0.key, value: $0.value ?? []) }
         do {
             let capture = try CaptureSubmitted.decodeSharingImages(record.value)
             try capture.checkEnvelope(key: record.key, headers: headers)
-            return .success(Accepted(capture: capture, traceHeaders: .received(traceparent: headers.text("traceparent"), tracestate: headers.text("tracestate"))))
+            return .success(Accepted(capture: capture, traceHeaders: trace))
         } catch {
             let identity = Self.readIdentity(record.value)
             let contractError = error
@@ -59,7 +62,8 @@ package struct CaptureIntake: Sendable {
                 reason: contractError.deadLetterReason,
                 transactionId: Self.transaction(named: identity.transactionId, key: record.key),
                 eventId: identity.eventId.flatMap { Self.identifier(Array($0.utf8)) },
-                step: identity.step.flatMap(CaptureStep.init(rawValue:))
+                step: identity.step.flatMap(CaptureStep.init(rawValue:)),
+                traceHeaders: trace
             ))
         }
     }

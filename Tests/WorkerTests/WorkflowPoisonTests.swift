@@ -50,6 +50,10 @@ struct WorkflowPoisonTests {
             let invalid = harness.decodedResults().filter { $0.transactionId == transactionID }
             #expect(invalid.map(\.outcome) == [.invalid])
             #expect(invalid.first?.error?.code == .invalidEvent)
+            // The invalid result continues the record's trace.
+            let resultRecord = try #require(harness.results.records.first { (try? VerificationResult.decode($0.value))?.transactionId == transactionID })
+            let resultTrace = resultRecord.headers.first { $0.key == "traceparent" }.map { String(decoding: $0.value ?? [], as: UTF8.self) }
+            #expect(resultTrace?.hasPrefix("00-0af7651916cd43dd8448eb211c80319c-") == true, "the invalid result carries the capture's trace id, got \(resultTrace ?? "none")")
         }
     }
 
