@@ -28,6 +28,9 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "vlens-worker")
         do {
             try await WorkerApplication(configuration: configuration, logger: logger).run()
+        } catch let error as WorkerApplication.StoppedWithoutDrain {
+            logger.warning("worker stopped", metadata: [WorkerLoggingKeys.error: "\(error)"])
+            throw ExitCode(130)
         } catch {
             logger.critical("worker stopped on an error", metadata: [WorkerLoggingKeys.error: "\(error)"])
             throw ExitCode.failure

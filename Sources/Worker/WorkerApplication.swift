@@ -29,14 +29,35 @@ public struct WorkerApplication: Sendable {
     /// Runs until SIGTERM/SIGINT (graceful: stop fetching, drain, commit, leave the group) or
     /// until cancelled: ``makeServiceGroup(handleSignals:onHTTPRunning:)``, run.
     ///
+    /// The signals are trapped before start-up: one that arrives while the worker starts stops it
+    /// once started. A second signal stops it at once, without the drain, and this throws
+    /// ``StoppedWithoutDrain``.
+    ///
     /// - Parameters:
-    ///   - handleSignals: install the SIGTERM/SIGINT handlers (tests that embed the worker pass false
-    ///     and cancel instead).
+    ///   - handleSignals: trap SIGTERM/SIGINT (tests that embed the worker pass false and cancel instead).
     ///   - onHTTPRunning: called with the operations server's bound port.
     public func run(handleSignals: Bool = true, onHTTPRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let group = try await makeServiceGroup(handleSignals: handleSignals, onHTTPRunning: onHTTPRunning)
-        try await group.run()
+        guard handleSignals else {
+            try await makeServiceGroup(handleSignals: false, onHTTPRunning: onHTTPRunning).run()
+            logger.info("worker stopped")
+            return
+        }
+        try await StopSignals.watching(logger: logger) { signals in
+            let group = try await makeServiceGroup(handleSignals: false, onHTTPRunning: onHTTPRunning)
+            do {
+                try await signals.run(group)
+            } catch where signals.forced {
+                throw StoppedWithoutDrain()
+            }
+            if signals.forced { throw StoppedWithoutDrain() }
+        }
         logger.info("worker stopped")
+    }
+
+    /// A second stop signal ended the worker without its drain: what was running is handled again
+    /// by the partitions' next owner.
+    public struct StoppedWithoutDrain: Error, CustomStringConvertible {
+        public var description: String { "stopped by a second signal, without draining" }
     }
 
     /// Assembles every part of the worker (store, HTTP client, Kafka consumer and producer, engine,

@@ -36,6 +36,23 @@ final class WorkerProcess: Sendable {
         return process.terminationStatus ?? 0
     }
 
+    /// Sends `signal` (SIGTERM, SIGINT, ...) without waiting.
+    func signal(_ signal: Int32) {
+        process.signal(signal)
+    }
+
+    /// Waits up to `timeout` for the worker to exit; its exit code (or ending signal), `nil` if it still runs.
+    func exitStatus(within timeout: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return process.terminationStatus
+    }
+
+    /// Whether a signal ended the worker (it did not exit by itself).
+    var wasSignalled: Bool { process.wasSignalled }
+
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
     /// The log, or an error when it cannot be read: a check of the log must not pass on nothing.
