@@ -14,7 +14,7 @@ struct StopSignalTests {
         try await WorkflowHarness.run(partitions: 1, faults: faults, environment: environment, startWorker: false) { harness in
             let worker = try WorkerProcess(environment: harness.environment)
             defer { worker.kill() }
-            try await Self.waitUntil("the worker owns its partition", within: .seconds(60)) { worker.log.contains("partitions assigned") }
+            try await waitUntil("the worker owns its partition", within: .seconds(60)) { worker.log.contains("partitions assigned") }
             try await harness.submit(CaptureFactory().front())
             try await Task.sleep(for: .seconds(3))
 
@@ -43,17 +43,6 @@ struct StopSignalTests {
             #expect(!worker.wasSignalled, "the worker handled the signal; it was not killed by it")
             #expect(status == 0, "it stopped gracefully (got \(status.map(String.init) ?? "still running")); log:\n\(worker.log.suffix(2000))")
             #expect(worker.log.contains("stop signal"))
-        }
-    }
-
-    static func waitUntil(_ what: String, within timeout: Duration, _ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("timed out waiting until \(what)")
-                throw CancellationError()
-            }
-            try await Task.sleep(for: .milliseconds(100))
         }
     }
 }

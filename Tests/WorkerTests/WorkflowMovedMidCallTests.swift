@@ -30,7 +30,7 @@ struct WorkflowMovedMidCallTests {
             for (partition, capture) in captures.enumerated() {
                 try await harness.submit(capture, partition: Int32(partition))
             }
-            try await Self.waitUntil("worker-a's two calls are under way", within: .seconds(60)) {
+            try await waitUntil("worker-a's two calls are under way", within: .seconds(60)) {
                 try await store.inFlightMarkers().filter { $0.owner == "worker-a" }.count == 2
             }
 
@@ -66,16 +66,5 @@ struct WorkflowMovedMidCallTests {
             .filter { $0.hasPrefix("vlens_worker_parked_total{") && $0.contains(#"reason="call_in_flight_elsewhere""#) }
             .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
             .reduce(0, +)
-    }
-
-    static func waitUntil(_ what: String, within timeout: Duration, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("timed out waiting until \(what)")
-                throw CancellationError()
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
     }
 }
