@@ -7,11 +7,17 @@ struct AnyKey: CodingKey {
     init?(intValue: Int) { nil }
 }
 
+/// The longest string value read from a Vlens answer, in UTF-8 bytes: nothing Vlens documents comes
+/// near it (ids, names, addresses, codes), and a result that carried a longer one (an extracted field,
+/// Vlens's transaction id) could outgrow its Kafka topic's message limit and stall its partition.
+let maxVlensStringBytes = 4096
+
 /// Reads that never fail: a missing key, a `null` or a value of an unexpected type gives `nil`.
 extension KeyedDecodingContainer where Key == AnyKey {
+    /// A string (or a number as text); one over ``maxVlensStringBytes`` reads as absent.
     func string(_ key: String) -> String? {
         let key = AnyKey(key)
-        if let value = try? decodeIfPresent(String.self, forKey: key) { return value }
+        if let value = try? decodeIfPresent(String.self, forKey: key) { return value.utf8.count <= maxVlensStringBytes ? value : nil }
         if let value = try? decodeIfPresent(Int.self, forKey: key) { return String(value) }
         if let value = try? decodeIfPresent(Double.self, forKey: key) { return String(value) }
         return nil

@@ -83,6 +83,16 @@ struct VlensErrorClassificationTests {
         #expect(empty.transactionId == nil && empty.services.liveness == nil)
     }
 
+    @Test("a string Vlens sends over 4 KiB reads as absent: a result carrying it could outgrow its topic")
+    func oversizedStrings() throws {
+        let long = String(repeating: "x", count: 4097)
+        let longest = String(repeating: "y", count: 4096)
+        let r = try response(#"{"data":{"idFrontData":{"transaction_id":"\#(long)","first_name":"\#(long)","city":"\#(longest)"}},"services":{"classification":{"doc_type":"\#(long)"}}}"#)
+        #expect(r.transactionId == nil, "an over-long transaction id is no transaction id (the step fails as vlens_error after one call)")
+        #expect(r.data.idFrontData?.firstName == nil && r.services.documentType == nil)
+        #expect(r.data.idFrontData?.city == longest, "4096 bytes are still read")
+    }
+
     @Test("the JSON body writer escapes what must be escaped and passes base64 through")
     func bodyWriter() throws {
         var writer = JSONBodyWriter(capacity: 64)
