@@ -1,3 +1,6 @@
+import Kafka
+import Logging
+
 extension ProcessingEngine {
     /// Runs a record, then in the same task whatever record the scheduler starts in its slot. Each
     /// record is let go once it finished: `first` is consumed, so it does not stay for the slot's life.
@@ -28,14 +31,15 @@ extension ProcessingEngine {
             } catch {
                 metrics.recordHandlerLatency(ContinuousClock.now - start, partition: partition, succeeded: false)
                 failures += 1
-                logger.warning(
-                    "Handler failed; the record will be tried again and its key waits",
-                    metadata: [
-                        ProcessingLoggingKeys.partition: "\(partition)",
-                        ProcessingLoggingKeys.offset: "\(dispatch.record.offset)",
-                        ProcessingLoggingKeys.attempt: "\(failures)",
-                        ProcessingLoggingKeys.errorType: "\(type(of: error))",
-                    ])
+                var metadata: Logger.Metadata = [
+                    ProcessingLoggingKeys.partition: "\(partition)",
+                    ProcessingLoggingKeys.offset: "\(dispatch.record.offset)",
+                    ProcessingLoggingKeys.attempt: "\(failures)",
+                    ProcessingLoggingKeys.errorType: "\(type(of: error))",
+                ]
+                // Which Kafka failure (a topic that does not exist, a record over its size limit) is what an operator acts on.
+                if let kafkaError = error as? KafkaError { metadata[ProcessingLoggingKeys.kafkaError] = "\(kafkaError.code): \(kafkaError.message)" }
+                logger.warning("Handler failed; the record will be tried again and its key waits", metadata: metadata)
                 do {
                     try await Task.sleep(for: configuration.retryBackoff.ceiling(afterFailures: failures))
                 } catch {

@@ -104,6 +104,13 @@ public struct CaptureHandler: ProcessingHandler {
             } catch let blocked as CaptureBlocked {
                 span.addEvent(SpanEvent(name: "capture blocked", attributes: ["vlens_worker.blocked_reason": .string(blocked.reason.rawValue)]))
                 throw blocked
+            } catch let failure as StoreError {
+                // What the store said (a key STORE_ENCRYPTION_KEYS no longer lists, a refused statement) is
+                // what an operator acts on; its messages never carry stored payloads.
+                logger.warning(
+                    "the store failed; the capture will be tried again",
+                    metadata: [WorkerLoggingKeys.errorCode: "\(failure.code)", WorkerLoggingKeys.error: "\(failure.message)"])
+                throw failure
             }
         }
         return outputs.records

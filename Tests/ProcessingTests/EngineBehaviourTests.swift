@@ -1,8 +1,9 @@
-import Kafka
+@testable import Kafka
 import Logging
 import Processing
 import ProcessingTesting
 import Synchronization
+import TestSupport
 import Testing
 
 @Suite("Engine behaviour", .timeLimit(.minutes(2)))
@@ -53,6 +54,37 @@ struct EngineBehaviourTests {
         }
         #expect(recorder.state.withLock { $0.maxActiveCount } == 8)
         #expect(recorder.state.withLock { $0.violations }.isEmpty)
+    }
+
+    /// Fails each record's first attempt with a Kafka error, as a delivery to a missing topic would.
+    struct KafkaFailingHandler: ProcessingHandler {
+        final class Attempts: Sendable { let counts = Mutex<[Int64: Int]>([:]) }
+        let attempts = Attempts()
+
+        func handle(_ record: InMemoryRecord) async throws -> [Never] {
+            let attempt = attempts.counts.withLock { $0[record.offset, default: 0] += 1; return $0[record.offset]! }
+            if attempt == 1 { throw KafkaError.configuration("Broker: Unknown topic or partition") }
+            return []
+        }
+    }
+
+    @Test("a failed attempt's Kafka error is logged with its code and librdkafka's words, not only its type")
+    func kafkaErrorIsNamed() async throws {
+        let logs = CapturedLogs()
+        let recorder = HandlingRecorder(ordering: .key)
+        let source = InMemoryProcessingSource(log: makeLog(count: 1, recorder: recorder))
+        let engine = ProcessingEngine(
+            source: source, handler: KafkaFailingHandler(), configuration: configuration(inFlight: 1),
+            logger: Logger(label: "engine") { _ in CapturingLogHandler(store: logs) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await engine.run() }
+            await waitUntil { logs.entries.contains { $0.message.hasPrefix("Handler failed") } }
+            engine.beginShutdown()
+            try await group.next()
+        }
+        let failure = try #require(logs.entries.first { $0.message.hasPrefix("Handler failed") })
+        #expect(failure.metadata["processing.kafka_error"] == "configuration: Broker: Unknown topic or partition")
+        #expect(failure.metadata["processing.error_type"] == "KafkaError")
     }
 
     @Test("a cancelled engine still closes its source (a consumer leaves its group at once), without draining")
