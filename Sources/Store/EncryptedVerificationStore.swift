@@ -39,6 +39,10 @@ public struct EncryptedVerificationStore: VerificationStore {
 
     public func endCall(_ capture: CaptureKey, owner: String) async throws { try await base.endCall(capture, owner: owner) }
 
+    public func renewCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> Bool {
+        try await base.renewCall(capture, owner: owner, at: date)
+    }
+
     public func inFlightMarkers() async throws -> [InFlightMarker] { try await base.inFlightMarkers() }
 
     public func purge(before date: Date, limit: Int) async throws -> StorePurge { try await base.purge(before: date, limit: limit) }

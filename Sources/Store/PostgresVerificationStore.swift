@@ -125,11 +125,13 @@ public final class PostgresVerificationStore: VerificationStore {
             // Another worker may end or replace the live marker between the two statements: try again.
             for _ in 0..<3 {
                 // One statement: the upsert keeps the attempt it replaces in previous_*, and returns it,
-                // unless the marker is another owner's and started at or after the cutoff (no row then).
+                // unless the marker is another owner's and started at or after the cutoff (no row then),
+                // or the result is stored by now (a worker completed the capture since it was looked up).
                 let rows = try await client.query(
                     """
                     INSERT INTO in_flight_calls (capture_event_id, transaction_id, step, owner, started_at, attempts)
-                    VALUES (\(capture.captureEventID), \(capture.transactionID), \(capture.step), \(owner), \(date), 1)
+                    SELECT \(capture.captureEventID), \(capture.transactionID), \(capture.step), \(owner), \(date), 1
+                    WHERE NOT EXISTS (SELECT 1 FROM capture_results WHERE capture_event_id = \(capture.captureEventID))
                     ON CONFLICT (capture_event_id) DO UPDATE SET
                         previous_owner = in_flight_calls.owner, previous_started_at = in_flight_calls.started_at,
                         owner = excluded.owner, started_at = excluded.started_at, attempts = in_flight_calls.attempts + 1
@@ -145,6 +147,8 @@ public final class PostgresVerificationStore: VerificationStore {
                         : nil)
                 }
                 if let start { return start }
+                let stored = try await client.query("SELECT 1 FROM capture_results WHERE capture_event_id = \(capture.captureEventID)", logger: logger)
+                for try await _ in stored.decode(Int.self) { return .completed }
                 let live = try await client.query(
                     "SELECT owner, started_at, attempts FROM in_flight_calls WHERE capture_event_id = \(capture.captureEventID)", logger: logger)
                 for try await (liveOwner, startedAt, attempts) in live.decode((String, Date, Int).self) {
@@ -189,6 +193,16 @@ public final class PostgresVerificationStore: VerificationStore {
                 return existing
             }
             return StoredResult(captureEventID: capture.captureEventID, transactionID: capture.transactionID, step: capture.step, result: result, completedAt: date)
+        }
+    }
+
+    public func renewCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> Bool {
+        try await mapErrors {
+            let rows = try await client.query(
+                "UPDATE in_flight_calls SET started_at = \(date) WHERE capture_event_id = \(capture.captureEventID) AND owner = \(owner) RETURNING 1",
+                logger: logger)
+            for try await _ in rows.decode(Int.self) { return true }
+            return false
         }
     }
 

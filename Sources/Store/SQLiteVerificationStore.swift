@@ -156,10 +156,12 @@ public final class SQLiteVerificationStore: VerificationStore {
             for _ in 0..<3 {
                 // One statement: the upsert keeps the attempt it replaces in previous_*, and returns it,
                 // unless the marker is another owner's and started at or after the cutoff (no row then).
+                // Nor when the result is stored by now: a worker that completed the capture since it was
+                // looked up deleted its marker, and calling again would repeat its call.
                 let rows = try db.query(
                     """
                     INSERT INTO in_flight_calls (capture_event_id, transaction_id, step, owner, started_at, attempts)
-                    VALUES (?, ?, ?, ?, ?, 1)
+                    SELECT ?, ?, ?, ?, ?, 1 WHERE NOT EXISTS (SELECT 1 FROM capture_results WHERE capture_event_id = ?1)
                     ON CONFLICT (capture_event_id) DO UPDATE SET
                         previous_owner = in_flight_calls.owner, previous_started_at = in_flight_calls.started_at,
                         owner = excluded.owner, started_at = excluded.started_at, attempts = in_flight_calls.attempts + 1
@@ -171,6 +173,7 @@ public final class SQLiteVerificationStore: VerificationStore {
                         .float(date.timeIntervalSince1970), .float(cutoff.timeIntervalSince1970),
                     ]
                 )
+                if rows.isEmpty, try Self.fetchResult(db, capture.captureEventID) != nil { return .completed }
                 if let row = rows.first, let attempts = row.column("attempts")?.integer {
                     guard attempts > 1 else { return .started(previous: nil) }
                     return .started(previous: InFlightMarker(
@@ -215,6 +218,15 @@ public final class SQLiteVerificationStore: VerificationStore {
                 }
                 return existing
             }
+        }
+    }
+
+    public func renewCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> Bool {
+        try await access { db in
+            try !db.query(
+                "UPDATE in_flight_calls SET started_at = ? WHERE capture_event_id = ? AND owner = ? RETURNING 1",
+                [.float(date.timeIntervalSince1970), .text(capture.captureEventID), .text(owner)]
+            ).isEmpty
         }
     }
 

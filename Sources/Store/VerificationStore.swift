@@ -27,10 +27,16 @@ public protocol VerificationStore: ParkingStore, RateShareStore {
     /// A marker another owner set at or after `takingOverBefore` is left alone: that call may still
     /// be running (a worker that lost the partition mid-call), and calling again would make Vlens
     /// process the capture twice. The caller waits and tries again. `.distantFuture` always takes over.
+    /// Nothing is written either when the capture's result is stored by now (``CallStart/completed``).
     ///
     /// - Returns: ``CallStart/started(previous:)`` with the marker of an earlier attempt that never
     ///   completed (a crash mid-call), or ``CallStart/heldElsewhere(_:)`` with the live marker.
     func beginCall(_ capture: CaptureKey, owner: String, at date: Date, takingOverBefore cutoff: Date) async throws -> CallStart
+
+    /// Moves the start of `owner`'s in-flight marker to `date` (its call is still being made: a
+    /// long wait for the rate limit, retries). Returns false when the marker is no longer `owner`'s
+    /// (another worker took the capture over, or it completed): `owner` must not send.
+    func renewCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> Bool
 
     /// Atomically stores the capture's result and the transaction's new state, and clears the
     /// capture's in-flight marker.
@@ -103,6 +109,9 @@ public enum CallStart: Sendable, Equatable {
     case started(previous: InFlightMarker?)
     /// Another owner's call started recently and may still be running; nothing was written.
     case heldElsewhere(InFlightMarker)
+    /// The capture's result is stored (another worker completed it since it was looked up); nothing
+    /// was written, and the stored result is the one to publish.
+    case completed
 }
 
 /// A Vlens call that started and has not completed.

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -10,7 +11,9 @@ import UnixSignals
 ///   the store) is kept, and the worker stops as soon as it has started, instead of dying unhandled.
 /// - A second stops it now: the group is cancelled, nothing more is committed, the consumer leaves
 ///   its group at once, and the running captures are handled again by the partitions' next owner
-///   (a capture whose Vlens call was under way waits out its in-flight marker's lease there).
+///   (a capture whose Vlens call was under way waits out its in-flight marker's lease there). While
+///   the worker is still starting, or at a third signal (a cancellation that hangs), the process
+///   exits at once. Either way the exit status is 130.
 final class StopSignals: Sendable {
     private struct State {
         var received = 0
@@ -66,11 +69,15 @@ final class StopSignals: Sendable {
                 "stop signal: stopping gracefully (drain, commit, leave the group); send it again to stop at once",
                 metadata: ["signal": "\(signal)"])
             await group?.triggerGracefulShutdown()
-        } else if count == 2 {
+        } else if count == 2, let running {
             logger.warning(
                 "second stop signal: stopping now, without waiting for running captures (their partitions' next owner handles them again)",
                 metadata: ["signal": "\(signal)"])
-            running?.cancel()
+            running.cancel()
+        } else {
+            // Still starting (nothing runs that a cancellation would stop), or the cancellation hangs.
+            logger.warning("stop signal again: exiting now", metadata: ["signal": "\(signal)"])
+            exit(130)
         }
     }
 }

@@ -46,7 +46,7 @@ public struct WorkerApplication: Sendable {
             let group = try await makeServiceGroup(handleSignals: false, onHTTPRunning: onHTTPRunning)
             do {
                 try await signals.run(group)
-            } catch where signals.forced {
+            } catch where signals.forced && (error is CancellationError || error is ServiceGroupError) {
                 throw StoppedWithoutDrain()
             }
             if signals.forced { throw StoppedWithoutDrain() }

@@ -100,7 +100,9 @@ public struct CaptureHandler: ProcessingHandler {
             logger[metadataKey: WorkerLoggingKeys.eventID] = "\(accepted.capture.eventId)"
             logger[metadataKey: WorkerLoggingKeys.step] = "\(accepted.capture.step)"
             do {
-                try await process(accepted, record: record, received: received, parked: parked, outputs: outputs, logger: logger)
+                try await calls.locally(accepted.capture.storeKey) {
+                    try await process(accepted, record: record, received: received, parked: parked, outputs: outputs, logger: logger)
+                }
             } catch let blocked as CaptureBlocked {
                 span.addEvent(SpanEvent(name: "capture blocked", attributes: ["vlens_worker.blocked_reason": .string(blocked.reason.rawValue)]))
                 throw blocked
@@ -257,9 +259,10 @@ public struct CaptureHandler: ProcessingHandler {
         accepted: CaptureIntake.Accepted, priorAttempts: Int, logger: Logger
     ) async throws -> VlensStepRunner.Report {
         let key = capture.storeKey
+        let hold = VlensCallClaims.Hold()
         let markCall: @Sendable () async throws -> Void = { [store, calls, metrics] in
             let started = ContinuousClock.now
-            let previous = try await calls.claim(key, in: store)
+            let previous = try await calls.claim(key, in: store, hold: hold)
             metrics.recordStore(operation: "begin_call", duration: ContinuousClock.now - started)
             if previous != nil {
                 metrics.recordUncertainRepeat(step: capture.step.rawValue)
@@ -267,15 +270,16 @@ public struct CaptureHandler: ProcessingHandler {
             }
         }
         do {
-            return try await calls.locally(key) { try await tracer.withSpan("vlens \(call.step)", context: accepted.trace, ofKind: .client) { span in
+            return try await tracer.withSpan("vlens \(call.step)", context: accepted.trace, ofKind: .client) { span in
                 span.attributes["vlens_worker.step"] = capture.step.rawValue
                 let report = try await runner.run(
                     call, capture: capture, images: images, gateway: gateway, trace: tracer.headers(for: span.context, orElse: accepted.traceHeaders),
-                    priorAttempts: priorAttempts, parkAfter: parking.policy.parkAfter, beforeFirstSend: markCall
+                    priorAttempts: priorAttempts, parkAfter: parking.policy.parkAfter, beforeFirstSend: markCall,
+                    beforeEachSend: { [store, calls] in try await calls.renewIfStale(key, in: store, hold: hold) }
                 )
                 span.attributes["vlens_worker.attempts"] = report.attempts
                 return report
-            } }
+            }
         } catch let blocked as CaptureBlocked where !blocked.callUncertain && blocked.reason != .callInFlightElsewhere {
             // Every call of this try failed with an answer (or none was sent): trying again later is no uncertain repeat.
             try await timed("end_call", { try await store.endCall(key, owner: calls.owner) })

@@ -45,9 +45,11 @@ package struct VlensStepRunner: Sendable {
     ///   - parkAfter: how long this try may wait in place before it throws ``CaptureBlocked``.
     ///   - beforeFirstSend: called once, when the first request has its place in the tenant's line
     ///     and before it waits for its slot (so its time does not squeeze the pace).
+    ///   - beforeEachSend: called before each request, once it has its slot; throwing keeps it from going out.
     package func run(
         _ call: VlensCall, capture: CaptureSubmitted, images: Images, gateway: TenantGateway, trace: TraceHeaders,
-        priorAttempts: Int = 0, parkAfter: Duration = .seconds(2), beforeFirstSend: @Sendable () async throws -> Void = {}
+        priorAttempts: Int = 0, parkAfter: Duration = .seconds(2), beforeFirstSend: @Sendable () async throws -> Void = {},
+        beforeEachSend: @Sendable () async throws -> Void = {}
     ) async throws -> Report {
         let deadline = ContinuousClock.now + parkAfter
         var context = VlensCallContext(
@@ -71,6 +73,7 @@ package struct VlensStepRunner: Sendable {
             do {
                 isProbe = try gateway.awaitBreaker()
                 try await gateway.awaitRateLimit { if attempts == 0 { try await beforeFirstSend() } }
+                try await beforeEachSend()
             } catch var blocked as CaptureBlocked {
                 blocked.failedAttempts = counted
                 blocked.callUncertain = uncertain

@@ -53,20 +53,41 @@ struct VerificationStoreTests {
     @Test("completing a capture twice keeps the first result, so re-publishing is identical", arguments: StoreEngine.allCases)
     func secondCompletionKeepsFirstResult(engine: StoreEngine) async throws {
         try await withFreshStore(engine) { store, _ in
+            // worker-b marks a call; worker-a's completion lands first, and clears the marker.
+            #expect(try await store.beginCall(capture, owner: "worker-b", at: now.addingTimeInterval(-1), takingOverBefore: .distantFuture) == .started(previous: nil))
             _ = try await store.complete(capture, result: Array("first".utf8), transactionState: Array("s1".utf8), at: now)
-            // A replay calls again (a marker) and completes with another result and state.
-            _ = try await store.beginCall(capture, owner: "worker-b", at: now.addingTimeInterval(4), takingOverBefore: .distantFuture)
+            #expect(try await store.inFlightMarkers().isEmpty)
+            // A claim once the result is stored writes nothing: the stored result is the one to publish.
+            #expect(try await store.beginCall(capture, owner: "worker-b", at: now.addingTimeInterval(4), takingOverBefore: .distantFuture) == .completed)
+            #expect(try await store.inFlightMarkers().isEmpty, "no marker for a completed capture")
+            // worker-b, whose call went out anyway, completes with another result and state.
             let second = try await store.complete(capture, result: Array("second".utf8), transactionState: Array("s2".utf8), at: now.addingTimeInterval(5))
             #expect(second.result == Array("first".utf8))
             #expect(abs(second.completedAt.timeIntervalSince(now)) < 0.001)
             #expect(try await store.result(forCapture: capture.captureEventID)?.result == Array("first".utf8))
             #expect(try await store.transactionState("txn-1") == Array("s1".utf8))
-            #expect(try await store.inFlightMarkers().isEmpty, "the replay's marker is cleared")
             // The same result again: the stored one's time, not the new one's.
             let same = try await store.complete(capture, result: Array("first".utf8), transactionState: Array("s3".utf8), at: now.addingTimeInterval(9))
             #expect(same.result == Array("first".utf8))
             #expect(abs(same.completedAt.timeIntervalSince(now)) < 0.001)
             #expect(try await store.transactionState("txn-1") == Array("s1".utf8))
+        }
+    }
+
+    @Test("renewing a call moves its marker's start, for its owner only; a taken-over call cannot renew", arguments: StoreEngine.allCases)
+    func renewCall(engine: StoreEngine) async throws {
+        try await withFreshStore(engine) { store, _ in
+            #expect(try await store.beginCall(capture, owner: "worker-a", at: now, takingOverBefore: .distantFuture) == .started(previous: nil))
+            #expect(try await store.renewCall(capture, owner: "worker-a", at: now.addingTimeInterval(20)))
+            guard case .heldElsewhere(let held) = try await store.beginCall(capture, owner: "worker-b", at: now.addingTimeInterval(25), takingOverBefore: now.addingTimeInterval(10)) else {
+                Issue.record("a renewed marker is live again")
+                return
+            }
+            #expect(abs(held.startedAt.timeIntervalSince(now.addingTimeInterval(20))) < 0.001 && held.owner == "worker-a")
+            #expect(try await store.renewCall(capture, owner: "worker-b", at: now.addingTimeInterval(26)) == false, "not worker-b's marker")
+            _ = try await store.beginCall(capture, owner: "worker-b", at: now.addingTimeInterval(60), takingOverBefore: .distantFuture)
+            #expect(try await store.renewCall(capture, owner: "worker-a", at: now.addingTimeInterval(61)) == false, "worker-b took it over: worker-a must not send")
+            #expect(try await store.inFlightMarkers().first?.owner == "worker-b")
         }
     }
 
