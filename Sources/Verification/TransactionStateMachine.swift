@@ -247,9 +247,9 @@ public struct TransactionStateMachine: Hashable, Sendable {
                 } else if !progress.status.isFinal {
                     progress.status = .verified
                 }
-            } else if call.step == .liveness, !progress.status.isFinal {
-                // Vlens took the liveness but did not complete the verification process: no step is
-                // left to come, so a bare `pending` would have downstream wait for nothing.
+            } else if call.step == .liveness || (isLink && progress.completed.contains(.liveness)), !progress.status.isFinal {
+                // Vlens took the liveness (or the link after it) but did not complete the verification
+                // process: no step is left to come, so a bare `pending` would have downstream wait for nothing.
                 progress.apply(.transactionIncomplete, vlensErrorCode: nil)
             }
             resolution = progress.resolution(.succeeded)

@@ -57,8 +57,8 @@ public struct VerdictReason: ClosedStringSet {
     public static let amlMatch = VerdictReason(.amlMatch)
     /// Liveness before both ID sides succeeded.
     public static let sidesMissing = VerdictReason(.sidesMissing)
-    /// A link before its transaction completed (after waiting for it), or a liveness Vlens
-    /// answered without completing the verification process (`isVerificationProcessCompleted` and
+    /// A link before its transaction completed (after waiting for it), or a liveness (or a link
+    /// after it) Vlens answered without completing the verification process (`isVerificationProcessCompleted` and
     /// `isDigitalIdentityVerified` false or absent).
     public static let transactionIncomplete = VerdictReason(.transactionIncomplete)
     /// Vlens verified an API-key-only transaction; it waits for a link to a user.

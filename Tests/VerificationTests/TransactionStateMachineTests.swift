@@ -152,6 +152,9 @@ struct TransactionStateMachineTests {
         #expect(incomplete?.verdict.retryable == true)
         let unflagged = succeed(&machine, .liveness, flags: nil)
         #expect(unflagged?.verdict == Verdict(status: .pending, reason: .transactionIncomplete), "so does one without the flags")
+        var linking = machine
+        let link = succeed(&linking, .link, flags: nil)
+        #expect(link?.verdict == Verdict(status: .pending, reason: .transactionIncomplete), "and a link after it that completes nothing")
         let last = succeed(&machine, .liveness, flags: Self.notVerified)
         #expect(last?.isFinal == true && last?.verification == Self.notVerified)
         #expect(last?.verdict == Verdict(status: .notVerified, reason: .authorityCheckFailed))
