@@ -96,7 +96,7 @@ let package = Package(
             name: "VlensSimulator",
             dependencies: [
                 "VlensAPI",
-                "Base64Syntax", "SeededRandom", "Verification",
+                "Base64Syntax", "SeededRandom", "SerialAccess", "Verification",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,8 +4,8 @@ import NIOCore
 import NIOFoundationCompat
 
 extension VlensSimulatorServer {
-    /// `/_simulator/`: faults (GET, PUT), ledger (GET), reset (POST), tokens (POST), tokens/revoke (POST),
-    /// health (GET).
+    /// `/_simulator/`: faults (GET, PUT), ledger (GET), reset (POST), hold and release (POST: Vlens answers),
+    /// tokens (POST), tokens/revoke (POST), health (GET).
     func addAdminRoutes(to router: Router<SimulatorRequestContext>) {
         let admin = router.group("_simulator")
         admin.get("health") { _, _ in try Self.json(["status": "ok"]) }
@@ -30,6 +30,14 @@ extension VlensSimulatorServer {
         admin.post("reset") { _, _ in
             self.reset()
             return try Self.json(["status": "reset"])
+        }
+        admin.post("hold") { _, _ in
+            self.holdAnswers()
+            return try Self.json(["answers": "held"])
+        }
+        admin.post("release") { _, _ in
+            self.releaseAnswers()
+            return try Self.json(["answers": "released"])
         }
         admin.post("tokens") { request, _ in
             struct TokenRequest: Decodable {

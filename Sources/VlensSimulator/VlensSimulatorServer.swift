@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import SerialAccess
 import Synchronization
 
 /// The Vlens Digital Identity simulator: an HTTP server with Vlens's endpoints, rules and failure modes.
@@ -15,6 +16,8 @@ public final class VlensSimulatorServer: Service, Sendable {
     let logger: Logger
     let engine: Mutex<SimulatorEngine>
     private let port: Mutex<PortState>
+    /// Set while answers are held (``holdAnswers()``): every Vlens call waits for it before answering.
+    let answerHold = Mutex<OneTimeGate?>(nil)
 
     private enum PortState {
         case waiting([CheckedContinuation<Int, any Error>])
@@ -134,8 +137,27 @@ public final class VlensSimulatorServer: Service, Sendable {
         return ledger()
     }
 
-    /// Forgets transactions, the ledger, issued tokens and runtime fault changes.
-    public func reset() { engine.withLock { $0.reset() } }
+    /// Forgets transactions, the ledger, issued tokens and runtime fault changes, and releases held answers.
+    public func reset() {
+        engine.withLock { $0.reset() }
+        releaseAnswers()
+    }
+
+    /// Holds every Vlens call's answer, after its latency and before its rules and faults, until
+    /// ``releaseAnswers()``: a call that is under way for as long as a test needs (the `/_simulator/` endpoints are not held).
+    public func holdAnswers() {
+        answerHold.withLock { hold in
+            if hold == nil { hold = OneTimeGate() }
+        }
+    }
+
+    /// Lets the held answers (and every later one) go.
+    public func releaseAnswers() {
+        answerHold.withLock { hold in
+            defer { hold = nil }
+            return hold
+        }?.open()
+    }
 
     /// Issues a bearer token for a user (or an admin with the `Requests` permission).
     public func issueToken(emailOrPhoneNumber: String, isAdmin: Bool = false) -> SimulatorToken {

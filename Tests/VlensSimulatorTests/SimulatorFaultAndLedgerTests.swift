@@ -57,6 +57,25 @@ struct SimulatorFaultAndLedgerTests {
         }
     }
 
+    @Test("held answers wait until released (POST /_simulator/hold, /_simulator/release); the call is then processed")
+    func holdAndRelease() async throws {
+        try await SimulatorHTTP.withSimulator { server, http in
+            #expect(try await http.post("/_simulator/hold", [:]).status == 200)
+            let call = Task { try await http.front(SimulatorImages.front(person: "a")).status }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(server.ledger().totals.calls == 0, "a held call is not answered or recorded")
+            #expect(try await http.post("/_simulator/release", [:]).status == 200)
+            #expect(try await call.value == 200)
+            #expect(server.ledger().totals.calls == 1)
+
+            server.holdAnswers()
+            let second = Task { try await http.front(SimulatorImages.front(person: "b")).status }
+            try await Task.sleep(for: .milliseconds(300))
+            server.reset()  // releases held answers too
+            #expect(try await second.value == 200)
+        }
+    }
+
     @Test("faults can be limited to some steps")
     func stepFilter() async throws {
         try await SimulatorHTTP.withSimulator { server, http in
