@@ -10,12 +10,14 @@ import VlensSimulator
 struct WorkflowStoreOutageTests {
     @Test("another connection holding the SQLite write lock for 8 s while Vlens answers: one Vlens call, the result stored when the lock goes")
     func lockedAtCompletion() async throws {
-        let faults = SimulatorFaults(latency: .fixed(milliseconds: 2000), rateLimit: .unlimited)
+        let faults = SimulatorFaults(rateLimit: .unlimited)
         try await InProcessHarness.run(faults: faults) { harness in
             let path = String(harness.storeURL.dropFirst("sqlite:".count))
             let capture = CaptureFactory().front()
+            harness.simulator.holdAnswers()
+            defer { harness.simulator.releaseAnswers() }
             try await harness.submit(capture)
-            // The call is under way once its in-flight marker is written (the simulator answers 2 s later).
+            // The call is under way once its in-flight marker is written (the simulator answers once released).
             let other = try SQLiteHandle(path: path)
             let deadline = ContinuousClock.now + .seconds(20)
             while ContinuousClock.now < deadline {
@@ -25,6 +27,7 @@ struct WorkflowStoreOutageTests {
             }
             #expect(harness.simulator.ledger().calls.isEmpty, "the lock is taken while Vlens still works on the call")
             _ = try other.run("BEGIN IMMEDIATE", [])
+            harness.simulator.releaseAnswers()
             try await Task.sleep(for: .seconds(8))  // past the store's own 5 s wait for a lock
             _ = try other.run("COMMIT", [])
             other.close()
