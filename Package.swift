@@ -316,7 +316,7 @@ let package = Package(
             name: "StoreTests",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
-                "Store", "TestSupport",
+                "Store", "SerialAccess", "TestSupport",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]

@@ -17,6 +17,7 @@ public enum WorkerMetric: String, CaseIterable, Sendable, Encodable {
     case rateShare = "vlens_worker_rate_share"
     case vlensRateLimited = "vlens_worker_vlens_rate_limited_total"
     case storeDuration = "vlens_worker_store_duration_seconds"
+    case storeReachable = "vlens_worker_store_reachable"
     case retentionPurgedRows = "vlens_worker_retention_purged_rows_total"
     case unownedPartitions = "vlens_worker_unowned_partitions"
     case rebalances = "vlens_worker_rebalances_total"
@@ -43,7 +44,7 @@ public enum WorkerMetric: String, CaseIterable, Sendable, Encodable {
 
     public var kind: Kind {
         switch self {
-        case .breakerOpen, .rateShare, .unownedPartitions, .assignedPartitions, .consumerLag, .parkedCaptures,
+        case .breakerOpen, .storeReachable, .rateShare, .unownedPartitions, .assignedPartitions, .consumerLag, .parkedCaptures,
              .parkedBytes, .parkedOldestAge, .inFlightRecords, .inFlightBytes, .peakInFlightBytes, .commitLag,
              .queuedRecords, .deadLetterValueLimit:
             .gauge
@@ -71,6 +72,7 @@ public enum WorkerMetric: String, CaseIterable, Sendable, Encodable {
         case .rateShare: "this instance's share of a tenant's rate limit, 0 to 1, by tenant"
         case .vlensRateLimited: "HTTP 429 answers from Vlens, by tenant"
         case .storeDuration: "store operation duration, by operation"
+        case .storeReachable: "1 while the store answers its probe (SELECT 1 every 2 s, within 5 s), 0 while it does not (captures wait for it)"
         case .retentionPurgedRows: "rows the retention purge deleted, by table"
         case .unownedPartitions: "capture partitions no group member has owned for longer than UNOWNED_PARTITION_ALERT_MS"
         case .rebalances: "consumer group rebalances seen by this instance"

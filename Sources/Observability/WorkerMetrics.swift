@@ -73,6 +73,11 @@ public final class WorkerMetrics: ProcessingMetrics, Sendable {
         timer(.storeDuration, [("operation", operation)]).record(duration: duration)
     }
 
+    /// Whether the store answered its last probe.
+    package func recordStoreReachable(_ reachable: Bool) {
+        gauge(.storeReachable).record(reachable ? 1 : 0)
+    }
+
     /// Rows the retention purge deleted, by table.
     package func recordPurged(table: String, rows: Int) {
         counter(.retentionPurgedRows, [("table", table)]).increment(by: rows)

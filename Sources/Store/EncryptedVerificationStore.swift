@@ -14,6 +14,7 @@ public struct EncryptedVerificationStore: VerificationStore {
 
     public func migrate() async throws { try await base.migrate() }
     public func run() async throws { try await base.run() }
+    public func ping() async throws { try await base.ping() }
 
     public func result(forCapture captureEventID: String) async throws -> StoredResult? {
         try await base.result(forCapture: captureEventID).map(open)

@@ -10,7 +10,7 @@ extension PostgresVerificationStore {
         let key = capture.key.map { ByteBuffer(bytes: $0) }
         let value = ByteBuffer(bytes: capture.value)
         let headers = ByteBuffer(bytes: capture.headers)
-        return try await mapErrors {
+        return try await bounded { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 let inserted = try await Self.parkedCaptures(connection.query(
                     """
@@ -40,7 +40,7 @@ extension PostgresVerificationStore {
     }
 
     public func parkedLanes(topic: String, partitions: [Int32]) async throws -> Set<String> {
-        try await mapErrors {
+        try await bounded { [self] in
             let rows = try await client.query(
                 "SELECT DISTINCT lane FROM parked_captures WHERE topic = \(topic) AND partition_id = ANY(\(partitions))",
                 logger: logger
@@ -52,7 +52,7 @@ extension PostgresVerificationStore {
     }
 
     public func dueParkedCaptures(topic: String, partitions: [Int32], now: Date, limit: Int) async throws -> [ParkedCapture] {
-        try await mapErrors {
+        try await bounded { [self] in
             try await Self.parkedCaptures(client.query(
                 """
                 SELECT \(unescaped: Self.columns) FROM parked_captures
@@ -68,7 +68,7 @@ extension PostgresVerificationStore {
     }
 
     public func firstParkedCapture(lane: String) async throws -> ParkedCapture? {
-        try await mapErrors {
+        try await bounded { [self] in
             try await Self.parkedCaptures(client.query(
                 "SELECT \(unescaped: Self.columns) FROM parked_captures WHERE lane = \(lane) ORDER BY sequence LIMIT 1",
                 logger: logger
@@ -77,7 +77,7 @@ extension PostgresVerificationStore {
     }
 
     public func reschedule(sequence: Int64, reason: String, attempts: Int, nextAttemptAt: Date, lane: String?) async throws {
-        try await mapErrors {
+        try await bounded { [self] in
             _ = try await client.query(
                 "UPDATE parked_captures SET reason = \(reason), attempts = \(attempts), next_attempt_at = \(nextAttemptAt), lane = COALESCE(\(lane), lane) WHERE sequence = \(sequence)",
                 logger: logger
@@ -86,13 +86,13 @@ extension PostgresVerificationStore {
     }
 
     public func unpark(sequence: Int64) async throws {
-        try await mapErrors {
+        try await bounded { [self] in
             _ = try await client.query("DELETE FROM parked_captures WHERE sequence = \(sequence)", logger: logger)
         }
     }
 
     public func releaseParked(tenant: String?, reason: String?, at date: Date) async throws -> Int {
-        try await mapErrors {
+        try await bounded { [self] in
             try await client.query(
                 """
                 UPDATE parked_captures SET next_attempt_at = \(date)
@@ -106,7 +106,7 @@ extension PostgresVerificationStore {
     }
 
     public func parkedSummary() async throws -> [ParkedSummary] {
-        try await mapErrors {
+        try await bounded { [self] in
             let rows = try await client.query(
                 """
                 SELECT tenant, reason, COUNT(*), SUM(byte_count), MIN(parked_at), COUNT(DISTINCT lane)
@@ -123,7 +123,7 @@ extension PostgresVerificationStore {
     }
 
     public func parkedCount(tenant: String, reason: String, topic: String, partitions: [Int32]) async throws -> Int {
-        try await mapErrors {
+        try await bounded { [self] in
             let rows = try await client.query(
                 """
                 SELECT COUNT(*) FROM parked_captures
@@ -138,7 +138,7 @@ extension PostgresVerificationStore {
     }
 
     public func parkedCaptures(tenant: String?, limit: Int) async throws -> [ParkedCapture] {
-        try await mapErrors {
+        try await bounded { [self] in
             try await Self.parkedCaptures(client.query(
                 """
                 SELECT \(unescaped: ParkedCapture.selectedColumns(emptyImages: "''::bytea")) FROM parked_captures

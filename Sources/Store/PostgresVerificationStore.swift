@@ -14,6 +14,10 @@ public final class PostgresVerificationStore: VerificationStore {
     /// Opens when ``run()`` starts the pool: ``migrate()``, the first call, waits for it, so the
     /// pool is never asked for a connection before it runs (PostgresNIO warns of that, and waits).
     private let poolStarted = OneTimeGate()
+    /// Bounds each operation: PostgresNIO waits without limit for a connection while the server
+    /// refuses them, and a statement on a connection the server terminated has been seen never to
+    /// return. An operation past it fails as retryable (``StoreError/Code/unavailable``).
+    let deadlines = OperationDeadlines(timeout: .seconds(15))
 
     /// Creates a store for `url` (a `postgres://` store URL). Call ``run()`` before using it.
     public init(url: StoreURL, maximumConnections: Int = 20, logger: Logger) throws {
@@ -35,7 +39,11 @@ public final class PostgresVerificationStore: VerificationStore {
 
     public func run() async throws {
         poolStarted.open()
-        await client.run()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.deadlines.watch() }
+            await client.run()
+            group.cancelAll()
+        }
     }
 
     public func migrate() async throws {
@@ -72,8 +80,13 @@ public final class PostgresVerificationStore: VerificationStore {
         }
     }
 
+    public func ping() async throws {
+        try await poolStarted.wait()
+        try await bounded { [self] in _ = try await client.query("SELECT 1", logger: logger) }
+    }
+
     public func result(forCapture captureEventID: String) async throws -> StoredResult? {
-        try await mapErrors {
+        try await bounded { [self] in
             let rows = try await client.query(
                 "SELECT transaction_id, step, result, completed_at FROM capture_results WHERE capture_event_id = \(captureEventID)",
                 logger: logger
@@ -86,7 +99,7 @@ public final class PostgresVerificationStore: VerificationStore {
     }
 
     public func transactionState(_ transactionID: String) async throws -> [UInt8]? {
-        try await mapErrors {
+        try await bounded { [self] in
             let rows = try await client.query("SELECT state FROM transaction_states WHERE transaction_id = \(transactionID)", logger: logger)
             for try await state in rows.decode(ByteBuffer.self) {
                 return Array(state.readableBytesView)
@@ -96,7 +109,7 @@ public final class PostgresVerificationStore: VerificationStore {
     }
 
     public func lookUp(_ capture: CaptureKey) async throws -> CaptureLookup {
-        try await mapErrors {
+        try await bounded { [self] in
             let rows = try await client.query(
                 """
                 SELECT 0, transaction_id, step, result, completed_at FROM capture_results WHERE capture_event_id = \(capture.captureEventID)
@@ -121,7 +134,7 @@ public final class PostgresVerificationStore: VerificationStore {
     }
 
     public func beginCall(_ capture: CaptureKey, owner: String, at date: Date, takingOverBefore cutoff: Date) async throws -> CallStart {
-        try await mapErrors {
+        try await bounded { [self] in
             // Another worker may end or replace the live marker between the two statements: try again.
             for _ in 0..<3 {
                 // One statement: the upsert keeps the attempt it replaces in previous_*, and returns it,
@@ -160,7 +173,7 @@ public final class PostgresVerificationStore: VerificationStore {
     }
 
     public func complete(_ capture: CaptureKey, result: [UInt8], transactionState: [UInt8]?, at date: Date) async throws -> StoredResult {
-        try await mapErrors {
+        try await bounded { [self] in
             let resultBuffer = ByteBuffer(bytes: result)
             let stateBuffer = transactionState.map { ByteBuffer(bytes: $0) }
             // One statement, so one round trip and its own transaction: the result is inserted unless one
@@ -197,7 +210,7 @@ public final class PostgresVerificationStore: VerificationStore {
     }
 
     public func renewCall(_ capture: CaptureKey, owner: String, at date: Date) async throws -> Bool {
-        try await mapErrors {
+        try await bounded { [self] in
             let rows = try await client.query(
                 "UPDATE in_flight_calls SET started_at = \(date) WHERE capture_event_id = \(capture.captureEventID) AND owner = \(owner) RETURNING 1",
                 logger: logger)
@@ -207,13 +220,13 @@ public final class PostgresVerificationStore: VerificationStore {
     }
 
     public func endCall(_ capture: CaptureKey, owner: String) async throws {
-        try await mapErrors {
+        try await bounded { [self] in
             try await client.query("DELETE FROM in_flight_calls WHERE capture_event_id = \(capture.captureEventID) AND owner = \(owner)", logger: logger)
         }
     }
 
     public func inFlightMarkers() async throws -> [InFlightMarker] {
-        try await mapErrors {
+        try await bounded { [self] in
             let rows = try await client.query(
                 "SELECT capture_event_id, transaction_id, step, owner, started_at, attempts FROM in_flight_calls ORDER BY started_at",
                 logger: logger
@@ -230,7 +243,7 @@ public final class PostgresVerificationStore: VerificationStore {
     }
 
     public func purge(before date: Date, limit: Int) async throws -> StorePurge {
-        try await mapErrors {
+        try await bounded { [self] in
             func delete(_ table: String, _ column: String) async throws -> Int {
                 // Table and column names are this function's constants, never input.
                 var binds = PostgresBindings()
@@ -252,14 +265,14 @@ public final class PostgresVerificationStore: VerificationStore {
     }
 
     public func discardResult(forCapture captureEventID: String) async throws -> Bool {
-        try await mapErrors {
+        try await bounded { [self] in
             try await client.query("DELETE FROM capture_results WHERE capture_event_id = \(captureEventID) RETURNING capture_event_id", logger: logger).collect().count > 0
         }
     }
 
     public func reportOwnership(_ ownership: PartitionOwnership, at date: Date, forgetBefore: Date) async throws {
         let partitions = ownership.encodedPartitions
-        try await mapErrors {
+        try await bounded { [self] in
             try await client.query(
                 """
                 INSERT INTO partition_owners (group_id, topic, instance_id, partitions, seen_at)
@@ -273,7 +286,7 @@ public final class PostgresVerificationStore: VerificationStore {
     }
 
     public func partitionOwners(group: String, topic: String, since: Date) async throws -> [PartitionOwnership] {
-        try await mapErrors {
+        try await bounded { [self] in
             let rows = try await client.query(
                 "SELECT instance_id, partitions FROM partition_owners WHERE group_id = \(group) AND topic = \(topic) AND seen_at >= \(since) ORDER BY instance_id",
                 logger: logger
@@ -286,11 +299,23 @@ public final class PostgresVerificationStore: VerificationStore {
         }
     }
 
+    /// Runs one operation within ``deadlines`` (``mapErrors(_:)`` for its errors).
+    func bounded<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await mapErrors { try await self.deadlines.run(body) }
+        } catch let exceeded as OperationDeadlines.Exceeded {
+            throw StoreError(code: .unavailable, message: "PostgreSQL: \(exceeded)", isRetryable: true)
+        }
+    }
+
+    /// Errors other than ``StoreError`` become retryable ones, described without bind values.
     func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as StoreError {
             throw error
+        } catch let exceeded as OperationDeadlines.Exceeded {
+            throw exceeded
         } catch {
             throw StoreError(code: .query, message: "PostgreSQL statement failed: \(Self.describe(error))", isRetryable: true)
         }

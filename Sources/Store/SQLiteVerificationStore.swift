@@ -106,6 +106,10 @@ public final class SQLiteVerificationStore: VerificationStore {
         }
     }
 
+    public func ping() async throws {
+        try await access { try $0.execute("SELECT 1") }
+    }
+
     public func result(forCapture captureEventID: String) async throws -> StoredResult? {
         try await access { db in
             try Self.fetchResult(db, captureEventID)

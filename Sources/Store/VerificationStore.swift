@@ -13,6 +13,10 @@ public protocol VerificationStore: ParkingStore, RateShareStore {
     /// Runs the store's background work (connection pools) until cancelled.
     func run() async throws
 
+    /// Runs the cheapest statement the database answers (`SELECT 1`): throws while it cannot be
+    /// reached. A pool waiting for a connection may make it wait rather than throw.
+    func ping() async throws
+
     /// The stored result of a capture, if the capture completed before.
     func result(forCapture captureEventID: String) async throws -> StoredResult?
 

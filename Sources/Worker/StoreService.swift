@@ -6,11 +6,13 @@ import Store
 
 /// The store as a service of the worker's group: runs its background work (PostgreSQL's pool),
 /// migrates the schema (retrying an unreachable store with the retry policy's backoff), opens
-/// ``StoreReadiness`` for the services that use it, and stops last on shutdown.
+/// ``StoreReadiness`` for the services that use it, then watches whether the store answers
+/// (``StoreProbe``), and stops last on shutdown.
 struct StoreService: Service {
     let store: any VerificationStore
     let readiness: StoreReadiness
     let health: WorkerHealth
+    let metrics: WorkerMetrics
     /// Backoff between migration attempts while the store is unreachable; its `maxAttempts` bounds them.
     var retry = Self.migrationRetry
     let logger: Logger
@@ -24,7 +26,9 @@ struct StoreService: Service {
             group.addTask { try await store.run() }
             try await migrate()
             health.setStoreReachable(true)
+            metrics.recordStoreReachable(true)
             readiness.open()
+            group.addTask { await StoreProbe(store: store, health: health, metrics: metrics, logger: logger).run() }
             // The services that use the store stop before this one (the group stops in reverse order).
             try? await gracefulShutdown()
             group.cancelAll()

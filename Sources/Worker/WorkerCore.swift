@@ -81,7 +81,7 @@ struct WorkerCore {
         waiting += usingStore
         waiting += [engine, ParkingResumer(lot: parts.parking, metrics: metrics, logger: logger, resume: parts.handler.resume)]
         let services: [any Service] = [
-            StoreService(store: store, readiness: readiness, health: application.health, logger: logger),
+            StoreService(store: store, readiness: readiness, health: application.health, metrics: metrics, logger: logger),
             HTTPClientService(client: httpClient),
         ] + immediate + [tracing] + waiting.map { AfterStoreIsReady(readiness: readiness, service: $0) }
         var groupConfiguration = ServiceGroupConfiguration(

@@ -313,9 +313,10 @@ public struct CaptureHandler: ProcessingHandler {
         return published
     }
 
-    /// Runs the store write that keeps a capture's result, trying it again for up to 30 s while the
-    /// store fails (a dropped connection, a failover, another connection's lock held past its wait):
+    /// Runs the store write that keeps a capture's result, trying it again while the store fails
+    /// (a dropped connection, a failover, an outage, another connection's lock held past its wait):
     /// the answer is in hand, and letting the engine run the capture again would call Vlens again.
+    /// A retryable ``StoreError`` is tried again until the task is cancelled; any other failure for up to 30 s.
     private func keepingAnswer<T>(logger: Logger, _ write: () async throws -> T) async throws -> T {
         let backoff = ExponentialBackoff(initial: .milliseconds(200), maximum: .seconds(5))
         let deadline = ContinuousClock.now + .seconds(30)
@@ -326,10 +327,14 @@ public struct CaptureHandler: ProcessingHandler {
             } catch {
                 failures += 1
                 let delay = backoff.ceiling(afterFailures: failures)
-                guard !(error is CancellationError), !Task.isCancelled, ContinuousClock.now + delay < deadline else { throw error }
-                logger.warning(
-                    "storing the capture's result failed; trying again with the answer in hand",
-                    metadata: [WorkerLoggingKeys.attempts: "\(failures)", WorkerLoggingKeys.errorType: "\(type(of: error))"])
+                let storeMayRecover = (error as? StoreError)?.isRetryable == true
+                guard !(error is CancellationError), !Task.isCancelled, storeMayRecover || ContinuousClock.now + delay < deadline else { throw error }
+                var metadata: Logger.Metadata = [WorkerLoggingKeys.attempts: "\(failures)", WorkerLoggingKeys.errorType: "\(type(of: error))"]
+                if let failure = error as? StoreError {
+                    metadata[WorkerLoggingKeys.errorCode] = "\(failure.code)"
+                    metadata[WorkerLoggingKeys.error] = "\(failure.message)"
+                }
+                logger.warning("storing the capture's result failed; trying again with the answer in hand", metadata: metadata)
                 try await Task.sleep(for: delay)
             }
         }

@@ -106,6 +106,7 @@ struct ConfigurationKeyTests {
     private static func recordEveryMetric(_ metrics: WorkerMetrics) {
         let partition = KafkaTopicPartition(topic: "captures", partition: 0)
         metrics.recordConsumed()
+        metrics.recordStoreReachable(true)
         metrics.recordResult(step: "id_front", outcome: "succeeded")
         metrics.recordVerdict(status: "pending", reason: "in_progress")
         metrics.recordRepublished(step: "id_front")

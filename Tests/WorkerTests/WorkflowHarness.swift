@@ -141,7 +141,8 @@ struct WorkflowHarness: WorkflowWorld {
     ) async throws {
         let configuration = try await WorkerConfiguration.load(environment: environment.merging(extra) { _, new in new })
         var logger = Logger(label: "worker")
-        logger.logLevel = .warning
+        // TEST_WORKER_LOG_LEVEL=info (or debug) shows what the worker logs while a test runs.
+        logger.logLevel = ProcessInfo.processInfo.environment["TEST_WORKER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let application = WorkerApplication(configuration: configuration, logger: logger, registry: registry)
         onStart(application)
         try await application.run(handleSignals: false, onHTTPRunning: onHTTPRunning)
