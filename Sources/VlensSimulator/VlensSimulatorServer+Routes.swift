@@ -51,7 +51,11 @@ extension VlensSimulatorServer {
         let (latency, fault) = engine.withLock { engine in (engine.faults.latency, engine.drawFault(for: step)) }
         let delay = latency.sample()
         if delay > .zero { try await Task.sleep(for: delay) }
-        if let hold = answerHold.withLock({ $0 }) { try await hold.wait() }
+        if let hold = answerHold.withLock({ $0 }) {
+            heldCalls.withLock { $0 += 1 }
+            defer { heldCalls.withLock { $0 -= 1 } }
+            try await hold.wait()
+        }
 
         if let fault {
             let reply = engine.withLock { $0.recordFault(call, fault) }

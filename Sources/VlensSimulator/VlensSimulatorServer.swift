@@ -18,6 +18,8 @@ public final class VlensSimulatorServer: Service, Sendable {
     private let port: Mutex<PortState>
     /// Set while answers are held (``holdAnswers()``): every Vlens call waits for it before answering.
     let answerHold = Mutex<OneTimeGate?>(nil)
+    /// Calls waiting for ``releaseAnswers()`` now.
+    let heldCalls = Mutex(0)
 
     private enum PortState {
         case waiting([CheckedContinuation<Int, any Error>])
@@ -150,6 +152,9 @@ public final class VlensSimulatorServer: Service, Sendable {
             if hold == nil { hold = OneTimeGate() }
         }
     }
+
+    /// The calls that arrived while answers are held and wait for ``releaseAnswers()``.
+    public var callsHeld: Int { heldCalls.withLock { $0 } }
 
     /// Lets the held answers (and every later one) go.
     public func releaseAnswers() {

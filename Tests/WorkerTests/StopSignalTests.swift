@@ -8,20 +8,20 @@ import VlensSimulator
 struct StopSignalTests {
     @Test("a second SIGTERM stops a draining worker at once (exit 130); the first alone waits for the running capture")
     func secondSignalStopsAtOnce() async throws {
-        // Vlens takes 40 s and the drain may take 60: only a second signal ends the worker soon.
-        let faults = SimulatorFaults(latency: .fixed(milliseconds: 40_000), rateLimit: .unlimited)
-        let environment = ["VLENS_REQUEST_TIMEOUT_MS": "60000", "DRAIN_TIMEOUT_MS": "60000"]
-        try await WorkflowHarness.run(partitions: 1, faults: faults, environment: environment, startWorker: false) { harness in
+        // Vlens holds its answer and the drain may take 60 s: only a second signal ends the worker soon.
+        let environment = ["VLENS_REQUEST_TIMEOUT_MS": "120000", "DRAIN_TIMEOUT_MS": "60000"]
+        try await WorkflowHarness.run(partitions: 1, environment: environment, startWorker: false) { harness in
+            harness.simulator.holdAnswers()
+            defer { harness.simulator.releaseAnswers() }
             let worker = try WorkerProcess(environment: harness.environment)
             defer { worker.kill() }
             try await waitUntil("the worker owns its partition", within: .seconds(60)) { worker.log.contains("partitions assigned") }
             try await harness.submit(CaptureFactory().front())
-            try await Task.sleep(for: .seconds(3))
+            try await waitUntil("the capture's Vlens call is under way", within: .seconds(60)) { harness.simulator.callsHeld == 1 }
 
             worker.signal(SIGTERM)
-            try await Task.sleep(for: .seconds(3))
+            try await waitUntil("the worker logs the stop signal", within: .seconds(30)) { worker.log.contains("stop signal") }
             #expect(worker.isRunning, "the first SIGTERM drains: the capture's Vlens call is still under way")
-            #expect(worker.log.contains("stop signal"))
 
             let second = ContinuousClock.now
             worker.signal(SIGTERM)
@@ -37,7 +37,9 @@ struct StopSignalTests {
         try await WorkflowHarness.run(partitions: 1, startWorker: false) { harness in
             let worker = try WorkerProcess(environment: harness.environment)
             defer { worker.kill() }
-            try await Task.sleep(for: .milliseconds(300))
+            // Once it has trapped SIGTERM (before that, as any process, it dies of it) and well before it has started.
+            try await waitUntil("the worker traps SIGTERM", within: .seconds(60)) { worker.catches(SIGTERM) }
+            #expect(!worker.log.contains("partitions assigned"), "the signal comes while the worker starts")
             worker.signal(SIGTERM)
             let status = await worker.exitStatus(within: .seconds(60))
             #expect(!worker.wasSignalled, "the worker handled the signal; it was not killed by it")

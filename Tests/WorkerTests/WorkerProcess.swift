@@ -36,6 +36,15 @@ final class WorkerProcess: Sendable {
         return process.terminationStatus ?? 0
     }
 
+    /// Whether the process has a handler for `signal` now (`SigCgt` in `/proc/<pid>/status`).
+    func catches(_ signal: Int32) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+            let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return false }
+        return mask & (1 << UInt64(signal - 1)) != 0
+    }
+
     /// Sends `signal` (SIGTERM, SIGINT, ...) without waiting.
     func signal(_ signal: Int32) {
         process.signal(signal)

@@ -109,7 +109,9 @@ struct WorkflowParkingTests {
                 for capture in acme { try await harness.submit(capture) }
                 let during = try await Self.latencies(harness, count: 20)
                 let slowest = during.endToEnd.max() ?? 0
-                #expect(slowest < 10_000, "the 20 healthy captures were verified within 10 s (slowest \(slowest) ms)")
+                // acme's Vlens is still down: had the healthy captures waited behind acme's, they would have no result yet.
+                let acmeIDs = Set(acme.map(\.eventId))
+                #expect(harness.decodedResults().allSatisfy { !acmeIDs.contains($0.causationId) }, "the healthy captures were verified while acme's still waited")
                 print(
                     "tenant isolation: 20 healthy captures submitted at once; end to end p50/max \(Self.median(baseline.endToEnd))/\(baseline.endToEnd.max() ?? 0) ms "
                         + "without the outage, \(Self.median(during.endToEnd))/\(slowest) ms right behind \(acme.count) captures of a tenant whose Vlens is down; "
@@ -136,11 +138,11 @@ struct WorkflowParkingTests {
     func rateLimitedTenant() async throws {
         let configuration = SimulatorConfiguration(
             apiKeys: [WorkflowHarness.apiKey], tokens: [SimulatorToken(token: "user-token-alice", emailOrPhoneNumber: "alice@example.com")],
-            faults: SimulatorFaults(rateLimit: RateLimit(perSecond: 4, perMinute: nil)))
+            faults: SimulatorFaults(rateLimit: RateLimit(perSecond: 2, perMinute: nil)))
         try await VlensSimulatorServer.withRunning(configuration: configuration) { acmeVlens, acmeURL in
             let environment = [
                 "VLENS_TENANTS": "acme", "VLENS_TENANT_ACME_BASE_URL": acmeURL, "VLENS_TENANT_ACME_API_KEY": WorkflowHarness.apiKey,
-                "VLENS_TENANT_ACME_RATE_LIMIT_RPS": "4", "VLENS_TENANT_ACME_RATE_LIMIT_RPM": "unlimited", "MAX_IN_FLIGHT": "16",
+                "VLENS_TENANT_ACME_RATE_LIMIT_RPS": "2", "VLENS_TENANT_ACME_RATE_LIMIT_RPM": "unlimited", "MAX_IN_FLIGHT": "16",
             ]
             try await InProcessHarness.run(partitions: 1, environment: environment) { harness in
                 _ = try await Self.latencies(harness, count: 1)
@@ -151,14 +153,16 @@ struct WorkflowParkingTests {
                 }
                 for capture in acme { try await harness.submit(capture) }
                 let healthy = try await Self.latencies(harness, count: 10)
-                #expect((healthy.endToEnd.max() ?? 0) < 5_000, "the healthy captures did not wait for acme's pace")
+                // acme's 40 take 20 s at its pace: the healthy ones, submitted after them, are verified before acme's last.
+                let acmeIDs = Set(acme.map(\.eventId))
+                #expect(harness.decodedResults().filter { acmeIDs.contains($0.causationId) }.count < acme.count, "the healthy captures did not wait for acme's pace")
                 _ = try await harness.waitForResults(11 + acme.count, timeout: .seconds(60))
                 let results = harness.decodedResults()
                 #expect(acme.allSatisfy { capture in results.contains { $0.causationId == capture.eventId && $0.outcome == .succeeded } })
                 #expect(acmeVlens.ledger().calls.filter { $0.status == 429 }.isEmpty, "the pace kept acme under its limit")
                 let metrics = harness.registry.emitToString()
                 #expect(metrics.contains(#"vlens_worker_parked_total{tenant="acme",reason="rate_limited"}"#))
-                print("rate-limited tenant: 40 acme captures at 4/s behind 4 waiters; 10 healthy captures end to end p50/max \(Self.median(healthy.endToEnd))/\(healthy.endToEnd.max() ?? 0) ms; 0 responses 429")
+                print("rate-limited tenant: 40 acme captures at 2/s behind 4 waiters; 10 healthy captures end to end p50/max \(Self.median(healthy.endToEnd))/\(healthy.endToEnd.max() ?? 0) ms; 0 responses 429")
             }
         }
     }
@@ -174,7 +178,7 @@ struct WorkflowParkingTests {
         }
         var latencies: [Int] = []
         for (capture, at) in submitted {
-            _ = try await harness.result(of: capture.eventId, timeout: .seconds(30))
+            _ = try await harness.result(of: capture.eventId, timeout: .seconds(120))
             let elapsed = harness.results.firstArrival(where: { (try? VerificationResult.decode($0.value))?.causationId == capture.eventId }).map { $0 - at } ?? (ContinuousClock.now - at)
             latencies.append(Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
         }
