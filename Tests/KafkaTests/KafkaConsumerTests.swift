@@ -185,15 +185,18 @@ extension KafkaConsumerTests {
         )
         try consumer.subscribe(topics: [topic])
         let finished = Mutex(false)
+        let gotEvent = Mutex(false)
         let waiting = Task {
             withUnsafeCurrentTask { $0?.cancel() }  // cancelled before it asks: onCancel finds no waiter yet
             var iterator = consumer.events.makeAsyncIterator()
-            _ = try? await iterator.next()
+            let event = try? await iterator.next()
+            gotEvent.withLock { $0 = event != nil }
             finished.withLock { $0 = true }
         }
-        let deadline = ContinuousClock.now + .seconds(5)
+        // A wait that ignored its cancellation would end at the assignment, with an event.
+        let deadline = ContinuousClock.now + .seconds(60)
         while !finished.withLock({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(finished.withLock { $0 }, "the cancelled wait ended without an event")
+        #expect(finished.withLock { $0 } && !gotEvent.withLock { $0 }, "the cancelled wait ended without an event")
         try await consumer.close()  // ends the wait in any case, so a failure cannot hang the run
         _ = await waiting.value
     }
