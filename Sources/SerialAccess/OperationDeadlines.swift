@@ -28,9 +28,9 @@ public final class OperationDeadlines: Sendable {
         self.timeout = timeout
     }
 
-    /// Runs `operation`, returning its result or throwing its error, or ``Exceeded`` once the
-    /// timeout passed without either (checked while ``watch(every:)`` runs).
-    public func run<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// Runs `operation`, returning its result or throwing its error, or ``Exceeded`` once
+    /// `timeout` (by default the instance's) passed without either (checked while ``watch(every:)`` runs).
+    public func run<T: Sendable>(within timeout: Duration? = nil, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
         let id = state.withLock { state in
             defer { state.nextID &+= 1 }
             return state.nextID
@@ -42,7 +42,7 @@ public final class OperationDeadlines: Sendable {
                 self.state.withLock { _ = $0.pending.removeValue(forKey: id) }
                 once.resume(with: result)
             }
-            let timeout = self.timeout
+            let timeout = timeout ?? self.timeout
             state.withLock { state in
                 state.pending[id] = Pending(deadline: .now + timeout) {
                     if once.resume(with: .failure(Exceeded(timeout: timeout))) { task.cancel() }

@@ -100,7 +100,7 @@ public struct EncryptedVerificationStore: VerificationStore {
     }
 
     public func exchangeRateShare(
-        tenant: String, _ decide: @Sendable ([RateShareLease], Date) throws -> RateShareExchange
+        tenant: String, _ decide: @escaping @Sendable ([RateShareLease], Date) throws -> RateShareExchange
     ) async throws -> RateShareExchange {
         try await base.exchangeRateShare(tenant: tenant, decide)
     }

@@ -3,10 +3,10 @@ import PostgresNIO
 
 extension PostgresVerificationStore {
     public func exchangeRateShare(
-        tenant: String, _ decide: @Sendable ([RateShareLease], Date) throws -> RateShareExchange
+        tenant: String, _ decide: @escaping @Sendable ([RateShareLease], Date) throws -> RateShareExchange
     ) async throws -> RateShareExchange {
         let lockName = "vlens-worker rate share " + tenant
-        return try await mapErrors {
+        return try await bounded { [self] in
             try await client.withTransaction(logger: logger) { connection in
                 // One exchange per tenant at a time, whoever holds a lease already.
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(lockName), 0))", logger: logger)

@@ -49,34 +49,42 @@ public final class PostgresVerificationStore: VerificationStore {
     public func migrate() async throws {
         try await poolStarted.wait()
         do {
-            try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
-                try await connection.query(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, summary TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
-                    logger: logger
-                )
-                var current = 0
-                for try await version in try await connection.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", logger: logger).decode(Int.self) {
-                    current = version
-                }
-                guard current <= SchemaMigration.latestVersion else {
-                    throw StoreError(code: .migration, message: "the PostgreSQL store has schema version \(current), newer than this build's \(SchemaMigration.latestVersion); upgrade the worker")
-                }
-                for migration in SchemaMigration.all where migration.version > current {
-                    for statement in migration.postgres {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                    }
-                    try await connection.query(
-                        "INSERT INTO schema_migrations (version, summary) VALUES (\(migration.version), \(migration.summary))",
-                        logger: logger
-                    )
-                    logger.info("store migrated", metadata: [StoreLoggingKeys.schemaVersion: "\(migration.version)"])
-                }
-            }
+            // Bounded, as every operation (``deadlines``), but longer: a migration may wait for another instance's;
+            // without it, a server that refuses connections at start-up would hold the worker silently.
+            try await deadlines.run(within: .seconds(30)) { [client, logger] in try await Self.migrate(client, logger: logger) }
         } catch let error as StoreError {
             throw error
+        } catch let exceeded as OperationDeadlines.Exceeded {
+            throw StoreError(code: .unavailable, message: "PostgreSQL: \(exceeded)", isRetryable: true)
         } catch {
             throw StoreError(code: .migration, message: "PostgreSQL migration failed: \(Self.describe(error))", isRetryable: true)
+        }
+    }
+
+    private static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLockKey))", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, summary TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                logger: logger
+            )
+            var current = 0
+            for try await version in try await connection.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", logger: logger).decode(Int.self) {
+                current = version
+            }
+            guard current <= SchemaMigration.latestVersion else {
+                throw StoreError(code: .migration, message: "the PostgreSQL store has schema version \(current), newer than this build's \(SchemaMigration.latestVersion); upgrade the worker")
+            }
+            for migration in SchemaMigration.all where migration.version > current {
+                for statement in migration.postgres {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version, summary) VALUES (\(migration.version), \(migration.summary))",
+                    logger: logger
+                )
+                logger.info("store migrated", metadata: [StoreLoggingKeys.schemaVersion: "\(migration.version)"])
+            }
         }
     }
 
@@ -309,7 +317,7 @@ public final class PostgresVerificationStore: VerificationStore {
     }
 
     /// Errors other than ``StoreError`` become retryable ones, described without bind values.
-    func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
+    private func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as StoreError {

@@ -55,6 +55,6 @@ public protocol RateShareStore: Sendable {
     /// lease becomes visible to others.
     func exchangeRateShare(
         tenant: String,
-        _ decide: @Sendable (_ leases: [RateShareLease], _ now: Date) throws -> RateShareExchange
+        _ decide: @escaping @Sendable (_ leases: [RateShareLease], _ now: Date) throws -> RateShareExchange
     ) async throws -> RateShareExchange
 }

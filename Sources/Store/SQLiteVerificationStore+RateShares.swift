@@ -3,7 +3,7 @@ import SQLiteNIO
 
 extension SQLiteVerificationStore {
     public func exchangeRateShare(
-        tenant: String, _ decide: @Sendable ([RateShareLease], Date) throws -> RateShareExchange
+        tenant: String, _ decide: @escaping @Sendable ([RateShareLease], Date) throws -> RateShareExchange
     ) async throws -> RateShareExchange {
         try await access { db in
             try db.transaction {

@@ -42,7 +42,9 @@ struct StoreService: Service {
             do {
                 return try await store.migrate()
             } catch let error as StoreError where error.isRetryable && attempt < retry.maxAttempts {
-                logger.warning("store not reachable yet; retrying", metadata: [WorkerLoggingKeys.error: "\(error.code)", WorkerLoggingKeys.attempt: "\(attempt)"])
+                logger.warning(
+                    "store not reachable yet; retrying",
+                    metadata: [WorkerLoggingKeys.errorCode: "\(error.code)", WorkerLoggingKeys.error: "\(error.message)", WorkerLoggingKeys.attempt: "\(attempt)"])
                 try await Task.sleep(for: retry.delay(afterAttempt: attempt, using: &generator))
                 attempt += 1
             }
