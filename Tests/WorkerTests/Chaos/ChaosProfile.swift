@@ -17,17 +17,19 @@ struct ChaosProfile: Sendable {
     var tenantOutage: Duration
     /// How long the claim-check image host answers 503 in the image-host-outage scenario.
     var imageHostOutage: Duration
+    /// How long PostgreSQL drops and refuses the workers' connections in the store-outage scenario.
+    var storeOutage: Duration
     /// Fuzzed poison events in the poison scenario.
     var poisonEvents: Int
 
     static let short = ChaosProfile(
         name: "short", transactions: 30, loadDuration: .seconds(20), kills: 2, killInterval: .seconds(10),
         brokerStall: .seconds(10), vlensOutage: .seconds(20), tenantOutage: .seconds(20), imageHostOutage: .seconds(20),
-        poisonEvents: 40)
+        storeOutage: .seconds(20), poisonEvents: 40)
     static let full = ChaosProfile(
         name: "full", transactions: 120, loadDuration: .seconds(60), kills: 3, killInterval: .seconds(20),
         brokerStall: .seconds(20), vlensOutage: .seconds(60), tenantOutage: .seconds(60), imageHostOutage: .seconds(60),
-        poisonEvents: 200)
+        storeOutage: .seconds(60), poisonEvents: 200)
 
     /// The profile `CHAOS_PROFILE` names; its name says "mock" when the suite runs on the services'
     /// mock cluster (`KAFKA_BOOTSTRAP_SERVERS` set to `KAFKA_MOCK_BOOTSTRAP_SERVERS`), so the two

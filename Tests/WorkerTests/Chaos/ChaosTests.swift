@@ -177,6 +177,24 @@ struct ChaosTests {
         }
     }
 
+    /// PostgreSQL, the store of two workers, terminates their connections and refuses new ones for a
+    /// while, as in a restart or a failover: captures wait for it, and the answers Vlens gave meanwhile
+    /// are kept until they are stored, so no capture is called twice.
+    @Test("PostgreSQL drops and refuses the workers' connections for a while")
+    func storeOutage() async throws {
+        let outage = ChaosProfile.current.storeOutage
+        // Vlens takes 1 s: calls are under way when the store goes, and their answers arrive during the outage.
+        let faults = Self.faults { $0.latency = .fixed(milliseconds: 1000) }
+        try await Self.run("PostgreSQL refusing connections for \(outage)", store: .postgres, workers: 2, faults: faults) { run in
+            let storeURL = try #require(run.harness.environment["STORE_URL"])
+            try await Task.sleep(for: .seconds(4))
+            try await PostgresTestDatabase.cutOff(storeURL)
+            try await Task.sleep(for: outage)
+            try await PostgresTestDatabase.reopen(storeURL)
+            run.noteFaultEnded()
+        }
+    }
+
     @Test("Vlens answers 503 to everything for a while")
     func vlensOutage() async throws {
         let outage = ChaosProfile.current.vlensOutage
