@@ -238,8 +238,10 @@ struct EngineBehaviourTests {
         let log = makeLog(count: 6, recorder: recorder)
         let partition = KafkaTopicPartition(topic: "t", partition: 0)
         let source = InMemoryProcessingSource(log: log)
+        var drainingLong = configuration(inFlight: 2)
+        drainingLong.revocationDrainTimeout = .seconds(600)  // the gates, not the clock, end the drain
         let engine = ProcessingEngine(
-            source: source, handler: GatedHandler(recorder: recorder, gate: gate), configuration: configuration(inFlight: 2),
+            source: source, handler: GatedHandler(recorder: recorder, gate: gate), configuration: drainingLong,
             logger: .quiet)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await engine.run() }
@@ -305,8 +307,10 @@ struct EngineBehaviourTests {
         let log = makeLog(count: 10, recorder: recorder)
         let partition = KafkaTopicPartition(topic: "t", partition: 0)
         let source = InMemoryProcessingSource(log: log)
+        var drainingLong = configuration(inFlight: 3)
+        drainingLong.shutdownDrainTimeout = .seconds(600)  // the gates, not the clock, end the drain
         let engine = ProcessingEngine(
-            source: source, handler: GatedHandler(recorder: recorder, gate: gate), configuration: configuration(inFlight: 3),
+            source: source, handler: GatedHandler(recorder: recorder, gate: gate), configuration: drainingLong,
             logger: .quiet)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await engine.run() }

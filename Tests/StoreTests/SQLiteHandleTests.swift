@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLiteNIO
+import TestSupport
 import Testing
 @testable import Store
 
@@ -70,9 +71,12 @@ struct SQLiteHandleTests {
                 Issue.record("a write went through while another connection held the write lock")
                 return
             }
+            // On a thread of its own: a release delayed past the store's 5 s wait by a busy test pool would fail the write.
             let release = Task {
-                try await Task.sleep(for: .milliseconds(300))
-                _ = try other.run("COMMIT", [])
+                try await onOwnThread {
+                    usleep(300_000)
+                    _ = try other.run("COMMIT", [])
+                }
             }
             let capture = CaptureKey(captureEventID: "e-1", transactionID: "t-1", step: "id_front")
             #expect(try await store.beginCall(capture, owner: "me", at: Date(), takingOverBefore: .distantFuture) == .started(previous: nil))

@@ -23,7 +23,7 @@ struct WorkflowReplayRedriveTests {
             let calls = harness.simulator.ledger().calls.count
 
             let dryRun = try await OperatorCommand.run(
-                ["replay", "--from", since, "--transaction", captures[0].transactionId, "--dry-run", "--idle-timeout", "2"],
+                ["replay", "--from", since, "--transaction", captures[0].transactionId, "--dry-run", "--idle-timeout", "8"],
                 environment: harness.environment)
             #expect(dryRun.status == 0, "\(dryRun.progress)")
             #expect(Self.figure("captures selected", in: dryRun.summary) == 3)
@@ -31,7 +31,7 @@ struct WorkflowReplayRedriveTests {
             #expect(Self.figure("published again", in: dryRun.summary) == 0)
             #expect(dryRun.progress.contains("records"))
 
-            let replay = try await OperatorCommand.run(["replay", "--from", since, "--idle-timeout", "2"], environment: harness.environment)
+            let replay = try await OperatorCommand.run(["replay", "--from", since, "--idle-timeout", "8"], environment: harness.environment)
             #expect(replay.status == 0, "\(replay.progress)")
             #expect(Self.figure("captures selected", in: replay.summary) == captures.count)
             #expect(Self.figure("published again", in: replay.summary) == captures.count)
@@ -67,15 +67,15 @@ struct WorkflowReplayRedriveTests {
             let fixed = Task { try await harness.runWorker() }
             defer { fixed.cancel() }
 
-            let skipped = try await OperatorCommand.run(["redrive", "--filter", "unknown_tenant", "--idle-timeout", "2"], environment: harness.environment)
+            let skipped = try await OperatorCommand.run(["redrive", "--filter", "unknown_tenant", "--idle-timeout", "8"], environment: harness.environment)
             #expect(skipped.status == 0, "\(skipped.progress)")
             #expect(skipped.summary.contains("skipped 1"))
 
-            let dryRun = try await OperatorCommand.run(["redrive", "--dead-letter-topic", harness.deadLetterTopic, "--dry-run", "--idle-timeout", "2"], environment: harness.environment)
+            let dryRun = try await OperatorCommand.run(["redrive", "--dead-letter-topic", harness.deadLetterTopic, "--dry-run", "--idle-timeout", "8"], environment: harness.environment)
             #expect(dryRun.status == 0)
             #expect(dryRun.summary.contains("vlens_error"))
 
-            let redrive = try await OperatorCommand.run(["redrive", "--filter", "vlens_error", "--idle-timeout", "2"], environment: harness.environment)
+            let redrive = try await OperatorCommand.run(["redrive", "--filter", "vlens_error", "--idle-timeout", "8"], environment: harness.environment)
             #expect(redrive.status == 0, "\(redrive.progress)")
             #expect(redrive.summary.contains("total                          1"))
             #expect(redrive.summary.contains("identical copies, counted once"), "\(redrive.summary)")
