@@ -35,6 +35,8 @@ extension VlensSimulatorServer {
         // The rate limit counts a call when it arrives, as a gateway in front of Vlens would, not
         // after its body, its processing time or a fault.
         let arrived = Int64(Date().timeIntervalSince1970 * 1000)
+        openCalls.withLock { $0 += 1 }
+        defer { openCalls.withLock { $0 -= 1 } }
         var request = request
         var call = SimulatorCall(step: step, apiKey: request.headers[Self.apiKeyField], authorization: request.headers[.authorization])
         call.traceparent = request.headers[Self.traceparentField]

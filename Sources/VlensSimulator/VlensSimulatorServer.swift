@@ -20,6 +20,8 @@ public final class VlensSimulatorServer: Service, Sendable {
     let answerHold = Mutex<OneTimeGate?>(nil)
     /// Calls waiting for ``releaseAnswers()`` now.
     let heldCalls = Mutex(0)
+    /// Vlens calls read and not yet answered (latency, hold, faults included).
+    let openCalls = Mutex(0)
 
     private enum PortState {
         case waiting([CheckedContinuation<Int, any Error>])
@@ -152,6 +154,9 @@ public final class VlensSimulatorServer: Service, Sendable {
             if hold == nil { hold = OneTimeGate() }
         }
     }
+
+    /// The Vlens calls being handled now: read, not yet answered.
+    public var callsUnderWay: Int { openCalls.withLock { $0 } }
 
     /// The calls that arrived while answers are held and wait for ``releaseAnswers()``.
     public var callsHeld: Int { heldCalls.withLock { $0 } }

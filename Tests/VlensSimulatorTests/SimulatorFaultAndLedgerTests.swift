@@ -62,11 +62,15 @@ struct SimulatorFaultAndLedgerTests {
         try await SimulatorHTTP.withSimulator { server, http in
             #expect(try await http.post("/_simulator/hold", [:]).status == 200)
             let call = Task { try await http.front(SimulatorImages.front(person: "a")).status }
-            try await Task.sleep(for: .milliseconds(500))
+            let deadline = ContinuousClock.now + .seconds(30)
+            while server.callsHeld == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(server.callsHeld == 1 && server.callsUnderWay == 1, "the call arrived and waits")
+            try await Task.sleep(for: .milliseconds(200))
             #expect(server.ledger().totals.calls == 0, "a held call is not answered or recorded")
             #expect(try await http.post("/_simulator/release", [:]).status == 200)
             #expect(try await call.value == 200)
             #expect(server.ledger().totals.calls == 1)
+            #expect(server.callsHeld == 0 && server.callsUnderWay == 0)
 
             server.holdAnswers()
             let second = Task { try await http.front(SimulatorImages.front(person: "b")).status }

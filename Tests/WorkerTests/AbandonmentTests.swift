@@ -10,6 +10,8 @@ struct AbandonmentTests {
         private let sawCancellation = Mutex(false)
 
         var cancelled: Bool { sawCancellation.withLock { $0 } }
+        /// Whether a call waits at the latch now.
+        var isWaited: Bool { waiters.withLock { !$0.continuations.isEmpty } }
 
         func wait() async {
             await withTaskCancellationHandler {
@@ -59,7 +61,9 @@ struct AbandonmentTests {
         let latch = Latch()
         defer { latch.open() }
         let caller = Task { try await withAbandonment(after: nil, whenCancelled: true) { await latch.wait(); return 1 } }
-        try await Task.sleep(for: .milliseconds(20))
+        // The call waits at the latch before its caller is cancelled (a fixed sleep could come first on a busy pool).
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !latch.isWaited, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         caller.cancel()
         #expect(try await caller.value == nil)
         #expect(latch.cancelled)

@@ -102,15 +102,15 @@ struct WorkflowParkingRecoveryTests {
         }
     }
 
-    /// Waits until the simulator has taken no call for a second: what a stopped worker sent has
-    /// been answered.
+    /// Waits until the simulator has no call under way and has taken none for two seconds: what a
+    /// stopped worker sent has been answered.
     static func waitForQuietLedger(_ vlens: VlensSimulatorServer) async throws {
         var last = vlens.ledger().totals.calls
         var quietSince = ContinuousClock.now
-        while ContinuousClock.now - quietSince < .seconds(1) {
+        while ContinuousClock.now - quietSince < .seconds(2) {
             try await Task.sleep(for: .milliseconds(100))
             let now = vlens.ledger().totals.calls
-            if now != last { last = now; quietSince = .now }
+            if now != last || vlens.callsUnderWay > 0 { last = now; quietSince = .now }
         }
     }
 
