@@ -6,7 +6,8 @@ extension PostgresVerificationStore {
         tenant: String, _ decide: @escaping @Sendable ([RateShareLease], Date) throws -> RateShareExchange
     ) async throws -> RateShareExchange {
         let lockName = "vlens-worker rate share " + tenant
-        return try await bounded { [self] in
+        // Not bounded by ``deadlines``: exchanges of one tenant queue on its advisory lock, a wait that may rightly be long.
+        return try await mapErrors {
             try await client.withTransaction(logger: logger) { connection in
                 // One exchange per tenant at a time, whoever holds a lease already.
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(lockName), 0))", logger: logger)

@@ -317,7 +317,7 @@ public final class PostgresVerificationStore: VerificationStore {
     }
 
     /// Errors other than ``StoreError`` become retryable ones, described without bind values.
-    private func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
+    func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as StoreError {

@@ -103,7 +103,7 @@ struct SQLiteHandleTests {
                 _ = try await store.complete(capture, result: Array(repeating: UInt8(index % 256), count: 65536), transactionState: nil, at: Date())
             }
             // The results sit in the WAL until the store's own checkpoint moves them.
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(60)
             while fileSize() < before + written, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(100))
             }

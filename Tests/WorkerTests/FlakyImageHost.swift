@@ -46,7 +46,7 @@ final class FlakyImageHost: Sendable {
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await application.runService(); return nil }
             defer { group.cancelAll() }
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(60)
             while port.withLock({ $0 }) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
             return try await body(port.withLock { $0 } ?? 0)
         }

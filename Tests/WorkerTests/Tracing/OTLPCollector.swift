@@ -81,7 +81,7 @@ final class OTLPCollector: Sendable {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await collector.run { bound in port.value.withLock { $0 = bound } } }
             defer { group.cancelAll() }
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(60)
             while port.value.withLock({ $0 }) == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
             guard let bound = port.value.withLock({ $0 }) else { throw CollectorDidNotStart() }
             return try await body(collector, "http://127.0.0.1:\(bound)")

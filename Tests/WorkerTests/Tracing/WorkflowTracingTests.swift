@@ -31,7 +31,7 @@ struct WorkflowTracingTests {
 
     /// Waits until the collector holds spans of `traceID` satisfying `done`.
     static func spans(of traceID: String, in collector: OTLPCollector, until done: ([OTLPCollector.Span]) -> Bool) async throws -> [OTLPCollector.Span] {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(90)
         var spans: [OTLPCollector.Span] = []
         while ContinuousClock.now < deadline {
             spans = try collector.spans().filter { $0.traceID == traceID }
