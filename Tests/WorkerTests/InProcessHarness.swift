@@ -86,7 +86,22 @@ struct InProcessHarness: WorkflowWorld {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await worker.run() }
             defer { group.cancelAll() }
+            // The store's migration is start-up, not what a test times: under a full parallel pass a
+            // PostgreSQL store took 25 s to be ready (0.7 s alone), past a 30 s wait begun at once.
+            try await Self.waitForStore(application.health, within: .seconds(120))
             return try await body()
+        }
+    }
+
+    /// Waits until the worker's store is migrated (health reports it reachable); records an issue past `timeout`.
+    private static func waitForStore(_ health: WorkerHealth, within timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !health.snapshot.storeReachable {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("the worker's store was not ready within \(timeout)")
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 
