@@ -34,5 +34,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         self.isRetryable = isRetryable
     }
 
+    /// A stored row that does not open (corrupt, or sealed with a key that is not configured):
+    /// trying again finds it the same until an operator acts.
+    public var isUnreadableRow: Bool { !isRetryable && (code == .corrupt || code == .encryption) }
+
     public var description: String { "store \(code): \(message)" }
 }

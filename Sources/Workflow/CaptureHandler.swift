@@ -90,7 +90,11 @@ public struct CaptureHandler: ProcessingHandler {
         case .failure(var poison):
             span.attributes["vlens_worker.dead_letter_reason"] = poison.reason
             poison.traceHeaders = tracer.headers(for: span.context, orElse: poison.traceHeaders)
-            try await deadLetter(record, poison: poison, received: received, outputs: outputs, logger: logger)
+            do {
+                try await deadLetter(record, poison: poison, received: received, outputs: outputs, logger: logger)
+            } catch let failure as StoreError {
+                throw storeFailed(failure, span: span, logger: logger)
+            }
         case .success(var accepted):
             span.attributes["vlens_worker.step"] = accepted.capture.step.rawValue
             accepted.trace = span.context
@@ -107,15 +111,27 @@ public struct CaptureHandler: ProcessingHandler {
                 span.addEvent(SpanEvent(name: "capture blocked", attributes: ["vlens_worker.blocked_reason": .string(blocked.reason.rawValue)]))
                 throw blocked
             } catch let failure as StoreError {
-                // What the store said (a key STORE_ENCRYPTION_KEYS no longer lists, a refused statement) is
-                // what an operator acts on; its messages never carry stored payloads.
-                logger.warning(
-                    "the store failed; the capture will be tried again",
-                    metadata: [WorkerLoggingKeys.errorCode: "\(failure.code)", WorkerLoggingKeys.error: "\(failure.message)"])
-                throw failure
+                throw storeFailed(failure, span: span, logger: logger)
             }
         }
         return outputs.records
+    }
+
+    /// What the engine gets for a store failure: the failure itself, tried again in place, or, for a
+    /// stored row that does not open, ``CaptureBlocked`` (`store_unreadable`). Only an operator ends
+    /// that (the key added back, the row repaired); retried in place it would hold the partition's
+    /// commit point until then. Parked, the capture waits aside with its transaction's later
+    /// captures behind it, and is tried again every minute. Both are logged with what the store
+    /// said, which is what an operator acts on (its messages never carry stored payloads).
+    private func storeFailed(_ failure: StoreError, span: any Span, logger: Logger) -> any Error {
+        let metadata: Logger.Metadata = [WorkerLoggingKeys.errorCode: "\(failure.code)", WorkerLoggingKeys.error: "\(failure.message)"]
+        guard failure.isUnreadableRow else {
+            logger.warning("the store failed; the capture will be tried again", metadata: metadata)
+            return failure
+        }
+        logger.error("the store failed: a stored row of this capture does not open; the capture is parked until it does", metadata: metadata)
+        span.addEvent(SpanEvent(name: "capture blocked", attributes: ["vlens_worker.blocked_reason": .string(CaptureBlocked.Reason.storeUnreadable.rawValue)]))
+        return CaptureBlocked(reason: .storeUnreadable, retryAt: Date() + Self.unreadableRowRetry, failedAttempts: 0)
     }
 
     // MARK: - Captures
@@ -134,7 +150,7 @@ public struct CaptureHandler: ProcessingHandler {
         }
         let redrivenFrom = record.header(DeadLetterRecord.redrivenFromHeader)
         if let stored = lookup.result {
-            let result = try VerificationResult.decode(stored.result)
+            let result = try Self.storedResult(stored.result)
             if result.outcome == .failed || result.outcome == .invalid, let deadLetter = redrivenFrom,
                 result.eventId != VerificationResult.eventID(forCapture: capture.eventId, redrivenFrom: deadLetter)
             {
@@ -297,7 +313,7 @@ public struct CaptureHandler: ProcessingHandler {
         let state = try machine.map { try CompactJSONEncoder().encode($0) }
         let key = capture.storeKey
         let stored = try await timed("complete", { try await keepingAnswer(logger: logger) { try await store.complete(key, result: bytes, transactionState: state, at: Date()) } })
-        let published = stored.result == bytes ? result : try VerificationResult.decode(stored.result)
+        let published = stored.result == bytes ? result : try Self.storedResult(stored.result)
         try outputs.result(published, bytes: stored.result, trace: accepted.traceHeaders)
         accepted.span?.addEvent(SpanEvent(name: "result published", attributes: published.spanAttributes))
         metrics.recordResult(step: capture.step.rawValue, outcome: "\(published.outcome)")
@@ -359,8 +375,24 @@ public struct CaptureHandler: ProcessingHandler {
     /// A transaction's state machine from its stored state; a new one when nothing is stored.
     private static func machine(from state: [UInt8]?) throws -> TransactionStateMachine {
         guard let state else { return TransactionStateMachine() }
-        return try JSONDecoder().decode(TransactionStateMachine.self, from: Data(state))
+        do {
+            return try JSONDecoder().decode(TransactionStateMachine.self, from: Data(state))
+        } catch {
+            throw StoreError(code: .corrupt, message: "a stored transaction state does not decode")
+        }
     }
+
+    /// A stored result; a row that does not decode is the store's corruption, not the capture's fault.
+    private static func storedResult(_ bytes: [UInt8]) throws -> VerificationResult {
+        do {
+            return try VerificationResult.decode(bytes)
+        } catch {
+            throw StoreError(code: .corrupt, message: "a stored capture result does not decode")
+        }
+    }
+
+    /// How long a capture parked as `store_unreadable` waits before it is tried again.
+    static let unreadableRowRetry: Duration = .seconds(60)
 
     private func timings(_ received: Timestamp, vlensTime: Duration? = nil) -> VerificationResult.Timings {
         VerificationResult.Timings(receivedAt: received, completedAt: Timestamp(Date()), vlensTime: vlensTime)
@@ -402,7 +434,7 @@ public struct CaptureHandler: ProcessingHandler {
             let state = try CompactJSONEncoder().encode(machine)
             stored = try await timed("complete", { try await store.complete(key, result: bytes, transactionState: state, at: Date()) })
         }
-        let result = try VerificationResult.decode(stored.result)
+        let result = try Self.storedResult(stored.result)
         outputs.deadLetter(Self.letter(record, reason: reason, attempts: 0, failedAt: result.timings.completedAt, transactionID: transactionID, eventID: poison.eventId))
         recordPoison(poison, logger: logger)
         try outputs.result(result, bytes: stored.result, trace: poison.traceHeaders)

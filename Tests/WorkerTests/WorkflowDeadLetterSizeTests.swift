@@ -28,12 +28,3 @@ struct WorkflowDeadLetterSizeTests {
         }
     }
 }
-
-extension WorkflowHarness {
-    /// The in-process worker's metrics, as Prometheus text.
-    func metricsText() -> String {
-        var buffer: [UInt8] = []
-        registry.emit(into: &buffer)
-        return String(decoding: buffer, as: UTF8.self)
-    }
-}

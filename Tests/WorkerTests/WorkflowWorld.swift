@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Prometheus
 import Testing
 import TestSupport
 import Verification
@@ -11,9 +12,18 @@ protocol WorkflowWorld: Sendable {
     associatedtype ResultRecords: ReceivedRecords
     var results: ResultRecords { get }
     var simulator: VlensSimulatorServer { get }
+    /// The in-process worker's metrics registry.
+    var registry: PrometheusCollectorRegistry { get }
 }
 
 extension WorkflowWorld {
+    /// The in-process worker's metrics, as Prometheus text.
+    func metricsText() -> String {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
     /// The results received so far, decoded.
     func decodedResults() -> [VerificationResult] {
         results.records.compactMap { try? VerificationResult.decode($0.value) }

@@ -23,6 +23,10 @@ package struct CaptureBlocked: Error, Sendable {
         /// A Vlens call for this capture that another worker (or another task of this one) started
         /// may still be running: calling again would make Vlens process the capture twice.
         case callInFlightElsewhere = "call_in_flight_elsewhere"
+        /// A stored row the capture needs does not open (a result sealed with a key
+        /// `STORE_ENCRYPTION_KEYS` no longer lists, a damaged row): only an operator can end it, and
+        /// retrying in place would hold the partition's commit point until then.
+        case storeUnreadable = "store_unreadable"
     }
 
     package var reason: Reason

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import Logging
 import Processing
 import Store
 import Observability
@@ -100,7 +101,13 @@ extension ParkingLot {
             return .completed(next: next)
         } catch {
             // The store or the broker failed: the capture stays parked and is tried again later.
-            logger.warning("resuming a parked capture failed; it stays parked", metadata: [WorkerLoggingKeys.errorType: "\(type(of: error))"])
+            var metadata: Logger.Metadata = [WorkerLoggingKeys.errorType: "\(type(of: error))"]
+            if let failure = error as? StoreError {
+                // A parked record sealed with a key no longer listed says so here; its messages never carry payloads.
+                metadata[WorkerLoggingKeys.errorCode] = "\(failure.code)"
+                metadata[WorkerLoggingKeys.error] = "\(failure.message)"
+            }
+            logger.warning("resuming a parked capture failed; it stays parked", metadata: metadata)
             try? await store.reschedule(
                 sequence: parked.sequence, reason: parked.reason, attempts: parked.attempts, nextAttemptAt: Date() + policy.backoff(afterAttempts: 2)
             )
