@@ -17,10 +17,14 @@ package enum FieldRules {
 
     /// 1 to 64 of `A-Z a-z 0-9 . _ -`.
     static func tenant(_ value: String, at path: [any CodingKey]) throws {
-        let bytes = value.utf8
-        guard (1...64).contains(bytes.count), bytes.allSatisfy(isTenantByte) else {
+        guard isTenant(value.utf8) else {
             throw ContractError.invalid(path, "must be 1 to 64 of the characters A-Z a-z 0-9 . _ -")
         }
+    }
+
+    /// Whether `bytes` are a tenant name of the schemas: 1 to 64 of `A-Z a-z 0-9 . _ -`.
+    package static func isTenant(_ bytes: some Collection<UInt8>) -> Bool {
+        (1...64).contains(bytes.count) && bytes.allSatisfy(isTenantByte)
     }
 
     /// 1 to `maxLength` printable ASCII characters without spaces: a token sent in an HTTP header.

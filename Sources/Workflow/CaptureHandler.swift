@@ -145,7 +145,7 @@ public struct CaptureHandler: ProcessingHandler {
             // Its eventId is another capture's (another transaction or step): answering with that
             // capture's result would drop this one unseen, so it is dead-lettered, storing nothing.
             let error = ContractError(code: .invalidValue, field: "eventId", message: "eventId: already the id of another capture (another transaction or step); each capture needs an id of its own")
-            try await deadLetter(record, poison: .init(error: error, reason: "event_id_reused", transactionId: nil, eventId: capture.eventId, step: capture.step, traceHeaders: accepted.traceHeaders), received: received, outputs: outputs, logger: logger)
+            try await deadLetter(record, poison: .init(error: error, reason: "event_id_reused", transactionId: nil, eventId: capture.eventId, step: capture.step, traceHeaders: accepted.traceHeaders, tenant: capture.tenant), received: received, outputs: outputs, logger: logger)
             return
         }
         let redrivenFrom = record.header(DeadLetterRecord.redrivenFromHeader)
@@ -191,7 +191,7 @@ public struct CaptureHandler: ProcessingHandler {
         case .callVlens(let call):
             guard let gateway = gateways.gateway(for: capture.tenant) else {
                 let error = ContractError(code: .invalidValue, field: "tenant", message: "tenant: is not configured in this worker (VLENS_TENANTS)")
-                try await deadLetter(record, poison: .init(error: error, reason: "unknown_tenant", transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step, traceHeaders: accepted.traceHeaders), received: received, redrive: redrive, outputs: outputs, logger: logger)
+                try await deadLetter(record, poison: .init(error: error, reason: "unknown_tenant", transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step, traceHeaders: accepted.traceHeaders, tenant: capture.tenant), received: received, redrive: redrive, outputs: outputs, logger: logger)
                 return
             }
             let report: VlensStepRunner.Report
@@ -206,7 +206,7 @@ public struct CaptureHandler: ProcessingHandler {
                 }
                 report = try await callVlens(call, capture: capture, images: resolved, gateway: gateway, accepted: accepted, priorAttempts: parked?.attempts ?? 0, logger: logger)
             } catch ImageResolver.Failure.unusable(let error, let reason) {
-                try await deadLetter(record, poison: .init(error: error, reason: reason, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step, traceHeaders: accepted.traceHeaders), received: received, redrive: redrive, outputs: outputs, logger: logger)
+                try await deadLetter(record, poison: .init(error: error, reason: reason, transactionId: capture.transactionId, eventId: capture.eventId, step: capture.step, traceHeaders: accepted.traceHeaders, tenant: capture.tenant), received: received, redrive: redrive, outputs: outputs, logger: logger)
                 return
             } catch var blocked as CaptureBlocked {
                 blocked.tenant = gateway.name
@@ -427,7 +427,7 @@ public struct CaptureHandler: ProcessingHandler {
             var machine = try await loadMachine(transactionID)
             let resolution = machine.onInvalidCapture(ResultError(invalidEvent: poison.error))
             var result = VerificationResult.invalid(
-                captureEventId: eventID, transactionId: transactionID, step: poison.step, resolution: resolution, timings: timings(received)
+                captureEventId: eventID, transactionId: transactionID, step: poison.step, tenant: poison.tenant, resolution: resolution, timings: timings(received)
             )
             if let redrive { result.eventId = VerificationResult.eventID(forCapture: eventID, redrivenFrom: redrive) }
             let bytes = try result.encodedJSON()

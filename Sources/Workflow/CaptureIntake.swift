@@ -24,6 +24,9 @@ package struct CaptureIntake: Sendable {
         package var step: CaptureStep?
         /// The well-formed W3C trace headers the record came with: its `invalid` result continues the trace.
         package var traceHeaders = TraceHeaders()
+        /// The tenant the record names, when it can be read and is a valid tenant name: its `invalid`
+        /// result says whose it is (absent there means the default tenant).
+        package var tenant: String?
     }
 
     /// A usable capture and the trace context it came with.
@@ -63,7 +66,8 @@ package struct CaptureIntake: Sendable {
                 transactionId: Self.transaction(named: identity.transactionId, key: record.key),
                 eventId: identity.eventId.flatMap { Self.identifier(Array($0.utf8)) },
                 step: identity.step.flatMap(CaptureStep.init(rawValue:)),
-                traceHeaders: trace
+                traceHeaders: trace,
+                tenant: identity.tenant.flatMap { FieldRules.isTenant($0.utf8) ? $0 : nil }
             ))
         }
     }
@@ -84,16 +88,16 @@ package struct CaptureIntake: Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Reads `eventId`, `transactionId` and `step` from a payload that failed validation, when it
-    /// is at least a JSON object with string values there.
-    private static func readIdentity(_ value: [UInt8]) -> (eventId: String?, transactionId: String?, step: String?) {
+    /// Reads `eventId`, `transactionId`, `step` and `tenant` from a payload that failed validation,
+    /// when it is at least a JSON object with string values there.
+    private static func readIdentity(_ value: [UInt8]) -> (eventId: String?, transactionId: String?, step: String?, tenant: String?) {
         guard let object = try? JSONSerialization.jsonObject(with: Data(value), options: [.fragmentsAllowed]) as? [String: Any] else {
-            return (nil, nil, nil)
+            return (nil, nil, nil, nil)
         }
         func text(_ name: String) -> String? {
             guard let string = object[name] as? String, !string.isEmpty else { return nil }
             return string
         }
-        return (text("eventId"), text("transactionId"), text("step"))
+        return (text("eventId"), text("transactionId"), text("step"), text("tenant"))
     }
 }

@@ -89,6 +89,24 @@ struct WorkflowPoisonTests {
         }
     }
 
+    @Test("an invalid result names the tenant its record names, when that is a valid tenant name (absent reads as the default tenant)")
+    func invalidResultNamesItsTenant() async throws {
+        try await InProcessHarness.run { harness in
+            let transactionID = "tx-poison-\(UUID().uuidString.prefix(8))"
+            for (eventID, tenant) in [("e-acme", "acme"), ("e-bad", "not a tenant/name")] {
+                let value = #"{"eventId": "\#(eventID)", "transactionId": "\#(transactionID)", "tenant": "\#(tenant)", "step": "selfie"}"#
+                try await harness.submitRaw(key: transactionID, value: Array(value.utf8))
+            }
+            var unknown = CaptureFactory().front()
+            unknown.tenant = "ghost"  // valid, but not configured: refused before any call
+            try await harness.submit(unknown)
+            let results = try await harness.waitForResults(3)
+            #expect(results.map(\.outcome) == [.invalid, .invalid, .invalid])
+            #expect(results.filter { $0.transactionId == transactionID }.map(\.tenant) == ["acme", nil])
+            #expect(results.first { $0.transactionId == unknown.transactionId }?.tenant == "ghost")
+        }
+    }
+
     @Test("an eventId reused by a capture of another transaction is dead-lettered; the first capture's result is not re-published for it")
     func reusedEventID() async throws {
         try await InProcessHarness.run { harness in
