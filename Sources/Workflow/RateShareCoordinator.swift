@@ -48,12 +48,15 @@ package struct RateShareCoordinator: Service {
                 for (gateway, allocation) in tenants {
                     let started = ContinuousClock.now
                     do {
-                        let waiting = try await waitingCaptures(gateway)
-                        // Halved each round; below half a capture it is none (else a unit stays held for nothing).
-                        var smoothed = demand[gateway.name].map { ($0 + Double(waiting)) / 2 } ?? Double(waiting)
-                        if smoothed < 0.5 { smoothed = 0 }
-                        demand[gateway.name] = smoothed
-                        try await exchange(gateway, allocation, demand: smoothed)
+                        let previous = demand[gateway.name]
+                        demand[gateway.name] = try await beforeLeaseEnds(renewed[gateway.name], of: gateway) { [self] in
+                            let waiting = try await waitingCaptures(gateway)
+                            // Halved each round; below half a capture it is none (else a unit stays held for nothing).
+                            var smoothed = previous.map { ($0 + Double(waiting)) / 2 } ?? Double(waiting)
+                            if smoothed < 0.5 { smoothed = 0 }
+                            try await exchange(gateway, allocation, demand: smoothed)
+                            return smoothed
+                        }
                         renewed[gateway.name] = started
                         if failing.remove(gateway.name) != nil {
                             logger.notice("rate-limit lease renewed", metadata: [WorkerLoggingKeys.tenant: "\(gateway.name)"])
@@ -90,13 +93,35 @@ package struct RateShareCoordinator: Service {
         }
     }
 
+    /// Runs one renewal of the tenant's lease (renewed last at `renewed`). When the lease would end
+    /// first, the tenant's calls stop then (the store may give its units to others), and the renewal
+    /// is still awaited, not started again: a renewal that waits on the store (its lock, a failover)
+    /// holds no pace it does not have. Given up on when the caller is cancelled.
+    private func beforeLeaseEnds<T: Sendable>(
+        _ renewed: ContinuousClock.Instant?, of gateway: TenantGateway, _ renewal: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let task = Task { try await renewal() }
+        return try await withTaskCancellationHandler {
+            let remaining = renewed.map { $0 + leaseDuration - refreshInterval - .now } ?? .zero
+            if remaining > .zero, let value = try await withAbandonment(after: remaining, whenCancelled: true, { try await task.value }) {
+                return value
+            }
+            try Task.checkCancellation()
+            if gateway.share > 0 {
+                gateway.setShare(0)
+                logger.warning("the rate-limit lease ends before the store answers; the tenant's calls stop until it does", metadata: [WorkerLoggingKeys.tenant: "\(gateway.name)"])
+            }
+            return try await abandonedOnCancel { try await task.value }
+        } onCancel: {
+            task.cancel()
+        }
+    }
+
     /// Captures of the tenant that want a call at this instance.
     private func waitingCaptures(_ gateway: TenantGateway) async throws -> Int {
         let partitions = parking.ownedPartitions
         let (store, tenant, topic) = (store, gateway.name, parking.topic)
-        let parked = partitions.isEmpty ? 0 : try await abandonedOnCancel {
-            try await store.parkedCount(tenant: tenant, reason: CaptureBlocked.Reason.rateLimited.rawValue, topic: topic, partitions: partitions)
-        }
+        let parked = partitions.isEmpty ? 0 : try await store.parkedCount(tenant: tenant, reason: CaptureBlocked.Reason.rateLimited.rawValue, topic: topic, partitions: partitions)
         return gateway.rateWaiting + parked + gateway.takeAdmittedCount()
     }
 
@@ -105,14 +130,12 @@ package struct RateShareCoordinator: Service {
         let instance = holder
         let before = gateway.share
         let store = store
-        let exchange = try await abandonedOnCancel {
-            try await store.exchangeRateShare(tenant: gateway.name) { leases, now in
-                let exchange = allocation.exchange(instance: instance, tenant: gateway.name, demand: demand, leases: leases, now: now)
-                // Slow down before others can see the units given back.
-                let share = Double(exchange.lease.granted) / units
-                if share < gateway.share { gateway.setShare(share) }
-                return exchange
-            }
+        let exchange = try await store.exchangeRateShare(tenant: gateway.name) { leases, now in
+            let exchange = allocation.exchange(instance: instance, tenant: gateway.name, demand: demand, leases: leases, now: now)
+            // Slow down before others can see the units given back.
+            let share = Double(exchange.lease.granted) / units
+            if share < gateway.share { gateway.setShare(share) }
+            return exchange
         }
         let share = Double(exchange.lease.granted) / units
         if share != before {

@@ -52,22 +52,49 @@ public enum PostgresTestDatabase {
         public var description: String { "not the URL of a database PostgresTestDatabase.withFresh created" }
     }
 
+    /// Holds the advisory lock `pg_advisory_lock(hashtextextended(key, 0))` in the database at
+    /// `databaseURL` from a session of its own while `body` runs, as another instance in the middle of
+    /// a transaction on the same lock would.
+    public static func holdingAdvisoryLock<T: Sendable>(_ databaseURL: String, key: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        let (serverURL, database) = try serverAndDatabase(databaseURL)
+        return try await withConnection(serverURL, database: database) { connection in
+            let logger = Logger(label: "postgres-test-database")
+            try await connection.query("SELECT pg_advisory_lock(hashtextextended(\(key), 0))", logger: logger)
+            do {
+                let value = try await body()
+                try await connection.query("SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger)
+                return value
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger)
+                throw error
+            }
+        }
+    }
+
     /// Runs one statement against the server's `postgres` database.
     private static func administer(_ serverURL: String, _ sql: String) async throws {
+        try await withConnection(serverURL, database: "postgres") { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "postgres-test-database"))
+        }
+    }
+
+    /// Runs `body` with a connection of its own (no pool) to `database` on the server at `serverURL`.
+    private static func withConnection<T: Sendable>(_ serverURL: String, database: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
         guard let components = URLComponents(string: serverURL), let host = components.host else {
             throw TestEnvironment.MissingService(variable: "POSTGRES_URL", service: "PostgreSQL server (the URL does not parse)")
         }
-        let client = PostgresClient(
-            configuration: .init(
-                host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
-                password: components.password, database: "postgres", tls: .disable
-            ),
-            backgroundLogger: Logger(label: "postgres-test-database")
+        let configuration = PostgresConnection.Configuration(
+            host: host, port: components.port ?? 5432, username: components.user ?? "postgres",
+            password: components.password, database: database, tls: .disable
         )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            try await client.query(PostgresQuery(unsafeSQL: sql))
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: Logger(label: "postgres-test-database"))
+        do {
+            let value = try await body(connection)
+            try? await connection.close()
+            return value
+        } catch {
+            try? await connection.close()
+            throw error
         }
     }
 }
