@@ -40,6 +40,11 @@ struct StoreProbe: Sendable {
                 }
             }
             let answer = await Self.answer(of: ping, within: timeout)
+            // Stopping: the store stops with the probe, and its last ping's failure says nothing.
+            if Task.isCancelled {
+                ping.cancel()
+                return
+            }
             pending = answer == .silent ? ping : nil
             report(answer, lostAt: &lostAt)
             try? await Task.sleep(for: interval)

@@ -27,8 +27,13 @@ struct KafkaBrokerStallTests {
         let total = 3000
         let batchSize = 50
         let produced = Mutex(0)
+        // The producer waits at a third until the broker is stopped: the rest is produced into the stall.
+        let (stalled, stall) = AsyncStream<Void>.makeStream()
         async let producing: Void = {
             for batch in 0..<(total / batchSize) {
+                if batch == total / batchSize / 3 {
+                    for await _ in stalled { break }
+                }
                 let records = (0..<batchSize).map { index in
                     let value = batch * batchSize + index
                     return KafkaOutgoingRecord(topic: topic, key: Array("key-\(value % 8)".utf8), value: Array(String(value).utf8))
@@ -55,6 +60,8 @@ struct KafkaBrokerStallTests {
             while produced.withLock({ $0 }) < total / 3 { try await Task.sleep(for: .milliseconds(20)) }
         }
         broker.signal(SIGSTOP)
+        stall.yield()
+        stall.finish()
         try await Task.sleep(for: .seconds(20))
         let producedDuringStall = produced.withLock { $0 }
         broker.signal(SIGCONT)

@@ -118,7 +118,7 @@ struct VlensClientErrorTests {
     @Test("a hung request ends at the deadline as a retryable timeout")
     func timeout() async throws {
         try await ClientFixture.withClient(
-            faults: SimulatorFaults(hangRate: 1, rateLimit: .unlimited), requestDeadline: .milliseconds(300)
+            faults: SimulatorFaults(hangRate: 1, rateLimit: .unlimited), requestDeadline: .seconds(3)
         ) { server, client in
             let error = await frontError(SimulatorImages.front(person: "a"), client)
             #expect(error?.code == .timeout && error?.isRetryable == true)
