@@ -49,4 +49,15 @@ public final class KafkaProducer: Sendable {
 
     /// Records produced but not yet acknowledged (plus other outstanding requests).
     public var outstandingCount: Int { Int(rd_kafka_outq_len(core.client.handle)) }
+
+    /// The fatal error librdkafka raised (an idempotent producer whose sequence cannot be
+    /// repaired, a fenced transactional producer), after which this producer delivers nothing
+    /// more and must be recreated; `nil` while it works.
+    public var fatalError: KafkaError? { core.client.fatalError }
+
+    /// Makes librdkafka raise a fatal error as if the broker had caused one
+    /// (`rd_kafka_test_fatal_error`), for tests of what follows it.
+    package func raiseFatalErrorForTesting(_ reason: String) {
+        _ = rd_kafka_test_fatal_error(core.client.handle, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, reason)
+    }
 }
