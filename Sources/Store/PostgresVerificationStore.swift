@@ -48,10 +48,13 @@ public final class PostgresVerificationStore: VerificationStore {
 
     public func migrate() async throws {
         try await poolStarted.wait()
+        // Reaching the server first, bounded as every operation: without a bound, a server that refuses
+        // connections at start-up would hold the worker silently (PostgresNIO waits for a connection).
+        try await ping()
         do {
-            // Bounded, as every operation (``deadlines``), but longer: a migration may wait for another instance's;
-            // without it, a server that refuses connections at start-up would hold the worker silently.
-            try await deadlines.run(within: .seconds(30)) { [client, logger] in try await Self.migrate(client, logger: logger) }
+            // The migration itself much longer: it may wait for another instance's, or crawl on a loaded server
+            // (a bound it cannot meet under load would fail every attempt anew).
+            try await deadlines.run(within: Self.migrationLimit) { [client, logger] in try await Self.migrate(client, logger: logger) }
         } catch let error as StoreError {
             throw error
         } catch let exceeded as OperationDeadlines.Exceeded {
@@ -60,6 +63,9 @@ public final class PostgresVerificationStore: VerificationStore {
             throw StoreError(code: .migration, message: "PostgreSQL migration failed: \(Self.describe(error))", isRetryable: true)
         }
     }
+
+    /// The longest one migration attempt may take once the server answered.
+    static let migrationLimit: Duration = .seconds(300)
 
     private static func migrate(_ client: PostgresClient, logger: Logger) async throws {
         try await client.withTransaction(logger: logger) { connection in
@@ -209,7 +215,7 @@ public final class PostgresVerificationStore: VerificationStore {
             guard inserted else {
                 // Stored before (a replay or another writer): that result is the canonical one.
                 guard let existing = try await self.result(forCapture: capture.captureEventID) else {
-                    throw StoreError(code: .corrupt, message: "a capture result vanished during completion")
+                    throw StoreError(code: .corrupt, message: "a capture result vanished during completion (a retention purge or a redrive at the same moment)", isRetryable: true)
                 }
                 return existing
             }

@@ -218,7 +218,7 @@ public final class SQLiteVerificationStore: VerificationStore {
                 // The stored result is the canonical one; the call it came from is over too.
                 try db.execute("DELETE FROM in_flight_calls WHERE capture_event_id = ?", [.text(capture.captureEventID)])
                 guard let existing = try Self.fetchResult(db, capture.captureEventID) else {
-                    throw StoreError(code: .corrupt, message: "a capture result vanished during completion")
+                    throw StoreError(code: .corrupt, message: "a capture result vanished during completion (a retention purge or a redrive at the same moment)", isRetryable: true)
                 }
                 return existing
             }

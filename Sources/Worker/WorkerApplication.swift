@@ -93,7 +93,7 @@ public struct WorkerApplication: Sendable {
             // Graceful shutdown runs in reverse order: the engine drains and commits first, then the
             // outbox, the watchers stop, the producer flushes, the operations server, the store go last.
             return core.serviceGroup(
-                immediate: [operations, ProducerFlushService(producer: kafka.producer, logger: logger), watcher, deadLetterProbe],
+                immediate: [operations, ProducerFlushService(producer: kafka.producer, watchesFatalErrors: kafka.outbox == nil, logger: logger), watcher, deadLetterProbe],
                 usingStore: [ownership] + (kafka.outbox.map { [$0] } ?? []),
                 engine: core.engine(source: source, handler: parts.handler), parts: parts, handleSignals: handleSignals)
         } catch {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import Store
 import Observability
 import Resilience
@@ -39,41 +40,18 @@ package struct RateShareCoordinator: Service {
         let tenants = gateways.all.compactMap { gateway in
             RateShareAllocation(limit: gateway.limit, leaseDuration: leaseDuration, transitAllowance: gateway.transitAllowance).map { (gateway, $0) }
         }
+        guard !tenants.isEmpty else {
+            // Nothing to share; a service that returned early would stop the worker's group.
+            try? await gracefulShutdown()
+            return
+        }
         for (gateway, _) in tenants { gateway.setShare(0) }
         await cancelWhenGracefulShutdown {
-            var demand: [String: Double] = [:]
-            var renewed: [String: ContinuousClock.Instant] = [:]
-            var failing: Set<String> = []
-            while !Task.isCancelled {
+            // Each tenant renews on its own: one whose renewal waits on the store holds no other's.
+            await withDiscardingTaskGroup { group in
                 for (gateway, allocation) in tenants {
-                    let started = ContinuousClock.now
-                    do {
-                        let previous = demand[gateway.name]
-                        demand[gateway.name] = try await beforeLeaseEnds(renewed[gateway.name], of: gateway) { [self] in
-                            let waiting = try await waitingCaptures(gateway)
-                            // Halved each round; below half a capture it is none (else a unit stays held for nothing).
-                            var smoothed = previous.map { ($0 + Double(waiting)) / 2 } ?? Double(waiting)
-                            if smoothed < 0.5 { smoothed = 0 }
-                            try await exchange(gateway, allocation, demand: smoothed)
-                            return smoothed
-                        }
-                        renewed[gateway.name] = started
-                        if failing.remove(gateway.name) != nil {
-                            logger.notice("rate-limit lease renewed", metadata: [WorkerLoggingKeys.tenant: "\(gateway.name)"])
-                        }
-                    } catch {
-                        if failing.insert(gateway.name).inserted {
-                            logger.warning(
-                                "cannot renew the rate-limit lease in the store; the tenant's calls stop when it ends",
-                                metadata: [WorkerLoggingKeys.tenant: "\(gateway.name)", "error": "\(error)"])
-                        }
-                        // Stop before the store lets others take the units (the store's lease ends later than this).
-                        if renewed[gateway.name].map({ ContinuousClock.now - $0 >= leaseDuration - refreshInterval }) ?? true {
-                            gateway.setShare(0)
-                        }
-                    }
+                    group.addTask { await keepLease(gateway, allocation) }
                 }
-                try? await Task.sleep(for: refreshInterval)
             }
         }
         for (gateway, _) in tenants { gateway.setShare(0) }
@@ -88,8 +66,58 @@ package struct RateShareCoordinator: Service {
                 }
             }
         }
-        if released == nil, !tenants.isEmpty {
+        if released == nil {
             logger.notice("rate-limit leases not given back on shutdown; the store frees them when they end")
+        }
+    }
+
+    /// What one renewal brought: the demand it reported, the share it was granted, and when the
+    /// store decided it (the lease runs from then).
+    private struct Renewal: Sendable {
+        var demand: Double
+        var share: Double
+        var decidedAt: ContinuousClock.Instant
+    }
+
+    /// Renews the tenant's lease every ``refreshInterval`` until cancelled, and applies its share.
+    private func keepLease(_ gateway: TenantGateway, _ allocation: RateShareAllocation) async {
+        var demand: Double?
+        var renewed: ContinuousClock.Instant?
+        var failing = false
+        while !Task.isCancelled {
+            do {
+                let previous = demand
+                let renewal = try await beforeLeaseEnds(renewed, of: gateway) { [self] in
+                    let waiting = try await waitingCaptures(gateway)
+                    // Halved each round; below half a capture it is none (else a unit stays held for nothing).
+                    var smoothed = previous.map { ($0 + Double(waiting)) / 2 } ?? Double(waiting)
+                    if smoothed < 0.5 { smoothed = 0 }
+                    try Task.checkCancellation()  // stopping: no new lease after the one given back
+                    let (share, decidedAt) = try await exchange(gateway, allocation, demand: smoothed)
+                    return Renewal(demand: smoothed, share: share, decidedAt: decidedAt)
+                }
+                try Task.checkCancellation()
+                apply(renewal.share, to: gateway, units: allocation.units, demand: renewal.demand)
+                demand = renewal.demand
+                renewed = renewal.decidedAt
+                if failing {
+                    failing = false
+                    logger.notice("rate-limit lease renewed", metadata: [WorkerLoggingKeys.tenant: "\(gateway.name)"])
+                }
+            } catch {
+                if Task.isCancelled { return }
+                if !failing {
+                    failing = true
+                    logger.warning(
+                        "cannot renew the rate-limit lease in the store; the tenant's calls stop when it ends",
+                        metadata: [WorkerLoggingKeys.tenant: "\(gateway.name)", "error": "\(error)"])
+                }
+                // Stop before the store lets others take the units (the store's lease ends later than this).
+                if renewed.map({ ContinuousClock.now - $0 >= leaseDuration - refreshInterval }) ?? true {
+                    gateway.setShare(0)
+                }
+            }
+            try? await Task.sleep(for: refreshInterval)
         }
     }
 
@@ -125,27 +153,39 @@ package struct RateShareCoordinator: Service {
         return gateway.rateWaiting + parked + gateway.takeAdmittedCount()
     }
 
-    private func exchange(_ gateway: TenantGateway, _ allocation: RateShareAllocation, demand: Double) async throws {
+    /// Exchanges the tenant's lease in the store; returns the share granted and when the store decided it.
+    /// A lowered grant slows the pacer at once, before others can see the units given back.
+    private func exchange(_ gateway: TenantGateway, _ allocation: RateShareAllocation, demand: Double) async throws -> (share: Double, decidedAt: ContinuousClock.Instant) {
         let units = Double(allocation.units)
         let instance = holder
-        let before = gateway.share
-        let store = store
+        let decided = DecisionTime()
         let exchange = try await store.exchangeRateShare(tenant: gateway.name) { leases, now in
+            decided.mark()
             let exchange = allocation.exchange(instance: instance, tenant: gateway.name, demand: demand, leases: leases, now: now)
-            // Slow down before others can see the units given back.
             let share = Double(exchange.lease.granted) / units
             if share < gateway.share { gateway.setShare(share) }
             return exchange
         }
-        let share = Double(exchange.lease.granted) / units
-        if share != before {
+        return (Double(exchange.lease.granted) / units, decided.instant ?? .now)
+    }
+
+    /// Gives the tenant's pacer its new share (logged when it changed).
+    private func apply(_ share: Double, to gateway: TenantGateway, units: Int, demand: Double) {
+        if share != gateway.share {
             logger.info(
                 "rate-limit share changed",
                 metadata: [
-                    WorkerLoggingKeys.tenant: "\(gateway.name)", "units": "\(exchange.lease.granted)", "of": "\(allocation.units)",
+                    WorkerLoggingKeys.tenant: "\(gateway.name)", "units": "\(Int((share * Double(units)).rounded()))", "of": "\(units)",
                     "demand": "\(Int(demand.rounded()))", "holder": "\(holder)",
                 ])
         }
         gateway.setShare(share)
     }
+}
+
+/// When a rate-share exchange's decision ran (the last time, when the store retried it).
+private final class DecisionTime: Sendable {
+    private let state = Mutex<ContinuousClock.Instant?>(nil)
+    func mark() { state.withLock { $0 = .now } }
+    var instant: ContinuousClock.Instant? { state.withLock { $0 } }
 }

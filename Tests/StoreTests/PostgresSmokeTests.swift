@@ -34,7 +34,7 @@ struct PostgresSmokeTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await store.run() }
                 defer { group.cancelAll() }
-                try await store.migrate()
+                try await migrateAsTheWorkerDoes(store)
             }
         }
         let early = logs.entries.filter { $0.message.contains("hasn't been called yet") }

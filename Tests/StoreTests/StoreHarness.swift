@@ -38,7 +38,20 @@ func running<T: Sendable>(_ store: any VerificationStore, _ body: @Sendable (any
     try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await store.run(); return nil }
         defer { group.cancelAll() }
-        try await store.migrate()
+        try await migrateAsTheWorkerDoes(store)
         return try await body(store)
+    }
+}
+
+/// Migrates `store`, trying again while it fails as retryable (an unreachable or overloaded server),
+/// for up to `limit`, as the worker's start-up does.
+func migrateAsTheWorkerDoes(_ store: any VerificationStore, limit: Duration = .seconds(150)) async throws {
+    let deadline = ContinuousClock.now + limit
+    while true {
+        do {
+            return try await store.migrate()
+        } catch let error as StoreError where error.isRetryable && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(500))
+        }
     }
 }

@@ -71,6 +71,18 @@ public enum PostgresTestDatabase {
         }
     }
 
+    /// The first column of `sql`'s rows, as text (cast it in the query), in the database at `databaseURL`.
+    public static func column(_ databaseURL: String, _ sql: String) async throws -> [String] {
+        let (serverURL, database) = try serverAndDatabase(databaseURL)
+        return try await withConnection(serverURL, database: database) { connection in
+            var values: [String] = []
+            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "postgres-test-database")).decode(String.self) {
+                values.append(value)
+            }
+            return values
+        }
+    }
+
     /// Runs one statement against the server's `postgres` database.
     private static func administer(_ serverURL: String, _ sql: String) async throws {
         try await withConnection(serverURL, database: "postgres") { connection in

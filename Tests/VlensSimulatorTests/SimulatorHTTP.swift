@@ -78,7 +78,7 @@ struct SimulatorHTTP {
     }
 
     func send(_ request: HTTPClientRequest) async throws -> Reply {
-        let response = try await client.execute(request, timeout: .seconds(10))
+        let response = try await client.execute(request, timeout: .seconds(60))  // a loaded machine queues calls for the pool's connections
         let buffer = try await response.body.collect(upTo: 64 * 1024 * 1024)
         let json = (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [String: Any] ?? [:]
         var headers: [String: String] = [:]
